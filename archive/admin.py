@@ -1,0 +1,237 @@
+"""The editors' admin: entries, sources and topics, with publishing and duplicate checks."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+
+from archive import vocabularies
+from archive.models import Entry, EntryIdentifier, Source, Topic
+from archive.selectors import possible_duplicates
+from archive.services.publishing import publish_entries, unpublish_entries
+
+# Addresses typed without a scheme are https (Django 6's default, chosen now): for the
+# form classes themselves and for the admin's own rebuild of them.
+URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def form_field_for(db_field, **kwargs):
+    kwargs.update(URL_FIELDS_ASSUME_HTTPS.get(type(db_field), {}))
+    return db_field.formfield(**kwargs)
+
+
+class EntryAdminForm(forms.ModelForm):
+    language = forms.ChoiceField(
+        choices=vocabularies.language_choices, initial="en", help_text="ISO 639-1."
+    )
+    save_anyway = forms.BooleanField(
+        required=False,
+        label="Save anyway",
+        help_text="This entry is not a duplicate of the entries listed above.",
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Entry
+        fields = "__all__"
+        formfield_callback = form_field_for
+        widgets = {
+            "authors": forms.Textarea(attrs={"rows": 3}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "title": forms.TextInput(attrs={"size": 90}),
+            "date_note": forms.TextInput(attrs={"size": 90}),
+            "rights": forms.TextInput(attrs={"size": 90}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        new_or_changed = self.instance.pk is None or {"original_url", "body"} & set(
+            self.changed_data
+        )
+        if not new_or_changed or cleaned.get("save_anyway"):
+            return cleaned
+        duplicates = possible_duplicates(
+            original_url=cleaned.get("original_url", ""),
+            body=cleaned.get("body", ""),
+            exclude_pk=self.instance.pk,
+        )[:5]
+        if duplicates:
+            # Only now does the confirmation box appear, next to the warning.
+            self.fields["save_anyway"].widget = forms.CheckboxInput()
+            links = format_html_join(
+                ", ",
+                '<a href="{}">#{} {}</a>',
+                (
+                    (reverse("admin:archive_entry_change", args=[entry.pk]), entry.pk, entry)
+                    for entry in duplicates
+                ),
+            )
+            raise ValidationError(
+                format_html(
+                    "This looks like a duplicate: the same original URL or the same text is "
+                    "already in {}. Tick “Save anyway” below if it is a different document.",
+                    links,
+                ),
+                code="duplicate",
+            )
+        return cleaned
+
+
+class EntryIdentifierInline(admin.TabularInline):
+    model = EntryIdentifier
+    extra = 0
+    verbose_name = "identifier"
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    title = "language"
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        codes = Entry.objects.order_by().values_list("language", flat=True).distinct()
+        return sorted(
+            ((code, vocabularies.language_name(code)) for code in codes), key=lambda c: c[1]
+        )
+
+    def queryset(self, request, queryset):
+        return queryset.filter(language=self.value()) if self.value() else queryset
+
+
+@admin.register(Entry)
+class EntryAdmin(admin.ModelAdmin):
+    form = EntryAdminForm
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    list_display = [
+        "title_for_list",
+        "date_for_list",
+        "source",
+        "status",
+        "language_for_list",
+        "document_type",
+    ]
+    list_display_links = ["title_for_list"]
+    list_filter = [
+        "status",
+        ("source", admin.RelatedOnlyFieldListFilter),
+        ("topics", admin.RelatedOnlyFieldListFilter),
+        LanguageFilter,
+        "document_type",
+        "date_precision",
+        "date",
+    ]
+    search_fields = ["title", "summary", "body", "authors", "external_id", "source__name"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["source", "topics"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["id", "external_id", "published_at", "created_at", "updated_at"]
+    inlines = [EntryIdentifierInline]
+    actions = ["publish_selected", "unpublish_selected"]
+    list_select_related = ["source"]
+    list_per_page = 50
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["title", "title_is_devised", "slug", "status", "save_anyway"]}),
+        ("Date", {"fields": ["date", "date_precision", "date_note"]}),
+        (
+            "Description",
+            {
+                "fields": [
+                    "source",
+                    "document_type",
+                    "language",
+                    "authors",
+                    "topics",
+                    "original_url",
+                    "rights",
+                ]
+            },
+        ),
+        ("Text", {"fields": ["summary", "body"]}),
+        (
+            "Raw capture",
+            {
+                "classes": ["collapse"],
+                "description": "The capture as received, kept for provenance; never the text.",
+                "fields": ["raw_capture"],
+            },
+        ),
+        ("Record", {"fields": ["id", "external_id", "published_at", "created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description="title", ordering="title")
+    def title_for_list(self, entry):
+        return Truncator(entry.display_title).chars(90)
+
+    @admin.display(description="date", ordering="date")
+    def date_for_list(self, entry):
+        return entry.display_date
+
+    @admin.display(description="language", ordering="language")
+    def language_for_list(self, entry):
+        return entry.language_name
+
+    @admin.action(description="Publish selected entries", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        count = publish_entries(queryset)
+        self.message_user(request, f"{count} entr{'y' if count == 1 else 'ies'} published.")
+
+    @admin.action(description="Unpublish selected entries (back to draft)", permissions=["change"])
+    def unpublish_selected(self, request, queryset):
+        count = unpublish_entries(queryset)
+        self.message_user(
+            request, f"{count} entr{'y' if count == 1 else 'ies'} unpublished.", messages.WARNING
+        )
+
+
+class SourceAdminForm(forms.ModelForm):
+    country = forms.ChoiceField(
+        choices=[("", "—")] + vocabularies.country_choices(), required=False
+    )
+
+    class Meta:
+        model = Source
+        fields = "__all__"
+        formfield_callback = form_field_for
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    form = SourceAdminForm
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    list_display = ["name", "kind", "country", "entry_count"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        # Meta.ordering is dropped from GROUP BY queries, so order explicitly.
+        return super().get_queryset(request).annotate(entry_count=Count("entries")).order_by("name")
+
+    @admin.display(description="entries", ordering="entry_count")
+    def entry_count(self, source):
+        return source.entry_count
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "slug", "entry_count"]
+    search_fields = ["name", "parent__name"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("parent__parent")
+            .annotate(entry_count=Count("entries"))
+            .order_by("name")
+        )
+
+    @admin.display(description="entries", ordering="entry_count")
+    def entry_count(self, topic):
+        return topic.entry_count

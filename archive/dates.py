@@ -1,0 +1,73 @@
+"""Dates with a precision: parsing "YYYY[-MM[-DD]]" and showing only what is known."""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+DAY, MONTH, YEAR, UNDATED = "day", "month", "year", "undated"
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class InvalidPartialDate(ValueError):
+    """A date string that is not YYYY, YYYY-MM or YYYY-MM-DD, or names no real day."""
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known to a day, a month, a year, or not at all.
+
+    ``value`` is the first day of the known period (or None), which keeps sorting and
+    range filters simple while ``precision`` says how much of it is real.
+    """
+
+    value: datetime.date | None
+    precision: str
+
+    @classmethod
+    def parse(cls, text: str | None) -> "PartialDate":
+        if text is None or str(text).strip() == "":
+            return cls(None, UNDATED)
+        match = _PARTIAL_DATE.match(str(text).strip())
+        if not match:
+            raise InvalidPartialDate(
+                f"“{text}” is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD"
+            )
+        year, month, day = match.groups()
+        try:
+            value = datetime.date(int(year), int(month or 1), int(day or 1))
+        except ValueError as error:
+            raise InvalidPartialDate(f"“{text}” is not a real date ({error})") from None
+        precision = DAY if day else MONTH if month else YEAR
+        return cls(value, precision)
+
+    def iso(self) -> str:
+        """The date as far as it is known: "2021-11-22", "2021-11", "2021" or ""."""
+        if self.value is None:
+            return ""
+        return {
+            DAY: self.value.isoformat(),
+            MONTH: self.value.strftime("%Y-%m"),
+            YEAR: str(self.value.year),
+        }[self.precision]
+
+    def display(self) -> str:
+        """Human form: "22 November 2021", "November 2021", "2021" or "undated"."""
+        if self.value is None:
+            return "undated"
+        if self.precision == DAY:
+            return f"{self.value.day} {self.value:%B %Y}"
+        if self.precision == MONTH:
+            return f"{self.value:%B %Y}"
+        return str(self.value.year)
+
+
+def normalise(value: datetime.date | None, precision: str) -> datetime.date | None:
+    """The first day of the period a precision keeps, so equal periods compare equal."""
+    if value is None or precision == UNDATED:
+        return None
+    if precision == YEAR:
+        return value.replace(month=1, day=1)
+    if precision == MONTH:
+        return value.replace(day=1)
+    return value

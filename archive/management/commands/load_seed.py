@@ -1,0 +1,23 @@
+"""Load the curated seed collection that ships with the archive."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from archive.management.commands.import_entries import write_report
+from archive.services.importing import ImportValidationError, import_manifest
+
+
+class Command(BaseCommand):
+    help = "Load (or refresh) the curated seed collection in archive/seed/. Safe to re-run."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Show what would change; write nothing."
+        )
+
+    def handle(self, *args, dry_run: bool, **options):
+        try:
+            report = import_manifest(settings.ARCHIVE_SEED_DIR, dry_run=dry_run)
+        except ImportValidationError as error:
+            raise CommandError(f"The seed collection is invalid:\n{error}") from None
+        write_report(self, report, verbosity=options["verbosity"])

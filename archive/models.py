@@ -1,0 +1,306 @@
+"""The archive's records: entries, the sources that published them and their topics."""
+
+import hashlib
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from archive import dates, vocabularies
+from archive.identifiers import IdentifierScheme, validate_identifier
+
+
+class SourceKind(models.TextChoices):
+    NEWS_OUTLET = "news_outlet", "News outlet or agency"
+    GOVERNMENT = "government", "Government body"
+    JOURNAL = "journal", "Journal"
+    ORGANISATION = "organisation", "Organisation or foundation"
+    OTHER = "other", "Other"
+
+
+class Source(models.Model):
+    """A publisher or outlet: where an entry was published."""
+
+    name = models.CharField(max_length=300, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.OTHER)
+    country = models.CharField(
+        max_length=2, blank=True, help_text="ISO 3166 country code, e.g. RU or JP."
+    )
+    url = models.URLField("website", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True)[:120]
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.country and not vocabularies.is_country_code(self.country):
+            raise ValidationError({"country": f"“{self.country}” is not an ISO 3166 country code."})
+
+
+class Topic(models.Model):
+    """A subject heading; ``parent`` gives a small hierarchy (e.g. Economy › Energy)."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="topic_name_unique_within_parent"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="topic_is_not_its_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return " › ".join(topic.name for topic in self.ancestry())
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True)[:120]
+        super().save(*args, **kwargs)
+
+    def ancestry(self) -> list["Topic"]:
+        """This topic's path from the root, itself last; stops at a cycle."""
+        path, seen, topic = [], set(), self
+        while topic is not None and topic.pk not in seen:
+            path.append(topic)
+            seen.add(topic.pk)
+            topic = topic.parent
+        return list(reversed(path))
+
+    def clean(self):
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "A topic cannot be placed under itself."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class DatePrecision(models.TextChoices):
+    DAY = dates.DAY, "Day"
+    MONTH = dates.MONTH, "Month"
+    YEAR = dates.YEAR, "Year"
+    UNDATED = dates.UNDATED, "Undated"
+
+
+class DocumentType(models.TextChoices):
+    NEWS = "news", "News article"
+    PRESS_RELEASE = "press_release", "Press release"
+    JOURNAL_ARTICLE = "journal_article", "Journal article"
+    STATEMENT = "statement", "Official statement"
+    SPEECH = "speech", "Speech or interview"
+    REPORT = "report", "Report"
+    BOOK = "book", "Book or chapter"
+    OTHER = "other", "Other"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+def text_fingerprint(text: str) -> str:
+    """A hash of a text that ignores case, spacing and Unicode form, to spot duplicates."""
+    normalised = unicodedata.normalize("NFKC", text or "").casefold()
+    normalised = re.sub(r"\s+", " ", normalised).strip()
+    if not normalised:
+        return ""
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+class Entry(models.Model):
+    """One archived document with its curated metadata.
+
+    The primary key is the entry's public id: it appears in permalinks and is never
+    reused (SQLite AUTOINCREMENT and PostgreSQL sequences never hand out an id twice).
+    """
+
+    external_id = models.CharField(
+        max_length=200,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Stable id from an import; re-importing updates this entry.",
+    )
+    title = models.CharField(max_length=500, blank=True)
+    title_is_devised = models.BooleanField(
+        "devised title",
+        default=False,
+        help_text="Tick when the document has no title and the archivist supplied one; "
+        "it is shown in [square brackets].",
+    )
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True, blank=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField("full text", help_text="The document's own text, without page chrome.")
+    raw_capture = models.TextField(
+        blank=True, help_text="The capture the entry was curated from; kept, never shown as body."
+    )
+    body_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="For a month or a year, give its first day; leave empty when undated.",
+    )
+    date_precision = models.CharField(
+        max_length=10, choices=DatePrecision.choices, default=DatePrecision.UNDATED
+    )
+    date_note = models.CharField(
+        max_length=500, blank=True, help_text="How the date was established, if not stated."
+    )
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="entries")
+    language = models.CharField(max_length=2, default="en", help_text="ISO 639-1 code.")
+    document_type = models.CharField(
+        max_length=20, choices=DocumentType.choices, default=DocumentType.OTHER
+    )
+    authors = models.TextField(
+        blank=True, help_text="One author per line, as “Family, Given” where known."
+    )
+    original_url = models.URLField("original URL", max_length=1000, blank=True, db_index=True)
+    rights = models.CharField(
+        "rights / credit", max_length=1000, blank=True, help_text="Copyright and credit lines."
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "entries"
+        ordering = [models.F("date").desc(nulls_last=True), "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(date_precision=dates.UNDATED) & Q(date__isnull=True))
+                | (~Q(date_precision=dates.UNDATED) & Q(date__isnull=False)),
+                name="entry_date_matches_precision",
+                violation_error_message="An undated entry has no date; a dated one needs one.",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=[choice for choice, _ in DatePrecision.choices]),
+                name="entry_date_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(title=""),
+                name="entry_title_not_empty",
+                violation_error_message="An entry needs a title: its own or a devised one.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[choice for choice, _ in Status.choices]),
+                name="entry_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "date"])]
+
+    def __str__(self):
+        return self.display_title
+
+    def save(self, *args, **kwargs):
+        self.date = dates.normalise(self.date, self.date_precision)
+        self.body_fingerprint = text_fingerprint(self.body)
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if not self.slug:
+            self.slug = unique_slug(self.title or "entry", exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:entry", kwargs={"entry_id": self.pk, "slug": self.slug})
+
+    @property
+    def display_title(self) -> str:
+        return f"[{self.title}]" if self.title_is_devised else self.title
+
+    @property
+    def partial_date(self) -> dates.PartialDate:
+        return dates.PartialDate(self.date, self.date_precision)
+
+    @property
+    def display_date(self) -> str:
+        return self.partial_date.display()
+
+    @property
+    def author_list(self) -> list[str]:
+        return [line.strip() for line in self.authors.splitlines() if line.strip()]
+
+    @property
+    def language_name(self) -> str:
+        return vocabularies.language_name(self.language)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    def clean(self):
+        errors = {}
+        self.title = (self.title or "").strip()
+        if not self.title:
+            errors["title"] = "Give the document's title, or devise one and tick “devised title”."
+        if self.date_precision == dates.UNDATED and self.date is not None:
+            errors["date"] = "An undated entry cannot have a date: clear it or choose a precision."
+        elif self.date_precision != dates.UNDATED and self.date is None:
+            errors["date"] = f"A date known to the {self.date_precision} needs a date."
+        if self.language and not vocabularies.is_language_code(self.language):
+            errors["language"] = f"“{self.language}” is not an ISO 639-1 language code."
+        if errors:
+            raise ValidationError(errors)
+
+
+def unique_slug(title: str, exclude_pk=None) -> str:
+    """A slug for a title, suffixed -2, -3, … when another entry already uses it."""
+    base = slugify(title, allow_unicode=True)[:100].strip("-") or "entry"
+    candidate, counter = base, 2
+    taken = Entry.objects.exclude(pk=exclude_pk) if exclude_pk else Entry.objects.all()
+    while taken.filter(slug=candidate).exists():
+        candidate = f"{base}-{counter}"
+        counter += 1
+    return candidate
+
+
+class EntryIdentifier(models.Model):
+    """A standard identifier of an entry or of the serial it appeared in (ISSN, DOI, …)."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="identifiers")
+    scheme = models.CharField(max_length=10, choices=IdentifierScheme.choices)
+    value = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["scheme", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "scheme", "value"], name="identifier_unique_per_entry"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_scheme_display()} {self.value}"
+
+    def clean(self):
+        try:
+            self.value = validate_identifier(self.scheme, self.value)
+        except ValueError as error:
+            raise ValidationError({"value": str(error)}) from None

@@ -1,0 +1,60 @@
+"""Shared fixtures: the seed collection, editors and superusers, an entry factory."""
+
+import itertools
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+
+from archive.models import Entry, Source, Status
+from archive.services.importing import import_manifest
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def seed(db):
+    """The curated seed collection, loaded exactly as `manage.py load_seed` does."""
+    import_manifest(settings.ARCHIVE_SEED_DIR)
+    return {entry.external_id: entry for entry in Entry.objects.all()}
+
+
+@pytest.fixture
+def source(db):
+    return Source.objects.create(name="Test Gazette", slug="test-gazette", kind="news_outlet")
+
+
+@pytest.fixture
+def make_entry(db):
+    def make(**overrides):
+        number = next(_counter)
+        values = {
+            "title": f"Test entry {number}",
+            "body": f"Body text of test entry number {number}.",
+            "language": "en",
+            "status": Status.PUBLISHED,
+        }
+        values.update(overrides)
+        return Entry.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture
+def editor(db):
+    user = User.objects.create_user("editor", password="correct horse battery", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def superuser_client(client, db):
+    user = User.objects.create_superuser("chief", password="correct horse battery")
+    client.force_login(user)
+    return client

@@ -1,0 +1,214 @@
+"""The editors' admin: lists, forms, duplicate warnings, bulk actions, permissions."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from archive.models import Entry, Source, Status, Topic
+
+ADD_URL = reverse("admin:archive_entry_add")
+CHANGELIST_URL = reverse("admin:archive_entry_changelist")
+
+
+def entry_form(**overrides):
+    """A complete add-form submission, as the browser sends it."""
+    data = {
+        "title": "Foreign ministers meet in Moscow",
+        "slug": "",
+        "status": "draft",
+        "date": "2019-05-10",
+        "date_precision": "day",
+        "date_note": "",
+        "source": "",
+        "document_type": "news",
+        "language": "en",
+        "authors": "",
+        "original_url": "",
+        "rights": "",
+        "summary": "",
+        "body": "The two ministers discussed the peace treaty.",
+        "raw_capture": "",
+        "identifiers-TOTAL_FORMS": "0",
+        "identifiers-INITIAL_FORMS": "0",
+        "identifiers-MIN_NUM_FORMS": "0",
+        "identifiers-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_changelist_shows_dates_as_their_precision_allows(superuser_client, seed):
+    page = superuser_client.get(CHANGELIST_URL).content.decode()
+    assert "22 November 2021" in page
+    assert "21 December 2020" in page
+    assert "[Russia–Japan relations: areas of bilateral cooperation]" in page
+    assert "undated" in page
+    assert "Ministry of Foreign Affairs of Japan" in page
+    assert "English" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status__exact=published", 3),
+        ("status__exact=draft", 0),
+        ("language=en", 3),
+        ("document_type__exact=press_release", 1),
+        ("date_precision__exact=undated", 1),
+        ("date__gte=2021-01-01", 1),
+        ("date__year=2020", 1),
+        ("q=Motegi", 1),
+        ("q=ISSN", 0),
+    ],
+)
+def test_changelist_filters_and_search_narrow_the_list(superuser_client, seed, query, expected):
+    page = superuser_client.get(f"{CHANGELIST_URL}?{query}")
+    assert page.status_code == 200
+    assert page.context["cl"].result_count == expected
+
+
+def test_changelist_filters_by_topic_and_source(superuser_client, seed):
+    topic = Topic.objects.get(slug="energy")
+    source = Source.objects.get(slug="mofa-japan")
+    by_topic = superuser_client.get(f"{CHANGELIST_URL}?topics__id__exact={topic.pk}")
+    by_source = superuser_client.get(f"{CHANGELIST_URL}?source__id__exact={source.pk}")
+    assert by_topic.context["cl"].result_count == 1
+    assert by_source.context["cl"].result_count == 1
+
+
+def test_editor_adds_an_entry(editor_client, source):
+    response = editor_client.post(ADD_URL, entry_form(source=source.pk))
+    assert response.status_code == 302
+    entry = Entry.objects.get()
+    assert entry.slug == "foreign-ministers-meet-in-moscow"
+    assert entry.source == source
+    assert entry.status == Status.DRAFT
+
+
+def test_editor_changes_an_entry_and_timestamps_stay_read_only(editor_client, seed):
+    entry = seed["seed-000-2a775db45f4373d4"]
+    url = reverse("admin:archive_entry_change", args=[entry.pk])
+    form = editor_client.get(url).context["adminform"].form
+    assert "created_at" not in form.fields and "updated_at" not in form.fields
+    data = entry_form(
+        title=entry.title,
+        slug=entry.slug,
+        status="published",
+        date="2021-11-22",
+        body=entry.body,
+        summary="Revised summary.",
+        created_at="2000-01-01 00:00",
+    )
+    response = editor_client.post(url, data)
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.summary == "Revised summary."
+    assert entry.created_at.year > 2000
+
+
+def test_invalid_date_combination_is_a_form_error_not_a_crash(editor_client):
+    response = editor_client.post(ADD_URL, entry_form(date="2019-05-10", date_precision="undated"))
+    assert response.status_code == 200
+    assert "An undated entry cannot have a date" in response.content.decode()
+    assert not Entry.objects.exists()
+
+
+def test_missing_title_is_explained(editor_client):
+    response = editor_client.post(ADD_URL, entry_form(title=""))
+    assert response.status_code == 200
+    assert "Give the document&#x27;s title, or devise one" in response.content.decode()
+
+
+def test_bad_identifier_is_explained_in_the_inline(editor_client):
+    data = entry_form(
+        **{
+            "identifiers-TOTAL_FORMS": "1",
+            "identifiers-0-scheme": "issn",
+            "identifiers-0-value": "2618-7158",
+        }
+    )
+    response = editor_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "check digit should be 9" in response.content.decode()
+    assert not Entry.objects.exists()
+
+
+def test_duplicate_text_is_flagged_and_can_be_confirmed(editor_client, seed):
+    existing = seed["seed-000-2a775db45f4373d4"]
+    body = "  " + existing.body.upper() + "\n"
+    warned = editor_client.post(ADD_URL, entry_form(title="Same story again", body=body))
+    page = warned.content.decode()
+    assert warned.status_code == 200
+    assert "This looks like a duplicate" in page
+    assert f"#{existing.pk} " in page
+    assert 'type="checkbox" name="save_anyway"' in page
+    confirmed = editor_client.post(
+        ADD_URL, entry_form(title="Same story again", body=body, save_anyway="on")
+    )
+    assert confirmed.status_code == 302
+    assert Entry.objects.filter(title="Same story again").exists()
+
+
+def test_duplicate_original_url_is_flagged(editor_client, make_entry):
+    make_entry(original_url="https://example.org/news/1")
+    response = editor_client.post(
+        ADD_URL, entry_form(original_url="https://example.org/news/1", body="Different text")
+    )
+    assert "This looks like a duplicate" in response.content.decode()
+
+
+def test_bulk_publish_and_unpublish(superuser_client, make_entry):
+    drafts = [make_entry(status=Status.DRAFT) for _ in range(3)]
+    ids = [str(entry.pk) for entry in drafts]
+    response = superuser_client.post(
+        CHANGELIST_URL, {"action": "publish_selected", "_selected_action": ids}, follow=True
+    )
+    assert "3 entries published." in response.content.decode()
+    assert Entry.objects.filter(status=Status.PUBLISHED, published_at__isnull=False).count() == 3
+    superuser_client.post(
+        CHANGELIST_URL, {"action": "unpublish_selected", "_selected_action": ids[:1]}
+    )
+    assert Entry.objects.filter(status=Status.DRAFT).count() == 1
+
+
+def test_editors_cannot_delete_or_manage_users(editor_client, make_entry):
+    entry = make_entry()
+    delete_url = reverse("admin:archive_entry_delete", args=[entry.pk])
+    assert editor_client.get(delete_url).status_code == 403
+    assert editor_client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert Entry.objects.filter(pk=entry.pk).exists()
+    assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    actions = editor_client.get(CHANGELIST_URL).context["action_form"].fields["action"].choices
+    assert "delete_selected" not in dict(actions)
+    assert "publish_selected" in dict(actions)
+
+
+def test_editors_can_add_sources_and_topics(editor_client):
+    assert editor_client.get(reverse("admin:archive_source_add")).status_code == 200
+    response = editor_client.post(
+        reverse("admin:archive_topic_add"), {"name": "Fisheries", "slug": "fisheries"}
+    )
+    assert response.status_code == 302
+    assert Topic.objects.filter(slug="fisheries").exists()
+
+
+def test_source_autocomplete_finds_sources_by_name(editor_client, seed):
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "archive",
+            "model_name": "entry",
+            "field_name": "source",
+            "term": "foreign",
+        },
+    )
+    names = [result["text"] for result in response.json()["results"]]
+    assert names == ["Ministry of Foreign Affairs of Japan"]
+
+
+def test_change_form_links_to_the_entry_on_site(editor_client, seed):
+    entry = seed["seed-002-e459417e0b57698a"]
+    page = editor_client.get(reverse("admin:archive_entry_change", args=[entry.pk]))
+    assert "View on site" in page.content.decode()
+    assert entry.date == datetime.date(2020, 12, 21)

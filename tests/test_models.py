@@ -1,0 +1,142 @@
+"""The data model's rules, enforced by the database and explained by validation."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from archive.dates import InvalidPartialDate, PartialDate
+from archive.identifiers import validate_identifier
+from archive.models import Entry, EntryIdentifier, Topic
+
+
+def test_undated_entry_with_a_date_is_refused_by_the_database(db):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Entry.objects.bulk_create(
+            [Entry(title="t", body="b", date=datetime.date(2020, 1, 1), date_precision="undated")]
+        )
+
+
+def test_dated_entry_without_a_date_is_refused_by_the_database(db):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Entry.objects.create(title="t", body="b", date=None, date_precision="day")
+
+
+def test_empty_title_is_refused_by_the_database(db):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Entry.objects.create(title="", body="b", title_is_devised=True)
+
+
+def test_unknown_status_is_refused_by_the_database(db):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Entry.objects.create(title="t", body="b", status="archived")
+
+
+def test_validation_explains_date_and_title_problems(db):
+    entry = Entry(title="  ", body="b", date=datetime.date(2021, 5, 5), date_precision="undated")
+    with pytest.raises(ValidationError) as error:
+        entry.full_clean()
+    assert "devise one" in error.value.message_dict["title"][0]
+    assert "undated entry cannot have a date" in error.value.message_dict["date"][0]
+
+
+def test_unknown_language_code_is_a_validation_error(db):
+    entry = Entry(title="t", body="b", language="xx")
+    with pytest.raises(ValidationError) as error:
+        entry.full_clean()
+    assert "ISO 639-1" in error.value.message_dict["language"][0]
+
+
+def test_month_and_year_dates_are_kept_as_their_first_day(make_entry):
+    month = make_entry(date=datetime.date(2021, 11, 22), date_precision="month")
+    year = make_entry(date=datetime.date(2013, 4, 9), date_precision="year")
+    assert month.date == datetime.date(2021, 11, 1)
+    assert month.display_date == "November 2021"
+    assert year.date == datetime.date(2013, 1, 1)
+    assert year.display_date == "2013"
+
+
+def test_undated_entries_say_so_and_sort_last(make_entry):
+    undated = make_entry()
+    dated = make_entry(date=datetime.date(1990, 1, 1), date_precision="year")
+    assert undated.display_date == "undated"
+    assert list(Entry.objects.all()) == [dated, undated]
+
+
+def test_devised_titles_are_shown_in_square_brackets(make_entry):
+    entry = make_entry(title="Notes on trade", title_is_devised=True)
+    assert str(entry) == "[Notes on trade]"
+
+
+def test_slugs_are_unique_and_follow_the_title(make_entry):
+    first = make_entry(title="Sister cities")
+    second = make_entry(title="Sister cities")
+    assert first.slug == "sister-cities"
+    assert second.slug == "sister-cities-2"
+
+
+def test_non_latin_titles_get_readable_slugs(make_entry):
+    assert make_entry(title="Северные территории").slug == "северные-территории"
+    assert make_entry(title="北方領土問題").slug == "北方領土問題"
+
+
+def test_ids_are_never_reused_after_a_delete(make_entry):
+    deleted = make_entry()
+    deleted_id = deleted.pk
+    deleted.delete()
+    assert make_entry().pk > deleted_id
+
+
+def test_a_topic_cannot_be_placed_under_its_own_descendant(db):
+    parent = Topic.objects.create(name="Economy", slug="economy")
+    child = Topic.objects.create(name="Energy", slug="energy", parent=parent)
+    parent.parent = child
+    with pytest.raises(ValidationError):
+        parent.full_clean()
+    assert str(child) == "Economy › Energy"
+
+
+@pytest.mark.parametrize(
+    ("scheme", "value", "normal"),
+    [
+        ("issn", "2618–7159", "2618-7159"),
+        ("issn", "1050 124x", "1050-124X"),
+        ("doi", "https://doi.org/10.1000/xyz123", "10.1000/xyz123"),
+        ("isbn", "978-0-306-40615-7", "9780306406157"),
+    ],
+)
+def test_identifiers_are_normalised(scheme, value, normal):
+    assert validate_identifier(scheme, value) == normal
+
+
+@pytest.mark.parametrize(
+    ("scheme", "value"), [("issn", "2618-7158"), ("doi", "not-a-doi"), ("isbn", "12345")]
+)
+def test_invalid_identifiers_are_explained(scheme, value, make_entry):
+    identifier = EntryIdentifier(entry=make_entry(), scheme=scheme, value=value)
+    with pytest.raises(ValidationError) as error:
+        identifier.full_clean()
+    assert value in error.value.message_dict["value"][0]
+
+
+@pytest.mark.parametrize(
+    ("text", "precision", "shown"),
+    [
+        ("2021-11-22", "day", "22 November 2021"),
+        ("2021-11", "month", "November 2021"),
+        ("2013", "year", "2013"),
+        (None, "undated", "undated"),
+    ],
+)
+def test_partial_dates_show_only_what_is_known(text, precision, shown):
+    date = PartialDate.parse(text)
+    assert date.precision == precision
+    assert date.display() == shown
+    assert date.iso() == (text or "")
+
+
+@pytest.mark.parametrize("text", ["2021-13", "2021-02-30", "21 Dec", "2021/12/21"])
+def test_impossible_dates_are_refused(text):
+    with pytest.raises(InvalidPartialDate):
+        PartialDate.parse(text)
