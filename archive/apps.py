@@ -5,3 +5,7 @@ class ArchiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "archive"
     verbose_name = "Archive"
+
+    def ready(self):
+        # The search index follows every change made through the ORM.
+        from archive.search import signals  # noqa: F401

@@ -7,6 +7,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -129,6 +130,29 @@ def text_fingerprint(text: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
+# Sent with ``entry_ids`` when entries change without a per-entry save signal (queryset
+# ``update()`` and ``bulk_create()``), so that whatever mirrors entries can follow.
+entries_changed = Signal()
+
+
+class EntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        entry_ids = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        entries_changed.send(sender=Entry, entry_ids=entry_ids)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        for entry in objs:
+            entry.date = dates.normalise(entry.date, entry.date_precision)
+            entry.body_fingerprint = text_fingerprint(entry.body)
+            if not entry.slug:
+                entry.slug = unique_slug(entry.title or "entry")
+        created = super().bulk_create(objs, *args, **kwargs)
+        entries_changed.send(sender=Entry, entry_ids=[entry.pk for entry in created])
+        return created
+
+
 class Entry(models.Model):
     """One archived document with its curated metadata.
 
@@ -189,6 +213,8 @@ class Entry(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EntryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "entries"
@@ -272,7 +298,11 @@ class Entry(models.Model):
 
 def unique_slug(title: str, exclude_pk=None) -> str:
     """A slug for a title, suffixed -2, -3, … when another entry already uses it."""
-    base = slugify(title, allow_unicode=True)[:100].strip("-") or "entry"
+    words = re.sub(r"[\u2010-\u2015/]", "-", title)
+    base = slugify(words, allow_unicode=True)
+    if len(base) > 100:
+        base = base[:100].rsplit("-", 1)[0]
+    base = base.strip("-") or "entry"
     candidate, counter = base, 2
     taken = Entry.objects.exclude(pk=exclude_pk) if exclude_pk else Entry.objects.all()
     while taken.filter(slug=candidate).exists():
@@ -304,3 +334,22 @@ class EntryIdentifier(models.Model):
             self.value = validate_identifier(self.scheme, self.value)
         except ValueError as error:
             raise ValidationError({"value": str(error)}) from None
+
+
+class PendingIndexUpdate(models.Model):
+    """An entry whose search document must be brought up to date.
+
+    Written in the same database transaction as the change it stands for, and removed
+    only after the index has applied it, so no change is lost if the process dies or the
+    index is busy in between. Applying one is idempotent: the index is set to the
+    entry's state at that moment (indexed if published, removed otherwise).
+    """
+
+    entry_id = models.BigIntegerField(db_index=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"entry {self.entry_id} queued at {self.queued_at:%Y-%m-%d %H:%M:%S}"

@@ -142,3 +142,7 @@ LOGGING = {
 
 # The curated seed collection loaded by `manage.py load_seed`.
 ARCHIVE_SEED_DIR = BASE_DIR / "archive" / "seed"
+
+# Seconds an index writer waits for Whoosh's lock before leaving its change queued for
+# the next writer (nothing is lost: see archive.models.PendingIndexUpdate).
+ARCHIVE_INDEX_LOCK_TIMEOUT = float(os.environ.get("ARCHIVE_INDEX_LOCK_TIMEOUT", "5"))

@@ -58,3 +58,44 @@ def superuser_client(client, db):
     user = User.objects.create_superuser("chief", password="correct horse battery")
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def search_index_dir(settings, tmp_path):
+    """Every test gets its own, initially empty, index folder."""
+    from archive import search
+    from archive.search import storage
+
+    settings.ARCHIVE_INDEX_DIR = tmp_path / "index"
+    settings.ARCHIVE_INDEX_LOCK_TIMEOUT = 1
+    storage.searchers.clear()
+    yield settings.ARCHIVE_INDEX_DIR
+    # A rebuild that search() started in the background must not outlive its test.
+    search.wait_for_background_rebuild()
+    storage.searchers.clear()
+
+
+@pytest.fixture
+def indexed_seed(seed):
+    """The seed collection, published and indexed."""
+    from archive import search
+
+    search.rebuild()
+    return seed
+
+
+@pytest.fixture
+def empty_index(db):
+    from archive import search
+
+    search.rebuild()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run the block's on-commit callbacks (index updates) as a real commit would."""
+
+    def block():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return block

@@ -1,0 +1,53 @@
+"""Compare the search index with the database; with --fix, repair what differs."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from archive import search
+
+
+class Command(BaseCommand):
+    help = (
+        "Compare the search index with the database: entries missing from the index, "
+        "indexed with stale content, or indexed but no longer published. Exits non-zero "
+        "on any difference; --fix repairs it (and builds the index if there is none)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--fix", action="store_true", help="Repair what differs.")
+
+    def handle(self, *args, fix: bool, **options):
+        try:
+            comparison = search.compare()
+        except search.IndexUnavailable as error:
+            if not fix:
+                raise CommandError(
+                    f"{error}. Run `manage.py check_index --fix` or `rebuild_index`."
+                ) from None
+            self.stdout.write(f"{error}: rebuilding it.")
+            report = search.rebuild()
+            self.stdout.write(self.style.SUCCESS(f"Built the index: {report.documents} entries."))
+            return
+        self.report(comparison)
+        if comparison.in_agreement:
+            self.stdout.write(self.style.SUCCESS("The index agrees with the database."))
+            return
+        if not fix:
+            raise CommandError("The index differs from the database; run with --fix to repair.")
+        written = search.repair(comparison)
+        after = search.compare()
+        if not after.in_agreement:
+            self.report(after)
+            raise CommandError("The index still differs after repair.")
+        self.stdout.write(self.style.SUCCESS(f"Repaired: {written} entries rewritten."))
+
+    def report(self, comparison):
+        for label, ids in (
+            ("missing from the index", comparison.missing),
+            ("stale in the index", comparison.stale),
+            ("in the index but not published", comparison.extra),
+        ):
+            if ids:
+                shown = ", ".join(map(str, ids[:20])) + (" …" if len(ids) > 20 else "")
+                self.stdout.write(f"{len(ids)} {label}: {shown}")
+        if comparison.pending:
+            self.stdout.write(f"{comparison.pending} queued updates not yet applied.")

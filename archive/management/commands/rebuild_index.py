@@ -1,0 +1,40 @@
+"""Rebuild the search index from the database into a new generation, swapped in atomically."""
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from archive import search
+
+
+class Command(BaseCommand):
+    help = (
+        "Rebuild the search index from the database. Searches keep using the current index "
+        "until the new one is complete; a failed rebuild leaves it in place."
+    )
+
+    def handle(self, *args, **options):
+        show_progress = options["verbosity"] > 0
+
+        def progress(done: int, total: int):
+            if not show_progress:
+                return
+            width = 30
+            filled = width * done // total if total else width
+            self.stdout.write(
+                f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} entries",
+                ending="" if done < total else "\n",
+            )
+            sys.stdout.flush()
+
+        try:
+            report = search.rebuild(progress=progress)
+        except search.RebuildInProgress as error:
+            raise CommandError(f"{error}; try again when it has finished.") from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Indexed {report.documents} entries in {report.seconds:.2f} s "
+                f"({report.documents_per_second:,.0f} docs/s); "
+                f"index size {report.size_bytes / 1_048_576:.1f} MiB."
+            )
+        )

@@ -1,0 +1,78 @@
+"""Search the archive from the terminal: ranked results with snippets and facets."""
+
+import html
+import re
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from archive import search
+from archive.search.facets import FACETS
+
+
+def plain_snippet(html: str) -> str:
+    """A snippet for the terminal: matched terms in [brackets], no markup."""
+    marked = re.sub(r"<mark>(.*?)</mark>", r"[\1]", html)
+    return " ".join(html.unescape(strip_tags(marked)).split())
+
+
+class Command(BaseCommand):
+    help = 'Search the archive: manage.py search "query" [--topic T] [--source S] [--from Y] …'
+
+    def add_arguments(self, parser):
+        parser.add_argument("query", nargs="?", default="", help="What to search for.")
+        for facet in FACETS:
+            parser.add_argument(
+                f"--{facet.name}",
+                action="append",
+                default=[],
+                metavar="VALUE",
+                help=f"Only entries with this {facet.label.lower()} (repeat for OR).",
+            )
+        parser.add_argument("--from", dest="date_from", default="", help="YYYY[-MM[-DD]]")
+        parser.add_argument("--to", dest="date_to", default="", help="YYYY[-MM[-DD]]")
+        parser.add_argument("--sort", choices=search.SORTS, default="relevance")
+        parser.add_argument("--page", type=int, default=1)
+        parser.add_argument("--per-page", type=int, default=10)
+
+    def handle(self, *args, **options):
+        filters = tuple(
+            (facet.name, tuple(options[facet.name])) for facet in FACETS if options[facet.name]
+        )
+        try:
+            request = search.SearchRequest(
+                query=options["query"],
+                filters=filters,
+                date_from=options["date_from"],
+                date_to=options["date_to"],
+                sort=options["sort"],
+                page=options["page"],
+                per_page=options["per_page"],
+            )
+        except search.InvalidSearch as error:
+            raise CommandError(str(error)) from None
+        page = search.search(request)
+        for note in page.notes:
+            self.stdout.write(self.style.WARNING(f"Note: {note}"))
+        if not page.available:
+            raise CommandError("The search index is unavailable.")
+        self.stdout.write(f"{page.total} result{'s' if page.total != 1 else ''}")
+        if page.suggestion:
+            self.stdout.write(f"Did you mean: {page.suggestion}")
+        for position, hit in enumerate(page.hits, start=page.first_position):
+            entry = hit.entry
+            source = f" · {entry.source.name}" if entry.source else ""
+            self.stdout.write(
+                self.style.SUCCESS(f"{position:3}. {entry.display_title}")
+                + f"\n     {entry.display_date}{source} · {entry.get_absolute_url()}"
+                + f" · score {hit.score:.2f}\n     "
+                + Truncator(plain_snippet(hit.snippet)).chars(240)
+            )
+        for facet in page.facets:
+            if facet.values:
+                values = ", ".join(
+                    f"{'*' if value.selected else ''}{value.label} ({value.count})"
+                    for value in facet.values[:8]
+                )
+                self.stdout.write(f"{facet.label}: {values}")

@@ -1,0 +1,185 @@
+"""The archive's search engine: the one interface pages, the API and commands call.
+
+Nothing outside this package imports Whoosh. ``search()`` takes a SearchRequest and
+returns a SearchPage: ranked hits with their entries and highlighted snippets, facet
+counts, a "did you mean" suggestion, and notes on how the query was read.
+"""
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from django.db import connections
+
+from archive.dates import InvalidPartialDate, PartialDate
+from archive.search import storage
+from archive.search.facets import FACETS, FACETS_BY_NAME, FacetResult
+from archive.search.indexing import (
+    IndexBusy,
+    IndexComparison,
+    RebuildInProgress,
+    RebuildReport,
+    apply_pending,
+    compare,
+    pending_count,
+    queue_entries,
+    rebuild,
+    repair,
+)
+from archive.search.storage import IndexUnavailable
+
+__all__ = [
+    "SORTS",
+    "IndexBusy",
+    "IndexComparison",
+    "IndexUnavailable",
+    "InvalidSearch",
+    "RebuildInProgress",
+    "RebuildReport",
+    "SearchHit",
+    "SearchPage",
+    "SearchRequest",
+    "apply_pending",
+    "compare",
+    "pending_count",
+    "queue_entries",
+    "rebuild",
+    "repair",
+    "search",
+    "wait_for_background_rebuild",
+]
+
+logger = logging.getLogger("archive.search")
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_PER_PAGE = 100
+
+
+class InvalidSearch(ValueError):
+    """A search request that cannot be run as given (a bad page, sort, date, or facet)."""
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str = ""
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ((facet name, values), ...)
+    date_from: str = ""  # YYYY, YYYY-MM or YYYY-MM-DD
+    date_to: str = ""
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+    def __post_init__(self):
+        if self.sort not in SORTS:
+            raise InvalidSearch(f"Sort must be one of: {', '.join(SORTS)}.")
+        if not isinstance(self.page, int) or self.page < 1:
+            raise InvalidSearch("The page must be a whole number from 1.")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise InvalidSearch(f"Results per page must be between 1 and {MAX_PER_PAGE}.")
+        for name, _values in self.filters:
+            if name not in FACETS_BY_NAME:
+                raise InvalidSearch(f"“{name}” is not a facet.")
+        for label, value in (("from", self.date_from), ("to", self.date_to)):
+            try:
+                PartialDate.parse(value)
+            except InvalidPartialDate as error:
+                raise InvalidSearch(f"The “{label}” date: {error}.") from None
+
+    def selected(self, facet_name: str) -> tuple[str, ...]:
+        return dict(self.filters).get(facet_name, ())
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    entry: object  # archive.models.Entry, with source and topics loaded
+    score: float
+    snippet: str  # HTML: the document's text escaped, matched terms in <mark>
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    request: SearchRequest
+    hits: tuple[SearchHit, ...] = ()
+    total: int = 0
+    facets: tuple[FacetResult, ...] = ()
+    timeline: tuple[tuple[str, int], ...] = ()  # (year, count), oldest first
+    suggestion: str | None = None
+    notes: tuple[str, ...] = field(default=())
+    searched_query: str = ""
+    available: bool = True
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.request.per_page))
+
+    @property
+    def first_position(self) -> int:
+        return (self.request.page - 1) * self.request.per_page + 1
+
+
+UNAVAILABLE_NOTE = (
+    "Search is being rebuilt and will be back shortly; the archive's pages still work."
+)
+
+
+def search(request: SearchRequest) -> SearchPage:
+    """Run a search. Never raises for a searcher's input; InvalidSearch is raised by
+    SearchRequest itself when a caller builds one from bad parameters."""
+    from archive.search.execution import execute
+
+    _apply_pending_if_idle()
+    try:
+        searcher = storage.searchers.get()
+    except IndexUnavailable as error:
+        logger.error("Search index unavailable: %s", error)
+        start_background_rebuild()
+        return SearchPage(request, notes=(UNAVAILABLE_NOTE,), available=False)
+    return execute(request, searcher)
+
+
+def _apply_pending_if_idle():
+    """Apply queued updates left by a process that died or found the index busy,
+    without ever making a searcher wait for the lock."""
+    if not pending_count():
+        return
+    try:
+        apply_pending(timeout=0)
+    except (IndexBusy, IndexUnavailable) as error:
+        logger.info("Queued index updates not applied now: %s", error)
+
+
+_rebuilding = threading.Lock()
+_background_rebuild: threading.Thread | None = None
+
+
+def start_background_rebuild() -> threading.Thread | None:
+    """Rebuild a missing or damaged index in a background thread (one at a time)."""
+    global _background_rebuild
+    if not _rebuilding.acquire(blocking=False):
+        return None
+
+    def run():
+        try:
+            report = rebuild()
+            logger.warning("Search index rebuilt: %d documents.", report.documents)
+        except RebuildInProgress:
+            pass
+        except Exception:
+            logger.exception("Rebuilding the search index failed")
+        finally:
+            connections.close_all()
+            _rebuilding.release()
+
+    _background_rebuild = threading.Thread(target=run, name="rebuild-search-index", daemon=True)
+    _background_rebuild.start()
+    return _background_rebuild
+
+
+def wait_for_background_rebuild(timeout: float | None = None):
+    """Block until a background rebuild started by search() has finished."""
+    if _background_rebuild is not None:
+        _background_rebuild.join(timeout)
+
+
+# The facet kinds, for callers that list or validate them.
+FACET_NAMES = tuple(facet.name for facet in FACETS)

@@ -1,0 +1,126 @@
+"""Facets: each kind is a small class over one index field with a common shape.
+
+Values of one facet combine with OR, different facets with AND, and each facet's
+counts are computed with the other facets' filters applied, as catalogue users expect.
+"""
+
+from dataclasses import dataclass
+
+from whoosh import query as whoosh_query
+from whoosh import sorting
+
+from archive import vocabularies
+from archive.models import DocumentType, Source, Topic
+from archive.search.schema import UNDATED_YEAR
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class FacetResult:
+    name: str
+    label: str
+    values: tuple[FacetValue, ...]
+
+    @property
+    def selected(self) -> tuple[FacetValue, ...]:
+        return tuple(value for value in self.values if value.selected)
+
+
+class Facet:
+    name: str
+    label: str
+    field: str
+    allow_overlap = False  # True when an entry can carry several values
+
+    def filter_query(self, values) -> whoosh_query.Query:
+        return whoosh_query.Or([whoosh_query.Term(self.field, value) for value in values])
+
+    def grouping(self):
+        return sorting.FieldFacet(self.field, allow_overlap=self.allow_overlap)
+
+    def labels(self, values) -> dict[str, str]:
+        return {value: value for value in values}
+
+    def sort_key(self, facet_value: FacetValue):
+        return (-facet_value.count, facet_value.label.casefold())
+
+    def result(self, counts: dict[str, int], selected: tuple[str, ...]) -> FacetResult:
+        counts = {value: count for value, count in counts.items() if value}
+        values = set(counts) | set(selected)
+        labels = self.labels(values)
+        facet_values = [
+            FacetValue(value, labels.get(value, value), counts.get(value, 0), value in selected)
+            for value in values
+            if value in labels
+        ]
+        return FacetResult(self.name, self.label, tuple(sorted(facet_values, key=self.sort_key)))
+
+    def known(self, value: str) -> bool:
+        return value in self.labels([value])
+
+
+class TopicFacet(Facet):
+    name, label, field = "topic", "Topic", "topic_facet"
+    allow_overlap = True
+
+    def labels(self, values):
+        topics = Topic.objects.filter(slug__in=values).select_related("parent__parent")
+        return {topic.slug: str(topic) for topic in topics}
+
+
+class SourceFacet(Facet):
+    name, label, field = "source", "Source", "source_facet"
+
+    def labels(self, values):
+        return dict(Source.objects.filter(slug__in=values).values_list("slug", "name"))
+
+
+class YearFacet(Facet):
+    name, label, field = "year", "Year", "year_facet"
+
+    def labels(self, values):
+        return {
+            value: "Undated" if value == UNDATED_YEAR else value
+            for value in values
+            if value == UNDATED_YEAR or (value.isdigit() and len(value) == 4)
+        }
+
+    def sort_key(self, facet_value):
+        # Newest year first, the undated bucket last.
+        undated = facet_value.value == UNDATED_YEAR
+        return (undated, -int(facet_value.value) if not undated else 0)
+
+
+class LanguageFacet(Facet):
+    name, label, field = "language", "Language", "language_facet"
+
+    def labels(self, values):
+        return {value: vocabularies.language_name(value) for value in values if value}
+
+    def known(self, value):
+        return vocabularies.is_language_code(value)
+
+
+class DocumentTypeFacet(Facet):
+    name, label, field = "type", "Document type", "type_facet"
+
+    def labels(self, values):
+        names = dict(DocumentType.choices)
+        return {value: names[value] for value in values if value in names}
+
+
+FACETS: tuple[Facet, ...] = (
+    TopicFacet(),
+    SourceFacet(),
+    YearFacet(),
+    LanguageFacet(),
+    DocumentTypeFacet(),
+)
+FACETS_BY_NAME = {facet.name: facet for facet in FACETS}

@@ -1,0 +1,307 @@
+"""Keeping the index in agreement with the database.
+
+Every change to an entry queues a PendingIndexUpdate row in the same transaction (see
+``archive/search/signals.py``); after the commit, ``apply_pending`` brings those
+entries' documents up to date and only then deletes the rows. ``rebuild`` writes a fresh
+generation from the database; ``compare`` finds missing, stale and extra documents.
+"""
+
+import calendar
+import fcntl
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from whoosh.index import LockError
+
+from archive.models import Entry, PendingIndexUpdate, Status
+from archive.search import storage
+from archive.search.schema import UNDATED_YEAR
+
+logger = logging.getLogger("archive.search")
+
+BATCH_SIZE = 500
+UNDATED_OLDEST_KEY = 99_999_999
+
+
+class IndexBusy(Exception):
+    """Another process holds the index's write lock; the change stays queued."""
+
+
+class RebuildInProgress(Exception):
+    """Another rebuild is running."""
+
+
+# Documents -------------------------------------------------------------------------------
+
+
+def indexable_entries():
+    return (
+        Entry.objects.filter(status=Status.PUBLISHED)
+        .select_related("source")
+        .prefetch_related("topics__parent__parent", "identifiers")
+        .order_by("pk")
+    )
+
+
+def date_number(date) -> int:
+    """A date as the integer YYYYMMDD, the form the index stores and compares."""
+    return date.year * 10_000 + date.month * 100 + date.day
+
+
+def period(date, precision: str):
+    """First and last day of the period a date of some precision stands for."""
+    if precision == "year":
+        return date, date.replace(month=12, day=31)
+    if precision == "month":
+        return date, date.replace(day=calendar.monthrange(date.year, date.month)[1])
+    return date, date
+
+
+def document_for(entry: Entry) -> dict:
+    """The search document of a published entry."""
+    topics = {ancestor for topic in entry.topics.all() for ancestor in topic.ancestry()}
+    identifiers = [identifier.value for identifier in entry.identifiers.all()]
+    source_name = entry.source.name if entry.source else ""
+    document = {
+        "entry_id": str(entry.pk),
+        "title": entry.title,
+        "summary": entry.summary,
+        "body": entry.body,
+        "source": source_name,
+        "topic": " ; ".join(sorted(topic.name for topic in topics)),
+        "author": " ; ".join(entry.author_list),
+        "identifier": " ".join(identifiers + [value.replace("-", "") for value in identifiers]),
+        "vocabulary": " ".join(
+            [entry.title, entry.summary, entry.body, source_name, *entry.author_list]
+        ),
+        "topic_facet": ",".join(sorted(topic.slug for topic in topics)),
+        "source_facet": entry.source.slug if entry.source else "",
+        "year_facet": str(entry.date.year) if entry.date else UNDATED_YEAR,
+        "language_facet": entry.language,
+        "type_facet": entry.document_type,
+    }
+    if entry.date:
+        start, end = period(entry.date, entry.date_precision)
+        document.update(
+            date_start=date_number(start),
+            date_end=date_number(end),
+            newest_key=date_number(start),
+            oldest_key=date_number(start),
+        )
+    else:
+        document.update(newest_key=0, oldest_key=UNDATED_OLDEST_KEY)
+    document["fingerprint"] = fingerprint(document)
+    return document
+
+
+def fingerprint(document: dict) -> str:
+    content = {key: value for key, value in document.items() if key != "fingerprint"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:32]
+
+
+# Queue -----------------------------------------------------------------------------------
+
+
+def queue_entries(entry_ids: Iterable[int]):
+    """Queue entries for the index, in the caller's transaction; apply after commit."""
+    ids = sorted({int(entry_id) for entry_id in entry_ids if entry_id is not None})
+    if not ids:
+        return
+    PendingIndexUpdate.objects.bulk_create(PendingIndexUpdate(entry_id=i) for i in ids)
+    transaction.on_commit(apply_pending_quietly)
+
+
+def apply_pending_quietly():
+    """After a commit: apply what is queued, leaving it queued if the index is busy or
+    missing (the next writer, a search, or check_index --fix applies it later)."""
+    try:
+        apply_pending()
+    except IndexBusy as error:
+        logger.warning("Index update postponed, changes stay queued: %s", error)
+    except storage.IndexUnavailable as error:
+        logger.info("No usable index yet, changes stay queued: %s", error)
+
+
+@contextmanager
+def index_writer(timeout: float | None = None):
+    """A writer on the current generation, holding its lock; commits on success.
+
+    A rebuild may swap generations while we wait for the lock, so after taking it we
+    check we still hold the current one.
+    """
+    timeout = settings.ARCHIVE_INDEX_LOCK_TIMEOUT if timeout is None else timeout
+    deadline = time.monotonic() + timeout
+    while True:
+        generation, index = storage.open_current()
+        try:
+            writer = index.writer(timeout=max(deadline - time.monotonic(), 0.0))
+        except LockError:
+            raise IndexBusy(f"the index is locked by another writer ({generation})") from None
+        if storage.current_generation() == generation:
+            break
+        writer.cancel()
+    try:
+        yield writer
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+def write_entries(writer, entry_ids: set[int]):
+    """Set each entry's document to its current state: indexed if published, else gone."""
+    published = {entry.pk: entry for entry in indexable_entries().filter(pk__in=entry_ids)}
+    for entry_id in entry_ids:
+        if entry_id in published:
+            writer.update_document(**document_for(published[entry_id]))
+        else:
+            writer.delete_by_term("entry_id", str(entry_id))
+
+
+def apply_pending(timeout: float | None = None) -> int:
+    """Apply every queued update; returns how many entries were written."""
+    written = 0
+    while True:
+        rows = list(PendingIndexUpdate.objects.values_list("id", "entry_id")[:BATCH_SIZE])
+        if not rows:
+            return written
+        entry_ids = {entry_id for _, entry_id in rows}
+        with index_writer(timeout) as writer:
+            write_entries(writer, entry_ids)
+        # Only rows read above are removed: an update queued meanwhile has a new row.
+        PendingIndexUpdate.objects.filter(id__in=[row_id for row_id, _ in rows]).delete()
+        written += len(entry_ids)
+
+
+def pending_count() -> int:
+    return PendingIndexUpdate.objects.count()
+
+
+# Rebuild ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    documents: int
+    seconds: float
+    size_bytes: int
+    generation: Path
+
+    @property
+    def documents_per_second(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+
+@contextmanager
+def _rebuild_lock():
+    storage.root().mkdir(parents=True, exist_ok=True)
+    with open(storage.root() / "rebuild.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RebuildInProgress("another rebuild of the index is running") from None
+        yield  # The lock goes with the file, or with the process if it dies.
+
+
+@contextmanager
+def _incremental_writes_paused():
+    """Hold the current generation's write lock so that changes made during a rebuild
+    stay queued; they are applied to the new generation once it is current."""
+    try:
+        _, index = storage.open_current()
+        writer = index.writer(timeout=60)
+    except (storage.IndexUnavailable, LockError):
+        writer = None  # No usable index (or a stuck lock): nothing to pause.
+    try:
+        yield
+    finally:
+        if writer is not None:
+            writer.cancel()
+
+
+def rebuild(progress: Callable[[int, int], None] | None = None) -> RebuildReport:
+    """Index every published entry into a new generation and make it current."""
+    started = time.monotonic()
+    with _rebuild_lock(), _incremental_writes_paused():
+        folder, index = storage.new_generation()
+        entries = indexable_entries()
+        total = entries.count()
+        writer = index.writer(limitmb=256)
+        try:
+            done, last_id = 0, 0
+            while batch := list(entries.filter(pk__gt=last_id)[:BATCH_SIZE]):
+                for entry in batch:
+                    writer.add_document(**document_for(entry))
+                done += len(batch)
+                last_id = batch[-1].pk
+                if progress:
+                    progress(done, total)
+            writer.commit(optimize=True)
+        except BaseException:
+            writer.cancel()
+            storage.remove_generations(keep={storage.current_generation()})
+            raise
+        storage.make_current(folder)
+    storage.searchers.clear()
+    try:
+        apply_pending()
+    except (IndexBusy, storage.IndexUnavailable) as error:
+        logger.warning("Updates queued during the rebuild stay queued: %s", error)
+    size = sum(path.stat().st_size for path in folder.iterdir() if path.is_file())
+    return RebuildReport(done, time.monotonic() - started, size, folder)
+
+
+# Comparison ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexComparison:
+    missing: tuple[int, ...]  # published in the database, absent from the index
+    stale: tuple[int, ...]  # indexed with an out-of-date document
+    extra: tuple[int, ...]  # in the index but not published (deleted or unpublished)
+    pending: int  # queued updates not yet applied
+
+    @property
+    def in_agreement(self) -> bool:
+        return not (self.missing or self.stale or self.extra)
+
+    @property
+    def differing(self) -> set[int]:
+        return {*self.missing, *self.stale, *self.extra}
+
+
+def compare() -> IndexComparison:
+    expected = {
+        int(document["entry_id"]): document["fingerprint"]
+        for document in map(document_for, indexable_entries().iterator(chunk_size=BATCH_SIZE))
+    }
+    searcher = storage.searchers.get()
+    indexed = {
+        int(fields["entry_id"]): fields.get("fingerprint")
+        for fields in searcher.all_stored_fields()
+    }
+    return IndexComparison(
+        missing=tuple(sorted(set(expected) - set(indexed))),
+        stale=tuple(
+            sorted(i for i in set(expected) & set(indexed) if expected[i] != indexed[i])
+        ),
+        extra=tuple(sorted(set(indexed) - set(expected))),
+        pending=pending_count(),
+    )
+
+
+def repair(comparison: IndexComparison) -> int:
+    """Queue and apply every differing entry; returns how many were written."""
+    with transaction.atomic():
+        PendingIndexUpdate.objects.bulk_create(
+            PendingIndexUpdate(entry_id=entry_id) for entry_id in sorted(comparison.differing)
+        )
+    return apply_pending()

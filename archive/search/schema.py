@@ -1,0 +1,65 @@
+"""What the index holds for each published entry: searchable text, filters, facets."""
+
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+
+from archive.search.analysis import multilingual_analyzer, vocabulary_analyzer
+
+# Fields a query searches when it names none, with their relevance weights.
+DEFAULT_FIELD_BOOSTS = {
+    "title": 4.0,
+    "summary": 2.0,
+    "body": 1.0,
+    "source": 1.5,
+    "topic": 1.5,
+    "author": 2.0,
+    "identifier": 2.0,
+}
+
+# Names a searcher may type before a colon, and the field each one means.
+FIELD_ALIASES = {
+    "title": "title",
+    "summary": "summary",
+    "text": "body",
+    "body": "body",
+    "source": "source",
+    "topic": "topic",
+    "author": "author",
+    "issn": "identifier",
+    "doi": "identifier",
+    "id": "identifier",
+    "identifier": "identifier",
+}
+
+
+def build_schema() -> Schema:
+    text = multilingual_analyzer()
+    return Schema(
+        entry_id=ID(stored=True, unique=True),
+        # A hash of everything indexed for the entry: check_index compares it with the
+        # database to find stale documents.
+        fingerprint=ID(stored=True),
+        title=TEXT(analyzer=text, multitoken_query="phrase"),
+        summary=TEXT(analyzer=text, multitoken_query="phrase"),
+        body=TEXT(analyzer=text, multitoken_query="phrase"),
+        source=TEXT(analyzer=text, multitoken_query="phrase"),
+        topic=TEXT(analyzer=text, multitoken_query="phrase"),
+        author=TEXT(analyzer=text, multitoken_query="phrase"),
+        identifier=TEXT(analyzer=text, multitoken_query="phrase"),
+        vocabulary=TEXT(analyzer=vocabulary_analyzer(), phrase=False),
+        # Filters and facets: one term per value, kept as columns for fast counting.
+        topic_facet=KEYWORD(commas=True, scorable=False),
+        source_facet=ID(sortable=True),
+        year_facet=ID(sortable=True),
+        language_facet=ID(sortable=True),
+        type_facet=ID(sortable=True),
+        # First and last day of the entry's dated period, as YYYYMMDD (absent if undated).
+        # Signed: Whoosh 2.7's range queries on unsigned numeric fields match wrongly.
+        date_start=NUMERIC(bits=32),
+        date_end=NUMERIC(bits=32),
+        # Sort keys that put undated entries last in both directions.
+        newest_key=NUMERIC(bits=32, sortable=True),
+        oldest_key=NUMERIC(bits=32, sortable=True),
+    )
+
+
+UNDATED_YEAR = "undated"

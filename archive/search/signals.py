@@ -1,0 +1,98 @@
+"""The index follows the database: every change to what an entry's document holds
+queues that entry, in the same transaction, for the index (see indexing.queue_entries)."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.dispatch import receiver
+
+from archive.models import Entry, EntryIdentifier, Source, Topic, entries_changed
+from archive.search.indexing import queue_entries
+
+
+@receiver(post_save, sender=Entry)
+@receiver(post_delete, sender=Entry)
+def entry_changed(sender, instance, **kwargs):
+    queue_entries([instance.pk])
+
+
+@receiver(entries_changed, sender=Entry)
+def entries_changed_in_bulk(sender, entry_ids, **kwargs):
+    queue_entries(entry_ids)
+
+
+@receiver(m2m_changed, sender=Entry.topics.through)
+def entry_topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        queue_entries([instance.pk])
+    elif action == "post_clear":
+        # A topic cleared of its entries: pk_set is empty, the entries are gone already,
+        # so re-check every indexed entry that might have named it.
+        queue_entries(Entry.objects.values_list("pk", flat=True))
+    else:
+        queue_entries(pk_set or [])
+
+
+@receiver(post_save, sender=EntryIdentifier)
+@receiver(post_delete, sender=EntryIdentifier)
+def identifier_changed(sender, instance, **kwargs):
+    queue_entries([instance.entry_id])
+
+
+def _remember_indexed_values(instance, fields):
+    if instance.pk is None:
+        instance._indexed_before = None
+        return
+    instance._indexed_before = (
+        type(instance).objects.filter(pk=instance.pk).values(*fields).first()
+    )
+
+
+def _indexed_values_changed(instance, fields) -> bool:
+    before = getattr(instance, "_indexed_before", None)
+    return before is not None and any(before[field] != getattr(instance, field) for field in fields)
+
+
+SOURCE_INDEXED_FIELDS = ("name", "slug")
+TOPIC_INDEXED_FIELDS = ("name", "slug", "parent_id")
+
+
+@receiver(pre_save, sender=Source)
+def source_before_save(sender, instance, **kwargs):
+    _remember_indexed_values(instance, SOURCE_INDEXED_FIELDS)
+
+
+@receiver(post_save, sender=Source)
+def source_saved(sender, instance, created, **kwargs):
+    if _indexed_values_changed(instance, SOURCE_INDEXED_FIELDS):
+        queue_entries(instance.entries.values_list("pk", flat=True))
+
+
+@receiver(pre_save, sender=Topic)
+def topic_before_save(sender, instance, **kwargs):
+    _remember_indexed_values(instance, TOPIC_INDEXED_FIELDS)
+
+
+@receiver(post_save, sender=Topic)
+def topic_saved(sender, instance, created, **kwargs):
+    if _indexed_values_changed(instance, TOPIC_INDEXED_FIELDS):
+        topics = descendants_and_self(instance)
+        queue_entries(Entry.objects.filter(topics__in=topics).values_list("pk", flat=True))
+
+
+@receiver(pre_delete, sender=Topic)
+def topic_deleted(sender, instance, **kwargs):
+    # Deleting a topic removes its links without m2m signals: queue its entries now.
+    queue_entries(instance.entries.values_list("pk", flat=True))
+
+
+def descendants_and_self(topic: Topic) -> list[int]:
+    found, frontier = {topic.pk}, [topic.pk]
+    while frontier:
+        frontier = [
+            pk
+            for pk in Topic.objects.filter(parent__in=frontier).values_list("pk", flat=True)
+            if pk not in found
+        ]
+        found.update(frontier)
+    return list(found)

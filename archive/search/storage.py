@@ -1,0 +1,121 @@
+"""Where the index lives on disk: generations swapped atomically behind a symlink.
+
+``ARCHIVE_INDEX_DIR/current`` points at one folder in ``generations/``. A rebuild
+writes a new generation and swaps the link in one rename, so searches keep answering
+from the old one until the new one is complete, and a failed rebuild changes nothing.
+"""
+
+import os
+import shutil
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from whoosh import index as whoosh_index
+
+from archive.search.schema import build_schema
+
+CURRENT_LINK = "current"
+GENERATIONS = "generations"
+
+
+class IndexUnavailable(Exception):
+    """The index is missing or cannot be read."""
+
+
+def root() -> Path:
+    return Path(settings.ARCHIVE_INDEX_DIR)
+
+
+def current_generation() -> Path | None:
+    link = root() / CURRENT_LINK
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return None
+    return (link.parent / target).resolve()
+
+
+def open_generation(path: Path):
+    try:
+        return whoosh_index.open_dir(str(path), schema=build_schema())
+    except Exception as error:  # Whoosh raises many kinds on damaged files.
+        raise IndexUnavailable(f"the search index at {path} cannot be read ({error})") from error
+
+
+def open_current():
+    path = current_generation()
+    if path is None or not path.is_dir():
+        raise IndexUnavailable(f"there is no search index in {root()}")
+    return path, open_generation(path)
+
+
+def new_generation():
+    """A new, empty index folder (not yet current)."""
+    folder = root() / GENERATIONS / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    folder.mkdir(parents=True)
+    return folder, whoosh_index.create_in(str(folder), build_schema())
+
+
+def make_current(folder: Path):
+    """Point ``current`` at ``folder`` in one atomic rename, then drop old generations."""
+    previous = current_generation()
+    temporary = root() / f".{CURRENT_LINK}-{uuid.uuid4().hex[:8]}"
+    os.symlink(Path(GENERATIONS) / folder.name, temporary)
+    os.replace(temporary, root() / CURRENT_LINK)
+    keep = {folder.resolve(), previous}
+    remove_generations(keep=keep)
+
+
+def remove_generations(keep: set):
+    """Delete generation folders other than ``keep`` (the previous one stays for
+    searchers in other processes that may still be reading it)."""
+    generations = root() / GENERATIONS
+    if not generations.is_dir():
+        return
+    for folder in generations.iterdir():
+        if folder.resolve() not in keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+class SearcherCache:
+    """A Whoosh searcher per thread, reused across requests and refreshed when the index
+    changes (a new commit or a new generation). Searchers are not shared between threads."""
+
+    def __init__(self):
+        self._local = threading.local()
+
+    def get(self):
+        local = self._local
+        generation = current_generation()
+        if generation is None:
+            self.clear()
+            raise IndexUnavailable(f"there is no search index in {root()}")
+        searcher = getattr(local, "searcher", None)
+        if searcher is not None and getattr(local, "generation", None) == generation:
+            try:
+                local.searcher = searcher.refresh()
+                return local.searcher
+            except Exception:  # Whoosh cannot refresh from an empty index: reopen.
+                self.clear()
+        self.clear()
+        try:
+            local.searcher = open_generation(generation).searcher()
+        except IndexUnavailable:
+            raise
+        except Exception as error:  # A damaged segment shows up when it is opened.
+            raise IndexUnavailable(f"the search index cannot be read ({error})") from error
+        local.generation = generation
+        return local.searcher
+
+    def clear(self):
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+        self._local.searcher = None
+        self._local.generation = None
+
+
+searchers = SearcherCache()

@@ -1,0 +1,32 @@
+"""Language-aware analysis: English and Russian stemming, Japanese without spaces."""
+
+from archive.search.analysis import multilingual_analyzer
+
+
+def terms(text):
+    return [token.text for token in multilingual_analyzer()(text)]
+
+
+def test_english_words_are_stemmed_and_stop_words_dropped():
+    assert terms("The exchanges of sister cities") == ["exchang", "sister", "citi"]
+
+
+def test_russian_words_are_stemmed_with_a_russian_stemmer():
+    assert terms("экономическое")[0] == terms("экономического")[0] == "экономическ"
+    assert terms("Сотрудничество и сотрудничества") == ["сотрудничеств", "сотрудничеств"]
+
+
+def test_japanese_runs_become_overlapping_character_pairs():
+    assert terms("北方領土") == ["北方", "方領", "領土"]
+    assert set(terms("北方領土")) <= set(terms("日本の北方領土問題について"))
+
+
+def test_full_width_letters_and_yo_are_normalised():
+    assert terms("ＡＢＣ") == ["abc"]
+    assert terms("ёлка") == terms("елка")
+
+
+def test_character_offsets_point_at_the_original_words():
+    text = "Japan’s 北方領土 policy"
+    spans = [text[t.startchar : t.endchar] for t in multilingual_analyzer()(text, chars=True)]
+    assert spans == ["Japan’s", "北方", "方領", "領土", "policy"]
