@@ -6,12 +6,12 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup install install-dev browser migrate seed test lint format clean
+.PHONY: run setup install install-dev browser migrate seed index test lint format clean
 
 run: setup ## Set everything up and serve the archive with its seed content
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-setup: install migrate seed
+setup: install migrate seed index
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11 is required"'
@@ -42,6 +42,10 @@ migrate: install
 
 seed: migrate
 	$(BIN)/python manage.py load_seed
+
+# Builds the search index if there is none, and repairs any drift from the database.
+index: seed
+	$(BIN)/python manage.py check_index --fix
 
 test: install-dev browser ## Install what the tests need and run them all
 	$(BIN)/ruff check .

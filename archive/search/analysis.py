@@ -127,8 +127,11 @@ def multilingual_analyzer() -> Composable:
 
 def vocabulary_analyzer() -> Composable:
     """Unstemmed lowercase words: the vocabulary "did you mean" suggests from."""
-    return ScriptTokenizer() | NormaliseFilter() | LowercaseFilter() | StopFilter(
-        stoplist=STOP_WORDS, minsize=3
+    return (
+        ScriptTokenizer()
+        | NormaliseFilter()
+        | LowercaseFilter()
+        | StopFilter(stoplist=STOP_WORDS, minsize=3)
     )
 
 

@@ -41,7 +41,7 @@ def _date_query(request: SearchRequest):
 
 
 def _bounds(text: str) -> tuple[int, int]:
-    """"2021" → (20210101, 20211231); "2021-11" → the month; a day → that day."""
+    """ "2021" → (20210101, 20211231); "2021-11" → the month; a day → that day."""
     partial = PartialDate.parse(text)
     start, end = period(partial.value, partial.precision)
     return date_number(start), date_number(end)
@@ -129,7 +129,9 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
     query = parsed.query
     results = _run(searcher, query, request)
     # Suggest when the query as typed finds nothing, even if looser matching does.
-    suggestion = suggest(parsed.text, searcher) if not len(results) and not parsed.browse_all else None
+    suggestion = (
+        suggest(parsed.text, searcher) if not len(results) and not parsed.browse_all else None
+    )
     if (
         not len(results)
         and not parsed.browse_all
@@ -146,8 +148,10 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
 
     start = (request.page - 1) * request.per_page
     page_hits = list(results)[start : start + request.per_page]
-    entries = Entry.objects.select_related("source").prefetch_related("topics").in_bulk(
-        [int(hit["entry_id"]) for hit in page_hits]
+    entries = (
+        Entry.objects.select_related("source")
+        .prefetch_related("topics")
+        .in_bulk([int(hit["entry_id"]) for hit in page_hits])
     )
     results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARACTERS, surround=90)
     results.formatter = MarkFormatter()

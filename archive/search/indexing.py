@@ -290,9 +290,7 @@ def compare() -> IndexComparison:
     }
     return IndexComparison(
         missing=tuple(sorted(set(expected) - set(indexed))),
-        stale=tuple(
-            sorted(i for i in set(expected) & set(indexed) if expected[i] != indexed[i])
-        ),
+        stale=tuple(sorted(i for i in set(expected) & set(indexed) if expected[i] != indexed[i])),
         extra=tuple(sorted(set(indexed) - set(expected))),
         pending=pending_count(),
     )

@@ -17,7 +17,8 @@ from archive.search.analysis import STOP_WORDS, significant_words, stem
 from archive.search.schema import DEFAULT_FIELD_BOOSTS, FIELD_ALIASES
 
 MAX_QUERY_CHARACTERS = 500
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 _FIELD_PREFIX = re.compile(r"(?<![\w])([A-Za-z_]+):")
 _EMPTY_FIELD = re.compile(r"(?<![\w])([A-Za-z_]+):(?=\s|$|\))")
 _OPERATORS = re.compile(r'(?:\b(?:AND|OR|NOT)\b|["()*:]|(?:^|\s)[-+]\S)')
@@ -36,7 +37,7 @@ def clean(text: str) -> tuple[str, list[str]]:
     """Remove control characters, normalise Unicode and whitespace, bound the length."""
     notes = []
     text = unicodedata.normalize("NFC", text or "")
-    text = _CONTROL.sub(" ", text)
+    text = _INVISIBLE.sub("", _CONTROL.sub(" ", text))
     text = " ".join(text.split())
     if len(text) > MAX_QUERY_CHARACTERS:
         cut = text[:MAX_QUERY_CHARACTERS]
@@ -136,7 +137,9 @@ def parse(text: str, schema, *, match_any: bool = False) -> ParsedQuery:
         words = [word for word in re.findall(r"\w+", text.lower()) if word in STOP_WORDS]
         if words:
             common = ", ".join(f"“{word}”" for word in dict.fromkeys(words))
-            notes.append(f"Very common words ({common}) are not searched: showing the whole archive.")
+            notes.append(
+                f"Very common words ({common}) are not searched: showing the whole archive."
+            )
         else:
             notes.append("Nothing searchable was left in the query: showing the whole archive.")
         return ParsedQuery(text, whoosh_query.Every(), tuple(notes), browse_all=True)
@@ -144,7 +147,7 @@ def parse(text: str, schema, *, match_any: bool = False) -> ParsedQuery:
 
 
 def suggest(text: str, searcher) -> str | None:
-    """"Did you mean": the query with unknown words replaced by close words the archive
+    """ "Did you mean": the query with unknown words replaced by close words the archive
     contains ("Motgi" → "Motegi"), or None."""
     corrector = searcher.corrector("vocabulary")
     reader = searcher.reader()

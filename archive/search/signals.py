@@ -43,9 +43,7 @@ def _remember_indexed_values(instance, fields):
     if instance.pk is None:
         instance._indexed_before = None
         return
-    instance._indexed_before = (
-        type(instance).objects.filter(pk=instance.pk).values(*fields).first()
-    )
+    instance._indexed_before = type(instance).objects.filter(pk=instance.pk).values(*fields).first()
 
 
 def _indexed_values_changed(instance, fields) -> bool:

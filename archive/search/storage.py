@@ -96,10 +96,12 @@ class SearcherCache:
         searcher = getattr(local, "searcher", None)
         if searcher is not None and getattr(local, "generation", None) == generation:
             try:
-                local.searcher = searcher.refresh()
-                return local.searcher
-            except Exception:  # Whoosh cannot refresh from an empty index: reopen.
-                self.clear()
+                if searcher.up_to_date():
+                    return searcher
+            except Exception:  # A damaged table of contents: reopen, or report below.
+                pass
+        # A fresh searcher, not Searcher.refresh(): Whoosh 2.7 reuses the reader of a
+        # segment whose deletions changed, and would keep showing deleted documents.
         self.clear()
         try:
             local.searcher = open_generation(generation).searcher()

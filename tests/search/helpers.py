@@ -7,7 +7,9 @@ from archive.search import SearchRequest
 def run(query="", **options) -> search.SearchPage:
     filters = options.pop("filters", {})
     return search.search(
-        SearchRequest(query=query, filters=tuple((k, tuple(v)) for k, v in filters.items()), **options)
+        SearchRequest(
+            query=query, filters=tuple((k, tuple(v)) for k, v in filters.items()), **options
+        )
     )
 
 

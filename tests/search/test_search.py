@@ -152,7 +152,11 @@ def test_date_ranges_respect_each_entrys_precision(make_entry, committed, empty_
         year = make_entry(date=datetime.date(2021, 1, 1), date_precision="year")
         make_entry()  # undated
         old = make_entry(date=datetime.date(1998, 4, 1), date_precision="day")
-    assert set(ids(run(date_from="2021-11-20", date_to="2021-11-30"))) == {day.pk, month.pk, year.pk}
+    assert set(ids(run(date_from="2021-11-20", date_to="2021-11-30"))) == {
+        day.pk,
+        month.pk,
+        year.pk,
+    }
     assert set(ids(run(date_from="2021-12"))) == {year.pk}
     assert set(ids(run(date_to="2000"))) == {old.pk}
 

@@ -11,9 +11,9 @@ from archive import search
 from archive.search.facets import FACETS
 
 
-def plain_snippet(html: str) -> str:
+def plain_snippet(snippet: str) -> str:
     """A snippet for the terminal: matched terms in [brackets], no markup."""
-    marked = re.sub(r"<mark>(.*?)</mark>", r"[\1]", html)
+    marked = re.sub(r"<mark>(.*?)</mark>", r"[\1]", snippet)
     return " ".join(html.unescape(strip_tags(marked)).split())
 
 
