@@ -5,9 +5,9 @@ from django.urls import reverse
 from archive.models import Status
 
 
-def test_home_lists_published_entries_newest_first(client, seed):
+def test_home_lists_published_entries_newest_first(client, indexed_seed):
     page = client.get("/").content.decode()
-    assert "3 published entries" in page
+    assert "3 results" in page
     news = page.index("Russia and Japan extend Year")
     release = page.index("Japan Foreign Minister Toshimitsu Motegi")
     journal = page.index("[Russia–Japan relations: areas of bilateral cooperation]")
@@ -31,7 +31,9 @@ def test_bare_and_outdated_entry_urls_redirect_permanently(client, seed):
         assert response["Location"] == entry.get_absolute_url()
 
 
-def test_drafts_are_hidden_from_visitors_and_shown_to_staff(client, editor, make_entry):
+def test_drafts_are_hidden_from_visitors_and_shown_to_staff(
+    client, editor, make_entry, empty_index
+):
     draft = make_entry(title="Unreleased memo", status=Status.DRAFT)
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert "Unreleased memo" not in client.get("/").content.decode()

@@ -14,6 +14,7 @@ from django.db import connections
 from archive.dates import InvalidPartialDate, PartialDate
 from archive.search import storage
 from archive.search.facets import FACETS, FACETS_BY_NAME, FacetResult
+from archive.search.highlighting import highlight_paragraphs
 from archive.search.indexing import (
     IndexBusy,
     IndexComparison,
@@ -41,6 +42,7 @@ __all__ = [
     "SearchRequest",
     "apply_pending",
     "compare",
+    "highlight_paragraphs",
     "pending_count",
     "queue_entries",
     "rebuild",

@@ -19,13 +19,23 @@ SNIPPET_CHARACTERS = 320
 class MarkFormatter(highlight.Formatter):
     """Snippets as HTML: all document text escaped, matched terms wrapped in <mark>."""
 
-    between = " … "
-
     def _text(self, text):
         return escape(text)
 
     def format_token(self, text, token, replace=False):
         return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
+
+    def format(self, fragments, replace=False):
+        """Fragments joined by an ellipsis, which also marks a cut at either end."""
+        parts = []
+        for fragment in fragments:
+            html = self.format_fragment(fragment, replace).strip()
+            if fragment.startchar > 0:
+                html = "… " + html
+            if fragment.endchar < len(fragment.text):
+                html += " …"
+            parts.append(html)
+        return " ".join(parts).replace("… …", "…")
 
 
 def _date_query(request: SearchRequest):
@@ -59,8 +69,9 @@ def _filter(request: SearchRequest, without: str | None = None):
     return whoosh_query.And(parts) if parts else None
 
 
-def _sort(request: SearchRequest) -> dict:
-    if request.sort == "newest":
+def _sort(request: SearchRequest, browsing: bool) -> dict:
+    # Browsing without a query has no relevance to rank by: newest first reads best.
+    if request.sort == "newest" or (browsing and request.sort == "relevance"):
         return {"sortedby": "newest_key", "reverse": True}
     if request.sort == "oldest":
         return {"sortedby": "oldest_key"}
@@ -116,10 +127,10 @@ def _snippet(hit, entry: Entry) -> str:
     return mark_safe(escape(Truncator(plain).chars(SNIPPET_CHARACTERS)))
 
 
-def _run(searcher, query, request: SearchRequest):
+def _run(searcher, query, request: SearchRequest, browsing: bool = False):
     limit = min(request.page * request.per_page, max(searcher.doc_count(), 1))
     return searcher.search(
-        query, filter=_filter(request), limit=limit, terms=True, **_sort(request)
+        query, filter=_filter(request), limit=limit, terms=True, **_sort(request, browsing)
     )
 
 
@@ -127,7 +138,7 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
     parsed = parse(request.query, searcher.schema)
     notes = list(parsed.notes)
     query = parsed.query
-    results = _run(searcher, query, request)
+    results = _run(searcher, query, request, browsing=parsed.browse_all)
     # Suggest when the query as typed finds nothing, even if looser matching does.
     suggestion = (
         suggest(parsed.text, searcher) if not len(results) and not parsed.browse_all else None

@@ -127,7 +127,7 @@ def apply_pending_quietly():
     except IndexBusy as error:
         logger.warning("Index update postponed, changes stay queued: %s", error)
     except storage.IndexUnavailable as error:
-        logger.info("No usable index yet, changes stay queued: %s", error)
+        logger.debug("No usable index yet, changes stay queued: %s", error)
 
 
 @contextmanager

@@ -172,7 +172,9 @@ def test_a_missing_index_is_reported_and_rebuilt_while_pages_keep_working(transa
     page = run("Motegi")
     assert not page.available
     assert "being rebuilt" in page.notes[0]
-    assert client.get("/").status_code == 200
+    entry = Entry.objects.get(external_id="seed-000-2a775db45f4373d4")
+    assert client.get(entry.get_absolute_url()).status_code == 200
+    assert client.get("/admin/login/").status_code == 200
     search.wait_for_background_rebuild(timeout=30)
     assert run("Motegi").total == 1
 

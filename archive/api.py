@@ -1,0 +1,71 @@
+"""The JSON API: the search page's parameters in, results and facets out."""
+
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
+
+from archive import search
+from archive.forms import SearchForm
+from archive.presentation import present
+from archive.selectors import published_entries
+from archive.serializers import entry_metadata, entry_summary
+
+
+def error(message: str, status: int = 400, **details) -> JsonResponse:
+    return JsonResponse({"error": message, **details}, status=status)
+
+
+@require_GET
+def search_view(request):
+    form = SearchForm(request.GET, strict=True)
+    if not form.is_valid():
+        return error("Invalid search parameters.", fields=form.errors.get_json_data())
+    result = search.search(form.to_request())
+    if not result.available:
+        return error("Search is being rebuilt; try again shortly.", status=503)
+    context = present(result)
+    search_request = result.request
+    return JsonResponse(
+        {
+            "query": search_request.query,
+            "searched_query": result.searched_query,
+            "total": result.total,
+            "page": search_request.page,
+            "per_page": search_request.per_page,
+            "page_count": result.page_count,
+            "sort": search_request.sort,
+            "results": [
+                {
+                    **entry_summary(hit.entry, request),
+                    "score": hit.score,
+                    "snippet_html": hit.snippet,
+                }
+                for hit in result.hits
+            ],
+            "facets": {
+                facet.name: [
+                    {
+                        "value": value.value,
+                        "label": value.label,
+                        "count": value.count,
+                        "selected": value.selected,
+                        "url": request.build_absolute_uri(value.toggle_url),
+                    }
+                    for value in facet.values
+                ]
+                for facet in context["facets"]
+            },
+            "timeline": [{"year": bar.year, "count": bar.count} for bar in context["timeline"]],
+            "suggestion": result.suggestion,
+            "notes": list(result.notes),
+            "canonical_url": request.build_absolute_uri(context["search_url"]),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
+def entry_view(request, entry_id: int):
+    entry = published_entries().prefetch_related("identifiers").filter(pk=entry_id).first()
+    if entry is None:
+        return error("No published entry has this id.", status=404)
+    return JsonResponse(entry_metadata(entry, request), json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,99 @@
+"""Validating search parameters from a URL: the page, the API and links share them."""
+
+from django import forms
+from django.http import QueryDict
+
+from archive import search
+from archive.dates import InvalidPartialDate, PartialDate
+from archive.search.facets import FACETS
+
+MAX_VALUES_PER_FACET = 20
+MAX_QUERY_LENGTH = 10_000
+MAX_PAGE = 1_000_000
+
+
+class ValuesField(forms.Field):
+    """Every value of a repeated URL parameter (``?topic=a&topic=b``)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        values = [str(item).strip() for item in (value or []) if str(item).strip()]
+        if len(values) > MAX_VALUES_PER_FACET:
+            raise forms.ValidationError(f"At most {MAX_VALUES_PER_FACET} values can be chosen.")
+        if any(len(item) > 200 for item in values):
+            raise forms.ValidationError("A filter value is too long.")
+        return list(dict.fromkeys(values))
+
+
+class SearchForm(forms.Form):
+    """The parameters of a search: ``q``, one list per facet, ``from``/``to``, ``sort``,
+    ``page``. With ``strict`` (the API), unknown facet values are errors; otherwise (the
+    page, where an old link may name a renamed topic) they are dropped with a note."""
+
+    q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH, strip=True)
+    sort = forms.ChoiceField(
+        required=False, choices=[(sort, sort) for sort in search.SORTS], initial="relevance"
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
+    per_page = forms.IntegerField(required=False, min_value=1, max_value=search.MAX_PER_PAGE)
+
+    def __init__(self, data: QueryDict, *, strict: bool = False):
+        super().__init__(data)
+        self.strict = strict
+        self.ignored: list[str] = []
+        for facet in FACETS:
+            self.fields[facet.name] = ValuesField(required=False)
+        self.fields["from"] = forms.CharField(required=False, max_length=10)
+        self.fields["to"] = forms.CharField(required=False, max_length=10)
+
+    def _clean_date(self, name: str) -> str:
+        value = self.cleaned_data.get(name, "")
+        try:
+            PartialDate.parse(value)
+        except InvalidPartialDate as error:
+            raise forms.ValidationError(str(error)) from None
+        return value
+
+    def clean_from(self):
+        return self._clean_date("from")
+
+    def clean_to(self):
+        return self._clean_date("to")
+
+    def clean(self):
+        cleaned = super().clean()
+        for facet in FACETS:
+            values = cleaned.get(facet.name) or []
+            unknown = [value for value in values if not facet.known(value)]
+            if unknown and self.strict:
+                self.add_error(facet.name, f"Unknown {facet.label.lower()}: {', '.join(unknown)}.")
+            elif unknown:
+                self.ignored += [f"{facet.label} “{value}”" for value in unknown]
+                cleaned[facet.name] = [value for value in values if value not in unknown]
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and PartialDate.parse(start).value > PartialDate.parse(end).value:
+            self.add_error("to", "The end of the date range is before its start.")
+        return cleaned
+
+    def to_request(self, per_page: int = 20) -> search.SearchRequest:
+        data = self.cleaned_data
+        return search.SearchRequest(
+            query=data.get("q") or "",
+            filters=tuple(
+                (facet.name, tuple(data[facet.name])) for facet in FACETS if data.get(facet.name)
+            ),
+            date_from=data.get("from") or "",
+            date_to=data.get("to") or "",
+            sort=data.get("sort") or "relevance",
+            page=data.get("page") or 1,
+            per_page=data.get("per_page") or per_page,
+        )
+
+    def error_messages(self) -> list[str]:
+        labels = {"q": "Query", "from": "From", "to": "To", "per_page": "Results per page"}
+        return [
+            f"{labels.get(name, name.replace('_', ' ').capitalize())}: {message}"
+            for name, messages in self.errors.items()
+            for message in messages
+        ]

@@ -1,0 +1,180 @@
+"""Turning a SearchPage into what the page and the API show: every facet value, chip,
+sort, page and year carries the URL of the search it leads to."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from archive import search
+from archive.search.facets import FACETS, FACETS_BY_NAME
+
+PARAMETER_ORDER = ["q", *(facet.name for facet in FACETS), "from", "to", "sort", "page"]
+
+
+@dataclass(frozen=True)
+class SearchState:
+    """A search as URL parameters, in a canonical order, from which other URLs derive."""
+
+    params: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def from_request(cls, request: search.SearchRequest) -> "SearchState":
+        params = [("q", request.query)] if request.query else []
+        for facet in FACETS:
+            params += [(facet.name, value) for value in request.selected(facet.name)]
+        params += [
+            (name, value)
+            for name, value in (("from", request.date_from), ("to", request.date_to))
+            if value
+        ]
+        if request.sort != "relevance":
+            params.append(("sort", request.sort))
+        if request.page > 1:
+            params.append(("page", str(request.page)))
+        return cls(tuple(params))
+
+    def url(self, path: str | None = None) -> str:
+        order = {name: index for index, name in enumerate(PARAMETER_ORDER)}
+        params = sorted(self.params, key=lambda pair: order.get(pair[0], len(order)))
+        query = urlencode(params)
+        return f"{path or reverse('archive:search')}{'?' + query if query else ''}"
+
+    def without(self, *names: str, value: str | None = None) -> "SearchState":
+        return SearchState(
+            tuple(
+                (name, current)
+                for name, current in self.params
+                if name not in names or (value is not None and current != value)
+            )
+        )
+
+    def with_param(self, name: str, value: str) -> "SearchState":
+        return SearchState((*self.params, (name, value)))
+
+    def first_page(self) -> "SearchState":
+        return self.without("page")
+
+    def toggled(self, name: str, value: str) -> "SearchState":
+        state = self.first_page()
+        if (name, value) in state.params:
+            return state.without(name, value=value)
+        return state.with_param(name, value)
+
+    def sorted_by(self, sort: str) -> "SearchState":
+        state = self.first_page().without("sort")
+        return state if sort == "relevance" else state.with_param("sort", sort)
+
+    def on_page(self, page: int) -> "SearchState":
+        state = self.without("page")
+        return state if page == 1 else state.with_param("page", str(page))
+
+    def only_year(self, year: str) -> "SearchState":
+        return self.first_page().without("year", "from", "to").with_param("year", year)
+
+
+@dataclass(frozen=True)
+class LinkedValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    toggle_url: str
+
+
+@dataclass(frozen=True)
+class LinkedFacet:
+    name: str
+    label: str
+    values: tuple[LinkedValue, ...]
+
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    remove_url: str
+
+
+@dataclass(frozen=True)
+class YearBar:
+    year: str
+    count: int
+    percent: int
+    url: str
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int
+    url: str
+    current: bool
+
+
+def present(page: search.SearchPage) -> dict:
+    """Template and API context for a search page."""
+    state = SearchState.from_request(page.request)
+    facets = tuple(
+        LinkedFacet(
+            facet.name,
+            facet.label,
+            tuple(
+                LinkedValue(
+                    value.value,
+                    value.label,
+                    value.count,
+                    value.selected,
+                    state.toggled(facet.name, value.value).url(),
+                )
+                for value in facet.values
+            ),
+        )
+        for facet in page.facets
+    )
+    chips = [
+        Chip(f"{FACETS_BY_NAME[facet.name].label}: {value.label}", value.toggle_url)
+        for facet in facets
+        for value in facet.values
+        if value.selected
+    ]
+    request = page.request
+    if request.date_from:
+        chips.append(Chip(f"From {request.date_from}", state.first_page().without("from").url()))
+    if request.date_to:
+        chips.append(Chip(f"To {request.date_to}", state.first_page().without("to").url()))
+    highest = max((count for _, count in page.timeline), default=0)
+    timeline = tuple(
+        # Bar heights in tenths, so the style sheet sizes them (no inline styles).
+        YearBar(year, count, max(1, round(10 * count / highest)) * 10, state.only_year(year).url())
+        for year, count in page.timeline
+    )
+    numbers = sorted(
+        {1, page.page_count, *range(request.page - 2, request.page + 3)}
+        & set(range(1, page.page_count + 1))
+    )
+    return {
+        "page": page,
+        "hits": page.hits,
+        "facets": facets,
+        "chips": chips,
+        "clear_url": SearchState((("q", request.query),) if request.query else ()).url(),
+        "timeline": timeline,
+        "sorts": [
+            (sort, label, state.sorted_by(sort).url())
+            for sort, label in (
+                ("relevance", "Relevance"),
+                ("newest", "Newest first"),
+                ("oldest", "Oldest first"),
+            )
+        ],
+        "pages": [PageLink(n, state.on_page(n).url(), n == request.page) for n in numbers],
+        "previous_url": state.on_page(request.page - 1).url() if request.page > 1 else None,
+        "next_url": state.on_page(request.page + 1).url()
+        if request.page < page.page_count
+        else None,
+        "beyond_last_page": request.page > page.page_count,
+        "last_page_url": state.on_page(page.page_count).url(),
+        "suggestion_url": state.first_page().without("q").with_param("q", page.suggestion).url()
+        if page.suggestion
+        else None,
+        "search_url": state.url(),
+    }

@@ -1,0 +1,154 @@
+"""The search page: full pages, htmx partials, URLs for every state, and bad input."""
+
+import pytest
+from django.utils.html import strip_tags
+
+HX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "search-body"}
+
+
+def test_the_home_page_browses_the_archive_with_facets(client, indexed_seed):
+    page = client.get("/").content.decode()
+    assert "3 results" in page
+    assert "Russia and Japan extend Year of interregional and sister city exchanges" in page
+    assert "[Russia–Japan relations: areas of bilateral cooperation]" in page
+    assert "Ministry of Foreign Affairs of Japan" in page  # source facet
+    assert "Undated" in page  # year facet's undated bucket
+    assert "htmx-2.0.11.min.js" in page
+
+
+def test_results_show_date_source_type_language_snippet_and_link(client, indexed_seed):
+    html = client.get("/", {"q": "palladium"}).content.decode()
+    page = " ".join(strip_tags(html).split())
+    assert "1 result for “palladium”" in page
+    assert "undated · International Journal of Experimental Education" in page
+    assert "Journal article · English" in page
+    assert "<mark>palladium</mark>" in html
+    entry = indexed_seed["seed-003-f3c71f01dee03dc8"]
+    assert f'href="{entry.get_absolute_url()}?q=palladium"' in html
+
+
+def test_an_htmx_request_gets_only_the_results_region(client, indexed_seed):
+    full = client.get("/", {"q": "Motegi"})
+    partial = client.get("/", {"q": "Motegi"}, **HX)
+    assert "<html" in full.content.decode() and "<html" not in partial.content.decode()
+    body = partial.content.decode()
+    assert body.count('id="search-body"') == 1
+    assert 'hx-swap-oob="innerHTML">1 result for “Motegi”' in body
+    assert "<title>Motegi · Search · RJ Archive</title>" in body
+    assert "HX-Request" in partial["Vary"]
+
+
+def test_history_restore_requests_get_the_full_page(client, indexed_seed):
+    response = client.get("/", {"q": "Motegi"}, HTTP_HX_HISTORY_RESTORE_REQUEST="true", **HX)
+    assert "<html" in response.content.decode()
+
+
+def test_facet_links_toggle_values_and_reset_the_page(client, indexed_seed):
+    response = client.get("/", {"q": "Japan", "page": "1"})
+    facets = {f.name: {v.value: v for v in f.values} for f in response.context["facets"]}
+    assert facets["year"]["2021"].toggle_url == "/?q=Japan&year=2021"
+    selected = client.get("/", {"q": "Japan", "year": ["2021", "2020"]})
+    years = {v.value: v for f in selected.context["facets"] if f.name == "year" for v in f.values}
+    assert years["2021"].selected and years["2021"].toggle_url == "/?q=Japan&year=2020"
+    assert [chip.label for chip in selected.context["chips"]] == ["Year: 2021", "Year: 2020"]
+    assert selected.context["clear_url"] == "/?q=Japan"
+
+
+def test_facets_combine_or_within_and_across(client, indexed_seed):
+    within = client.get("/", {"year": ["2021", "undated"]}).context["page"]
+    across = client.get("/", {"year": ["2021", "undated"], "type": "news"}).context["page"]
+    assert (within.total, across.total) == (2, 1)
+
+
+def test_sorting_paging_and_date_range_are_urls(client, indexed_seed):
+    response = client.get("/", {"sort": "oldest", "per_page": "1", "page": "2"})
+    context = response.context
+    assert context["page"].hits[0].entry.external_id == "seed-000-2a775db45f4373d4"
+    assert context["previous_url"] == "/?sort=oldest"
+    assert context["next_url"] == "/?sort=oldest&page=3"
+    dated = client.get("/", {"from": "2021", "to": "2021-12"}).context
+    assert dated["page"].total == 1
+    assert [chip.label for chip in dated["chips"]] == ["From 2021", "To 2021-12"]
+
+
+def test_the_timeline_links_narrow_to_one_year(client, indexed_seed):
+    bars = client.get("/", {"q": "Japan", "year": "2020", "page": "1"}).context["timeline"]
+    # Each bar replaces any year (and date range) with its own, keeping the query.
+    assert [(bar.year, bar.url) for bar in bars] == [
+        ("2020", "/?q=Japan&year=2020"),
+        ("2021", "/?q=Japan&year=2021"),
+    ]
+
+
+def test_a_misspelling_offers_a_suggestion_link(client, indexed_seed):
+    page = client.get("/", {"q": "Motgi"}).content.decode()
+    assert 'Did you mean <a href="/?q=Motegi">Motegi</a>?' in page
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"page": "0"}, "greater than or equal to 1"),
+        ({"page": "abc"}, "Enter a whole number"),
+        ({"sort": "random"}, "Select a valid choice"),
+        ({"from": "2021-02-30"}, "not a real date"),
+        ({"from": "2022", "to": "2021"}, "before its start"),
+        ({"q": "x" * 10_001}, "at most 10000 characters"),
+    ],
+)
+def test_bad_parameters_get_a_400_page_that_explains(client, indexed_seed, params, message):
+    response = client.get("/", params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert 'id="q"' in response.content.decode()
+
+
+def test_a_page_beyond_the_last_is_a_proper_page(client, indexed_seed):
+    response = client.get("/", {"page": "999999"})
+    assert response.status_code == 200
+    assert "There is no page 999999: the results end at page 1." in response.content.decode()
+
+
+def test_unknown_facet_values_are_ignored_with_a_note(client, indexed_seed):
+    response = client.get("/", {"topic": "no-such-topic", "year": "1066x"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The filter Topic “no-such-topic” is not in the archive and was ignored." in page
+    assert response.context["page"].total == 3
+
+
+def test_long_queries_odd_unicode_and_repeated_parameters(client, indexed_seed):
+    assert client.get("/", {"q": "Motegi " * 1400}).status_code == 200
+    assert client.get("/", {"q": "🇯🇵 Ｍｏｔｅｇｉ \u202e"}).status_code == 200
+    response = client.get("/?q=Russia&q=Motegi&page=1&page=1")
+    assert response.status_code == 200 and response.context["page"].total == 1
+
+
+def test_reflected_values_are_escaped(client, indexed_seed):
+    hostile = '"><script>alert(1)</script>'
+    for params in ({"q": hostile}, {"topic": hostile}, {"from": hostile}, {"q": hostile, **HX}):
+        body = client.get("/", params).content.decode()
+        assert "<script>alert(1)" not in body
+
+
+def test_a_missing_index_gives_a_503_page_that_explains(client, transactional_db):
+    from django.core.management import call_command
+
+    call_command("load_seed", verbosity=0)
+    response = client.get("/", {"q": "Motegi"})
+    assert response.status_code == 503
+    assert "Search is being rebuilt" in response.content.decode()
+
+
+def test_the_entry_page_highlights_the_query(client, indexed_seed):
+    entry = indexed_seed["seed-002-e459417e0b57698a"]
+    page = client.get(entry.get_absolute_url(), {"q": "virus test"}).content.decode()
+    assert "<mark>virus</mark> <mark>test</mark>" in page
+    plain = client.get(entry.get_absolute_url()).content.decode()
+    assert "<mark>" not in plain
+
+
+def test_the_query_survives_a_redirect_to_the_canonical_url(client, indexed_seed):
+    entry = indexed_seed["seed-002-e459417e0b57698a"]
+    response = client.get(f"/entries/{entry.pk}/", {"q": "virus"})
+    assert response["Location"] == f"{entry.get_absolute_url()}?q=virus"
