@@ -30,8 +30,12 @@ def search_page(request):
             status = 503
     else:
         status = 400
-    template = f"{SEARCH_TEMPLATE}#htmx-update" if _wants_search_body(request) else SEARCH_TEMPLATE
+    partial = _wants_search_body(request)
+    template = f"{SEARCH_TEMPLATE}#htmx-update" if partial else SEARCH_TEMPLATE
     response = render(request, template, context, status=status)
+    if partial and "search_url" in context:
+        # The address bar shows the canonical URL, not the form's empty fields.
+        response["HX-Push-Url"] = context["search_url"]
     if status == 503:
         response["Retry-After"] = "30"
     patch_vary_headers(response, ["HX-Request", "HX-Target"])

@@ -3,6 +3,8 @@
 import pytest
 from django.utils.html import strip_tags
 
+from archive import search
+
 HX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "search-body"}
 
 
@@ -138,6 +140,9 @@ def test_a_missing_index_gives_a_503_page_that_explains(client, transactional_db
     response = client.get("/", {"q": "Motegi"})
     assert response.status_code == 503
     assert "Search is being rebuilt" in response.content.decode()
+    assert response["Retry-After"] == "30"
+    search.wait_for_background_rebuild(timeout=30)  # before the database is flushed
+    assert client.get("/", {"q": "Motegi"}).status_code == 200
 
 
 def test_the_entry_page_highlights_the_query(client, indexed_seed):

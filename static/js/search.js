@@ -1,10 +1,17 @@
-// Keep the typed query in the page snapshot htmx stores for back/forward, so returning
-// to a search shows the words that produced it.
-document.addEventListener("htmx:beforeHistorySave", () => {
+// Back and forward restore htmx's snapshot of the page, which keeps attributes, not what
+// was typed. After each update the search box's value attribute is set to the query the
+// results are for, so a restored page shows the words that produced it.
+function searchedQuery() {
+  const body = document.getElementById("search-body");
+  return body ? body.dataset.query : null;
+}
+
+document.addEventListener("htmx:afterSettle", () => {
   const input = document.getElementById("q");
-  if (input) input.setAttribute("value", input.value);
+  const query = searchedQuery();
+  if (input && query !== null) input.setAttribute("value", query);
 });
-// After back/forward restores a snapshot, the input's live value follows its attribute.
+
 document.addEventListener("htmx:historyRestore", () => {
   const input = document.getElementById("q");
   if (input) input.value = input.getAttribute("value") || "";

@@ -1,0 +1,120 @@
+"""The search page in a real Chromium: htmx updates, URLs, history, no-JS, accessibility."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+STATUS = "#search-status"
+
+
+def mark_page(page):
+    """A flag that survives only as long as no full page load happens."""
+    page.evaluate("window.__sameDocument = true")
+
+
+def still_same_document(page) -> bool:
+    return page.evaluate("window.__sameDocument === true")
+
+
+def test_typing_updates_results_without_a_reload(page, live_server, indexed_seed):
+    page.goto(live_server.url + "/")
+    page.wait_for_function("window.htmx !== undefined")
+    mark_page(page)
+    page.locator("#q").press_sequentially("Motegi", delay=30)
+    page.wait_for_selector(f"{STATUS}:has-text('1 result for “Motegi”')")
+    assert page.locator(".result").count() == 1
+    assert re.search(r"\?q=Motegi$", page.url)
+    assert still_same_document(page)
+    assert page.locator("#q").evaluate("el => el === document.activeElement")
+
+
+def test_clicking_a_facet_narrows_results_and_updates_the_url(
+    page, live_server, indexed_seed, screenshot
+):
+    page.goto(live_server.url + "/?q=Japan")
+    page.wait_for_function("window.htmx !== undefined")
+    mark_page(page)
+    page.locator("#facet-type + ul a", has_text="Press release").click()
+    page.wait_for_url(re.compile(r"type=press_release"))
+    page.wait_for_selector(f"{STATUS}:has-text('1 result')")
+    assert page.locator(".chip").inner_text().startswith("Document type: Press release")
+    assert still_same_document(page)
+    screenshot("search-desktop-filtered")
+    page.go_back()
+    page.wait_for_url(re.compile(r"\?q=Japan$"))
+    page.wait_for_selector(".result >> nth=2")
+    assert page.locator(".result").count() == 3
+    assert page.locator("#q").input_value() == "Japan"
+
+
+def test_back_restores_the_previous_query(page, live_server, indexed_seed):
+    page.goto(live_server.url + "/")
+    page.wait_for_function("window.htmx !== undefined")
+    page.locator("#q").fill("Motegi")
+    page.locator("#q").press("Enter")
+    page.wait_for_url(re.compile(r"q=Motegi"))
+    page.locator("#q").fill("palladium")
+    page.locator("#q").press("Enter")
+    page.wait_for_url(re.compile(r"q=palladium"))
+    page.wait_for_selector(f"{STATUS}:has-text('palladium')")
+    page.go_back()
+    page.wait_for_url(re.compile(r"q=Motegi"))
+    assert page.locator("#q").input_value() == "Motegi"
+    assert "Toshimitsu Motegi" in page.locator(".results").inner_text()
+
+
+def test_a_pasted_url_reproduces_the_search(page, live_server, indexed_seed):
+    page.goto(live_server.url + "/?q=exchanges&year=2021&year=undated&sort=oldest")
+    assert page.locator("#q").input_value() == "exchanges"
+    assert page.locator(".result").count() == 2
+    assert page.locator(".facet-value.selected").count() == 2
+    assert page.locator("#sort").input_value() == "oldest"
+    titles = page.locator(".result h3").all_inner_texts()
+    assert titles[0].startswith("Russia and Japan extend")  # dated before undated
+
+
+def test_the_page_works_without_javascript(chromium_browser, live_server, indexed_seed):
+    context = chromium_browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.locator("#q").fill("exchanges")
+    page.locator("#q").press("Enter")
+    page.wait_for_url(re.compile(r"q=exchanges"))
+    assert page.locator(".result").count() == 3
+    page.locator("#facet-year + ul a", has_text="Undated").click()
+    page.wait_for_url(re.compile(r"year=undated"))
+    assert page.locator(".result").count() == 1
+    page.locator("#sort").select_option("newest")
+    page.locator("noscript button, .results-bar button").first.click()
+    page.wait_for_url(re.compile(r"sort=newest"))
+    context.close()
+
+
+def test_results_count_is_announced_to_screen_readers(page, live_server, indexed_seed):
+    page.goto(live_server.url + "/")
+    status = page.locator(STATUS)
+    assert status.get_attribute("role") == "status"
+    assert status.get_attribute("aria-live") == "polite"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_serious_accessibility_violations(page, live_server, indexed_seed, screenshot, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    entry = indexed_seed["seed-002-e459417e0b57698a"]
+    for name, path in (
+        ("search", "/?q=exchanges&topic=economy"),
+        ("entry", entry.get_absolute_url() + "?q=virus"),
+        ("empty", "/?q=Motgi"),
+    ):
+        page.goto(live_server.url + path)
+        results = Axe().run(page)
+        serious = [
+            f"{violation['id']}: {violation['help']}"
+            for violation in results.response["violations"]
+            if violation["impact"] in {"serious", "critical"}
+        ]
+        assert serious == [], f"{name} at {width}px: {serious}"
+        screenshot(f"{name}-{width}")
