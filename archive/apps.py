@@ -8,4 +8,5 @@ class ArchiveConfig(AppConfig):
 
     def ready(self):
         # The search index follows every change made through the ORM.
-        from archive.search import signals  # noqa: F401
+        from archive import signals  # noqa: F401  (versions and tombstones)
+        from archive.search import signals as search_signals  # noqa: F401

@@ -248,6 +248,14 @@ class Entry(models.Model):
     def save(self, *args, **kwargs):
         self.date = dates.normalise(self.date, self.date_precision)
         self.body_fingerprint = text_fingerprint(self.body)
+        if self.pk is not None and self.slug:
+            # A new title gives a new slug (unless the editor chose one); the old URL
+            # still works, since entries are found by id and redirected to this slug.
+            before = Entry.objects.filter(pk=self.pk).values("title", "slug").first()
+            if before and before["title"] != self.title and before["slug"] == self.slug:
+                self.slug = unique_slug(self.title, exclude_pk=self.pk)
+                if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         if not self.slug:
@@ -353,3 +361,45 @@ class PendingIndexUpdate(models.Model):
 
     def __str__(self):
         return f"entry {self.entry_id} queued at {self.queued_at:%Y-%m-%d %H:%M:%S}"
+
+
+class EntryVersion(models.Model):
+    """A published state of an entry, frozen: its text and metadata as they were cited.
+
+    A new version is recorded whenever a published entry's citable content changes; a
+    version is never edited afterwards, so its permanent URL always shows the same thing.
+    """
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    snapshot = models.JSONField(help_text="The entry's citable content at this version.")
+
+    class Meta:
+        ordering = ["entry", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "number"], name="version_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="version_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"Entry {self.entry_id}, version {self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Entry versions are immutable once recorded.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:version", kwargs={"entry_id": self.entry_id, "number": self.number})
+
+
+class EntryTombstone(models.Model):
+    """What remains of a deleted entry: enough to tell a visitor it was withdrawn."""
+
+    entry_id = models.BigIntegerField(primary_key=True)
+    title = models.CharField(max_length=500)
+    deleted_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Entry {self.entry_id} (deleted)"

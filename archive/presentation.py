@@ -177,4 +177,5 @@ def present(page: search.SearchPage) -> dict:
         if page.suggestion
         else None,
         "search_url": state.url(),
+        "export_query": state.without("page").url(path=""),
     }

@@ -34,3 +34,27 @@ def possible_duplicates(*, original_url: str, body: str, exclude_pk=None) -> Que
     if exclude_pk is not None:
         duplicates = duplicates.exclude(pk=exclude_pk)
     return duplicates.order_by("pk")
+
+
+class EntryState:
+    VISIBLE = "visible"
+    WITHDRAWN = "withdrawn"  # was published, then unpublished or deleted: 410
+    NOT_FOUND = "not_found"
+
+
+def entry_for_visitor(user, entry_id: int):
+    """The entry a visitor may read, and what to say when they may not.
+
+    Returns (entry or None, state, tombstone or None)."""
+    from archive.models import EntryTombstone
+
+    entry = visible_entries(user).filter(pk=entry_id).first()
+    if entry is not None:
+        return entry, EntryState.VISIBLE, None
+    unpublished = Entry.objects.filter(pk=entry_id, published_at__isnull=False).first()
+    if unpublished is not None:
+        return unpublished, EntryState.WITHDRAWN, None
+    tombstone = EntryTombstone.objects.filter(entry_id=entry_id).first()
+    if tombstone is not None:
+        return None, EntryState.WITHDRAWN, tombstone
+    return None, EntryState.NOT_FOUND, None

@@ -1,13 +1,21 @@
 from django.urls import path
 
-from archive import api, views
+from archive import api, citation_views, views
 
 app_name = "archive"
 
 urlpatterns = [
     path("", views.search_page, name="search"),
     path("entries/<int:entry_id>/", views.entry_detail, name="entry-bare"),
+    path("entries/<int:entry_id>/v/<int:number>/", views.version_detail, name="version"),
+    path(
+        "entries/<int:entry_id>/v/<int:number>/cite.<str:fmt>",
+        citation_views.version_citation,
+        name="version-citation",
+    ),
+    path("entries/<int:entry_id>/cite.<str:fmt>", citation_views.entry_citation, name="citation"),
     path("entries/<int:entry_id>/<str:slug>/", views.entry_detail, name="entry"),
+    path("cite.<str:fmt>", citation_views.search_citations, name="search-citations"),
     path("api/search/", api.search_view, name="api-search"),
     path("api/entries/<int:entry_id>/", api.entry_view, name="api-entry"),
 ]

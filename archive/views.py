@@ -1,13 +1,17 @@
 """Public pages: thin views that validate parameters, make one call, and render."""
 
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 
-from archive import search
+from archive import citations, search
+from archive.documents import DocumentView, changed_fields, word_diff
 from archive.forms import SearchForm
+from archive.models import EntryVersion
 from archive.presentation import present
-from archive.selectors import visible_entries
+from archive.selectors import EntryState, entry_for_visitor
+from archive.services.versions import snapshot
 
 SEARCH_TEMPLATE = "archive/search.html"
 
@@ -42,20 +46,75 @@ def search_page(request):
     return response
 
 
-def entry_detail(request, entry_id: int, slug: str | None = None):
-    entry = visible_entries(request.user).filter(pk=entry_id).first()
-    if entry is None:
+def _unavailable(request, state, entry, tombstone):
+    """The page for an entry that is not (or no longer) public: 410 if it was, else 404."""
+    if state == EntryState.NOT_FOUND:
         raise Http404("No published entry has this id.")
+    title = entry.display_title if entry else tombstone.title
+    context = {"title": title, "deleted": tombstone is not None, "tombstone": tombstone}
+    return render(request, "archive/entry_gone.html", context, status=410)
+
+
+def _versions_context(entry, current_number=None):
+    versions = list(entry.versions.only("number", "created_at", "entry_id"))
+    latest = versions[-1] if versions else None
+    return {
+        "versions": versions,
+        "latest_version": latest,
+        "current_number": current_number or (latest.number if latest else None),
+    }
+
+
+def _entry_page(request, entry, document, *, citation_url, version=None):
+    record = (
+        citations.record_for_version(version, citation_url)
+        if version
+        else citations.record_for_entry(entry, citation_url)
+    )
+    query = request.GET.get("q", "")[:500]
+    return {
+        "entry": entry,
+        "doc": document,
+        "query": query,
+        "paragraphs": search.highlight_paragraphs(list(document.paragraphs), query),
+        "citations": citations.all_citations(record),
+        "highwire": citations.highwire(record),
+        "dublin_core": citations.dublin_core(record),
+        "json_ld": mark_safe(citations.json_ld_script(citations.json_ld(record))),
+        "canonical_url": citation_url,
+        "version": version,
+        **_versions_context(entry, version.number if version else None),
+    }
+
+
+def entry_detail(request, entry_id: int, slug: str | None = None):
+    entry, state, tombstone = entry_for_visitor(request.user, entry_id)
+    if state != EntryState.VISIBLE:
+        return _unavailable(request, state, entry, tombstone)
     if slug != entry.slug:
         target = entry.get_absolute_url()
         if request.GET:
             target += "?" + request.GET.urlencode()
         return redirect(target, permanent=True)
-    query = request.GET.get("q", "")[:500]
-    paragraphs = [part.strip() for part in entry.body.split("\n\n") if part.strip()]
-    context = {
-        "entry": entry,
-        "query": query,
-        "paragraphs": search.highlight_paragraphs(paragraphs, query),
-    }
+    document = DocumentView.from_snapshot(snapshot(entry))
+    url = request.build_absolute_uri(entry.get_absolute_url())
+    context = _entry_page(request, entry, document, citation_url=url)
+    return render(request, "archive/entry_detail.html", context)
+
+
+def version_detail(request, entry_id: int, number: int):
+    entry, state, tombstone = entry_for_visitor(request.user, entry_id)
+    if state != EntryState.VISIBLE:
+        return _unavailable(request, state, entry, tombstone)
+    version = get_object_or_404(EntryVersion, entry=entry, number=number)
+    document = DocumentView.from_snapshot(version.snapshot)
+    url = request.build_absolute_uri(version.get_absolute_url())
+    context = _entry_page(request, entry, document, citation_url=url, version=version)
+    previous = entry.versions.filter(number=number - 1).first()
+    if previous is not None:
+        context["previous"] = previous
+        context["changed_fields"] = changed_fields(previous.snapshot, version.snapshot)
+        context["title_diff"] = word_diff(previous.snapshot["title"], version.snapshot["title"])
+        context["body_diff"] = word_diff(previous.snapshot["body"], version.snapshot["body"])
+        context["body_changed"] = previous.snapshot["body"] != version.snapshot["body"]
     return render(request, "archive/entry_detail.html", context)

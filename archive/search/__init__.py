@@ -54,7 +54,8 @@ __all__ = [
 logger = logging.getLogger("archive.search")
 
 SORTS = ("relevance", "newest", "oldest")
-MAX_PER_PAGE = 100
+MAX_PER_PAGE = 100  # what a searcher may ask for
+MAX_RESULTS_PER_REQUEST = 500  # what the application may ask for (citation exports)
 
 
 class InvalidSearch(ValueError):
@@ -70,13 +71,14 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    snippets: bool = True  # highlighted snippets for the hits (not needed for exports)
 
     def __post_init__(self):
         if self.sort not in SORTS:
             raise InvalidSearch(f"Sort must be one of: {', '.join(SORTS)}.")
         if not isinstance(self.page, int) or self.page < 1:
             raise InvalidSearch("The page must be a whole number from 1.")
-        if not 1 <= self.per_page <= MAX_PER_PAGE:
+        if not 1 <= self.per_page <= MAX_RESULTS_PER_REQUEST:
             raise InvalidSearch(f"Results per page must be between 1 and {MAX_PER_PAGE}.")
         for name, _values in self.filters:
             if name not in FACETS_BY_NAME:

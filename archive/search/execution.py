@@ -167,7 +167,7 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
     results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARACTERS, surround=90)
     results.formatter = MarkFormatter()
     hits = tuple(
-        SearchHit(entry, hit.score or 0.0, _snippet(hit, entry))
+        SearchHit(entry, hit.score or 0.0, _snippet(hit, entry) if request.snippets else "")
         for hit in page_hits
         if (entry := entries.get(int(hit["entry_id"]))) is not None
     )

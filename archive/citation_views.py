@@ -1,0 +1,65 @@
+"""Citation downloads: one entry, one version, or a whole result list."""
+
+from dataclasses import replace
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from archive import citations, search
+from archive.forms import SearchForm
+from archive.models import EntryVersion
+from archive.selectors import EntryState, entry_for_visitor
+
+EXPORT_LIMIT = 500
+
+
+def _download(records, fmt: str, filename: str) -> HttpResponse:
+    if fmt not in citations.FORMATS:
+        raise Http404("Unknown citation format.")
+    content_type, render = citations.FORMATS[fmt]
+    response = HttpResponse(render(records), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+def _visible_entry(request, entry_id):
+    entry, state, _ = entry_for_visitor(request.user, entry_id)
+    if state != EntryState.VISIBLE:
+        raise Http404("No published entry has this id.")
+    return entry
+
+
+def entry_citation(request, entry_id: int, fmt: str):
+    entry = _visible_entry(request, entry_id)
+    url = request.build_absolute_uri(entry.get_absolute_url())
+    return _download([citations.record_for_entry(entry, url)], fmt, f"rjarchive-{entry.pk}")
+
+
+def version_citation(request, entry_id: int, number: int, fmt: str):
+    entry = _visible_entry(request, entry_id)
+    version = get_object_or_404(EntryVersion, entry=entry, number=number)
+    url = request.build_absolute_uri(version.get_absolute_url())
+    record = citations.record_for_version(version, url)
+    return _download([record], fmt, f"rjarchive-{entry.pk}-v{number}")
+
+
+def search_citations(request, fmt: str):
+    """Citations for a search's results (the first EXPORT_LIMIT, in the search's order)."""
+    form = SearchForm(request.GET, strict=True)
+    if not form.is_valid():
+        return HttpResponse(
+            "Invalid search parameters: " + "; ".join(form.error_messages()),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    search_request = replace(form.to_request(), page=1, per_page=EXPORT_LIMIT, snippets=False)
+    page = search.search(search_request)
+    if not page.available:
+        return HttpResponse("Search is being rebuilt; try again shortly.", status=503)
+    records = [
+        citations.record_for_entry(
+            hit.entry, request.build_absolute_uri(hit.entry.get_absolute_url())
+        )
+        for hit in page.hits
+    ]
+    return _download(records, fmt, "rjarchive-search")

@@ -1,0 +1,71 @@
+"""Versions of published entries: a frozen snapshot each time citable content changes."""
+
+import logging
+
+from django.db import IntegrityError, transaction
+
+from archive.models import Entry, EntryVersion, Status
+
+logger = logging.getLogger("archive")
+
+
+def snapshot(entry: Entry) -> dict:
+    """An entry's citable content as plain data (what a version freezes)."""
+    source = entry.source
+    return {
+        "title": entry.title,
+        "title_is_devised": entry.title_is_devised,
+        "summary": entry.summary,
+        "body": entry.body,
+        "date": entry.partial_date.iso(),
+        "date_precision": entry.date_precision,
+        "date_note": entry.date_note,
+        "source": (
+            {"name": source.name, "kind": source.kind, "country": source.country, "url": source.url}
+            if source
+            else None
+        ),
+        "topics": sorted(str(topic) for topic in entry.topics.all()),
+        "language": entry.language,
+        "document_type": entry.document_type,
+        "authors": entry.author_list,
+        "original_url": entry.original_url,
+        "identifiers": [
+            {"scheme": identifier.scheme, "value": identifier.value}
+            for identifier in entry.identifiers.order_by("scheme", "value")
+        ],
+        "rights": entry.rights,
+    }
+
+
+def record_version(entry_id: int) -> EntryVersion | None:
+    """Freeze the entry's current state as a new version if it is published and its
+    content differs from the latest version; returns the new version, if any."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                entry = (
+                    Entry.objects.select_related("source")
+                    .prefetch_related("topics__parent__parent")
+                    .filter(pk=entry_id, status=Status.PUBLISHED)
+                    .first()
+                )
+                if entry is None:
+                    return None
+                content = snapshot(entry)
+                latest = entry.versions.order_by("-number").first()
+                if latest is not None and latest.snapshot == content:
+                    return None
+                number = latest.number + 1 if latest else 1
+                return EntryVersion.objects.create(entry=entry, number=number, snapshot=content)
+        except IntegrityError:  # Another process recorded this number first: look again.
+            continue
+    logger.error("Could not record a version of entry %s", entry_id)
+    return None
+
+
+def record_version_after_commit(entry_id: int):
+    """Record a version once the current transaction (with its topics and identifiers)
+    has committed."""
+    if entry_id is not None:
+        transaction.on_commit(lambda: record_version(entry_id))
