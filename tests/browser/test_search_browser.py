@@ -5,6 +5,8 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.conftest import ARTIFACTS
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 STATUS = "#search-status"
@@ -118,3 +120,24 @@ def test_no_serious_accessibility_violations(page, live_server, indexed_seed, sc
         ]
         assert serious == [], f"{name} at {width}px: {serious}"
         screenshot(f"{name}-{width}")
+
+
+def test_entry_page_copy_controls_put_citations_and_links_on_the_clipboard(
+    chromium_browser, live_server, indexed_seed
+):
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
+    entry = indexed_seed["seed-000-2a775db45f4373d4"]
+    page.goto(live_server.url + entry.get_absolute_url())
+    page.get_by_role("button", name="Copy link to paragraph 2").click()
+    page.wait_for_selector("#copy-status:has-text('Link copied.')")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == live_server.url + entry.get_absolute_url() + "#p2"
+    page.locator(".copy-citation").nth(1).click()
+    page.wait_for_selector("#copy-status:has-text('Citation copied.')")
+    apa = "Russia and Japan extend Year of interregional and sister city exchanges. (2021, "
+    assert page.evaluate("navigator.clipboard.readText()").startswith(apa + "November 22).")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "entry-citations.png"), full_page=True)
+    context.close()
