@@ -1,6 +1,7 @@
 """Public pages: thin views that validate parameters, make one call, and render."""
 
-from django.http import Http404
+from django.db import connection
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
@@ -118,3 +119,22 @@ def version_detail(request, entry_id: int, number: int):
         context["body_diff"] = word_diff(previous.snapshot["body"], version.snapshot["body"])
         context["body_changed"] = previous.snapshot["body"] != version.snapshot["body"]
     return render(request, "archive/entry_detail.html", context)
+
+
+def health(request):
+    """For load balancers and monitoring: is the database reachable, is the index readable?"""
+    checks, healthy = {}, True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as error:  # Any failure is reported, never raised.
+        checks["database"], healthy = f"error: {type(error).__name__}", False
+    status = search.index_status()
+    checks["index"] = status["state"]
+    checks["indexed_entries"] = status["documents"]
+    checks["pending_index_updates"] = status["pending"]
+    healthy = healthy and status["state"] == "ok"
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )

@@ -1,7 +1,12 @@
 """Root URLs: the public archive and the editors' admin."""
 
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from archive.sitemaps import EntrySitemap
+from archive.views import health
 
 admin.site.site_header = "RJ Archive editors"
 admin.site.site_title = "RJ Archive admin"
@@ -10,6 +15,8 @@ admin.site.index_title = "Archive curation"
 admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("healthz", health, name="health"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"entries": EntrySitemap}}, name="sitemap"),
     path("", include("archive.urls")),
 ]

@@ -43,6 +43,7 @@ __all__ = [
     "apply_pending",
     "compare",
     "highlight_paragraphs",
+    "index_status",
     "pending_count",
     "queue_entries",
     "rebuild",
@@ -183,6 +184,20 @@ def wait_for_background_rebuild(timeout: float | None = None):
     """Block until a background rebuild started by search() has finished."""
     if _background_rebuild is not None:
         _background_rebuild.join(timeout)
+
+
+def index_status() -> dict:
+    """For health checks: can the index be read, how many documents, how much is queued."""
+    try:
+        documents = storage.searchers.get().doc_count()
+        state = "ok"
+    except IndexUnavailable as error:
+        documents, state = None, f"unavailable: {error}"
+    try:
+        pending = pending_count()
+    except Exception:  # The database's own check reports a database failure.
+        pending = None
+    return {"state": state, "documents": documents, "pending": pending}
 
 
 # The facet kinds, for callers that list or validate them.

@@ -141,3 +141,25 @@ def test_entry_page_copy_controls_put_citations_and_links_on_the_clipboard(
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "entry-citations.png"), full_page=True)
     context.close()
+
+
+def test_pages_run_under_the_content_security_policy(page, live_server, indexed_seed):
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.goto(live_server.url + "/?q=Japan")
+    page.wait_for_function("window.htmx !== undefined")
+    page.locator("#sort").select_option("oldest")
+    page.wait_for_url(re.compile(r"sort=oldest"))
+    page.locator("#from").fill("2021")
+    page.locator("#from").press("Tab")
+    page.wait_for_url(re.compile(r"from=2021"))
+    page.wait_for_selector(f"{STATUS}:has-text('1 result')")
+    entry = indexed_seed["seed-003-f3c71f01dee03dc8"]
+    page.goto(live_server.url + entry.get_absolute_url())
+    page.goto(live_server.url + "/admin/login/")
+    assert violations == []
