@@ -6,10 +6,18 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup install install-dev browser migrate seed index test lint format clean
+.PHONY: run serve setup install install-dev browser migrate seed index test test-postgres lint format clean
 
 run: setup ## Set everything up and serve the archive with its seed content
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production server: gunicorn with several workers, static files hashed and compressed.
+# Needs SECRET_KEY and ALLOWED_HOSTS (see README); ARCHIVE_HTTPS=false when not behind TLS.
+WORKERS ?= 3
+serve: setup
+	PRODUCTION=true $(BIN)/python manage.py collectstatic --noinput -v0
+	PRODUCTION=true $(BIN)/gunicorn rjsite.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
+		--access-logfile - --graceful-timeout 20
 
 setup: install migrate seed index
 
@@ -52,6 +60,10 @@ test: install-dev browser ## Install what the tests need and run them all
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n 2
+
+# The suite against PostgreSQL: installs and starts Debian's server on loopback if needed.
+test-postgres: install-dev browser
+	scripts/with_postgres.sh $(BIN)/pytest -n 2
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -13,10 +13,22 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils.dateparse import parse_datetime
 
 from archive import dates, vocabularies
 from archive.identifiers import IdentifierScheme, validate_identifier
-from archive.models import DocumentType, Entry, EntryIdentifier, Source, SourceKind, Status, Topic
+from archive.models import (
+    DocumentType,
+    Entry,
+    EntryIdentifier,
+    EntryTombstone,
+    EntryVersion,
+    Source,
+    SourceKind,
+    Status,
+    Topic,
+)
+from archive.services.ids import reserve_entry_ids
 
 MANIFEST_NAME = "manifest.json"
 
@@ -26,9 +38,12 @@ ENTRY_KEYS = {
     "id", "title", "title_is_devised", "summary", "body", "body_file", "raw_capture",
     "raw_capture_file", "date", "date_note", "source", "topics", "language", "document_type",
     "authors", "original_url", "identifiers", "rights", "status",
+    # Written by export_archive so that a backup restores exactly:
+    "archive_id", "external_id", "slug", "created_at", "updated_at", "published_at", "versions",
 }  # fmt: skip
+TOMBSTONE_KEYS = {"id", "title", "deleted_at"}
 
-SINGULAR = {"sources": "source", "topics": "topic", "entries": "entry"}
+SINGULAR = {"sources": "source", "topics": "topic", "entries": "entry", "tombstones": "tombstone"}
 
 
 @dataclass(frozen=True)
@@ -265,8 +280,63 @@ class _Validator:
             for topic in relations["topics"]:
                 if topic not in topic_keys:
                     self.problem(label, "topics", f"unknown topic “{topic}”")
+            relations.update(self.backup_fields(label, item))
             self.model_checks(label, values)
             records.append(_Record(item["id"], values, relations))
+        return records
+
+    def backup_fields(self, label, item) -> dict[str, Any]:
+        """The fields a backup carries beyond curation: ids, slug, timestamps, versions."""
+        fields: dict[str, Any] = {"external_id": item.get("external_id", item.get("id"))}
+        archive_id = item.get("archive_id")
+        if archive_id is not None and (not isinstance(archive_id, int) or archive_id < 1):
+            self.problem(label, "archive_id", "must be a positive whole number")
+            archive_id = None
+        fields["archive_id"] = archive_id
+        fields["slug"] = self.text(label, item, "slug")
+        for name in ("created_at", "updated_at", "published_at"):
+            fields[name] = self.timestamp(label, item, name)
+        versions = []
+        for version in self.text(label, item, "versions", expected_type=list, default=[]):
+            if (
+                not isinstance(version, dict)
+                or not isinstance(version.get("number"), int)
+                or not isinstance(version.get("snapshot"), dict)
+            ):
+                self.problem(
+                    label, "versions", "each needs a whole-number “number” and a “snapshot”"
+                )
+                continue
+            versions.append(
+                (
+                    version["number"],
+                    self.timestamp(label, version, "created_at"),
+                    version["snapshot"],
+                )
+            )
+        fields["versions"] = versions
+        return fields
+
+    def timestamp(self, label, item, key):
+        value = item.get(key)
+        if value in (None, ""):
+            return None
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+        if parsed is None:
+            self.problem(label, key, f"“{value}” is not an ISO 8601 date and time")
+        return parsed
+
+    def tombstones(self, data) -> list[_Record]:
+        records = []
+        for label, item in self.records(data, "tombstones", TOMBSTONE_KEYS):
+            if not str(item["id"]).isdigit():
+                self.problem(label, "id", "a tombstone's id is the deleted entry's number")
+                continue
+            values = {
+                "title": self.text(label, item, "title"),
+                "deleted_at": self.timestamp(label, item, "deleted_at"),
+            }
+            records.append(_Record(item["id"], values))
         return records
 
     def entry_values(self, label, item) -> dict[str, Any]:
@@ -376,6 +446,7 @@ def import_manifest(path: Path, *, dry_run: bool = False) -> ImportReport:
         Topic.objects.values_list("slug", flat=True)
     )
     entries = validator.entries(data, source_keys, topic_keys)
+    tombstones = validator.tombstones(data)
     if validator.problems:
         raise ImportValidationError(validator.problems)
 
@@ -386,7 +457,9 @@ def import_manifest(path: Path, *, dry_run: bool = False) -> ImportReport:
             *(_apply_source(record) for record in sources),
             *(_apply_topic(record) for record in topics),
             *(_apply_entry(record) for record in entries),
+            *(_apply_tombstone(record) for record in tombstones),
         ]
+        _keep_ids_unique(entries, tombstones)
         if dry_run:
             transaction.set_rollback(True)
     return ImportReport(tuple(changes), dry_run)
@@ -420,13 +493,24 @@ def _apply_topic(record: _Record) -> PlannedChange:
 
 
 def _apply_entry(record: _Record) -> PlannedChange:
-    entry = Entry.objects.filter(external_id=record.key).first()
-    source = Source.objects.filter(slug=record.relations["source"]).first()
-    values = {**record.values, "source": source}
-    topic_slugs = sorted(record.relations["topics"])
-    identifiers = record.relations["identifiers"]
+    relations = record.relations
+    archive_id = relations.get("archive_id")
+    if archive_id is not None:
+        entry = Entry.objects.filter(pk=archive_id).first()
+    else:
+        entry = Entry.objects.filter(external_id=record.key).first()
+    source = Source.objects.filter(slug=relations["source"]).first()
+    values = {
+        **record.values,
+        "source": source,
+        "external_id": relations.get("external_id", record.key),
+    }
+    if relations.get("slug"):
+        values["slug"] = relations["slug"]
+    topic_slugs = sorted(relations["topics"])
+    identifiers = relations["identifiers"]
     if entry is None:
-        entry = Entry(external_id=record.key, **values)
+        entry = Entry(pk=archive_id, **values)
         action, changed = "create", []
     else:
         changed = _changed_fields(entry, values)
@@ -446,4 +530,51 @@ def _apply_entry(record: _Record) -> PlannedChange:
             EntryIdentifier(entry=entry, scheme=scheme, value=value)
             for scheme, value in identifiers
         )
+    restored = _restore_backup_fields(entry, relations)
+    if restored and action == "unchanged":
+        action, changed = "update", restored
     return PlannedChange("entry", record.key, action, tuple(changed))
+
+
+def _restore_backup_fields(entry: Entry, relations: dict) -> list[str]:
+    """Timestamps and versions from a backup, written as they were."""
+    restored = []
+    timestamps = {
+        name: relations[name]
+        for name in ("created_at", "published_at", "updated_at")
+        if relations.get(name) and getattr(entry, name) != relations[name]
+    }
+    if timestamps:
+        # Through the base manager: restoring a date is not an edit to follow.
+        Entry._base_manager.filter(pk=entry.pk).update(**timestamps)
+        restored += list(timestamps)
+    existing = set(entry.versions.values_list("number", flat=True))
+    for number, created_at, snapshot in relations.get("versions", []):
+        if number in existing:
+            continue
+        version = EntryVersion.objects.create(entry=entry, number=number, snapshot=snapshot)
+        if created_at:
+            EntryVersion.objects.filter(pk=version.pk).update(created_at=created_at)
+        restored.append(f"version {number}")
+    return restored
+
+
+def _apply_tombstone(record: _Record) -> PlannedChange:
+    _, created = EntryTombstone.objects.get_or_create(
+        entry_id=int(record.key), defaults={"title": record.values["title"]}
+    )
+    if created and record.values["deleted_at"]:
+        EntryTombstone.objects.filter(entry_id=int(record.key)).update(
+            deleted_at=record.values["deleted_at"]
+        )
+    return PlannedChange("tombstone", record.key, "create" if created else "unchanged")
+
+
+def _keep_ids_unique(entries: list[_Record], tombstones: list[_Record]):
+    """After entries were given their ids, make sure new entries get higher ones, above
+    deleted entries' ids too: an id is never reused."""
+    highest = max(
+        [r.relations["archive_id"] or 0 for r in entries] + [int(r.key) for r in tombstones] + [0]
+    )
+    if highest:
+        reserve_entry_ids(highest)

@@ -1,0 +1,109 @@
+"""A backup of the whole archive as an import manifest: `import_entries` restores it
+exactly (ids, slugs, statuses, timestamps, versions, raw captures, deleted ids)."""
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from archive.models import Entry, EntryTombstone, Source, Topic
+
+
+def _entry_record(entry: Entry) -> dict:
+    return {
+        "id": entry.external_id or f"entry-{entry.pk}",
+        "archive_id": entry.pk,
+        "external_id": entry.external_id,
+        "slug": entry.slug,
+        "title": entry.title,
+        "title_is_devised": entry.title_is_devised,
+        "summary": entry.summary,
+        "body_file": f"texts/{entry.pk}.txt",
+        "raw_capture_file": f"raw/{entry.pk}.txt",
+        "date": entry.partial_date.iso() or None,
+        "date_note": entry.date_note,
+        "source": entry.source.slug if entry.source else None,
+        "topics": sorted(topic.slug for topic in entry.topics.all()),
+        "language": entry.language,
+        "document_type": entry.document_type,
+        "authors": entry.author_list,
+        "original_url": entry.original_url,
+        "identifiers": [
+            {"scheme": identifier.scheme, "value": identifier.value}
+            for identifier in entry.identifiers.all()
+        ],
+        "rights": entry.rights,
+        "status": entry.status,
+        "created_at": entry.created_at.isoformat(),
+        "updated_at": entry.updated_at.isoformat(),
+        "published_at": entry.published_at.isoformat() if entry.published_at else None,
+        "versions": [
+            {
+                "number": version.number,
+                "created_at": version.created_at.isoformat(),
+                "snapshot": version.snapshot,
+            }
+            for version in entry.versions.all()
+        ],
+    }
+
+
+def export_archive(destination: Path) -> dict:
+    """Write the archive to ``destination`` (a new folder); returns counts.
+
+    The folder is written beside its final place and renamed into it at the end, so an
+    interrupted export never leaves a half-written backup under the final name."""
+    destination = Path(destination)
+    if destination.exists():
+        raise FileExistsError(f"{destination} already exists; choose a new folder.")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".export-", dir=destination.parent))
+    try:
+        (work / "texts").mkdir()
+        (work / "raw").mkdir()
+        entries = (
+            Entry.objects.select_related("source")
+            .prefetch_related("topics", "identifiers", "versions")
+            .order_by("pk")
+        )
+        records = []
+        for entry in entries.iterator(chunk_size=500):
+            (work / "texts" / f"{entry.pk}.txt").write_text(entry.body, encoding="utf-8")
+            (work / "raw" / f"{entry.pk}.txt").write_text(entry.raw_capture, encoding="utf-8")
+            records.append(_entry_record(entry))
+        manifest = {
+            "sources": [
+                {"id": s.slug, "name": s.name, "kind": s.kind, "country": s.country, "url": s.url}
+                for s in Source.objects.order_by("pk")
+            ],
+            "topics": [
+                {
+                    "id": t.slug,
+                    "name": t.name,
+                    "parent": t.parent.slug if t.parent else None,
+                    "description": t.description,
+                }
+                for t in Topic.objects.select_related("parent").order_by("pk")
+            ],
+            "entries": records,
+            "tombstones": [
+                {"id": str(t.entry_id), "title": t.title, "deleted_at": t.deleted_at.isoformat()}
+                for t in EntryTombstone.objects.order_by("entry_id")
+            ],
+        }
+        with open(work / "manifest.json", "w", encoding="utf-8") as handle:
+            json.dump(manifest, handle, ensure_ascii=False, indent=1)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.rename(work, destination)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return {
+        "entries": len(records),
+        "sources": len(manifest["sources"]),
+        "topics": len(manifest["topics"]),
+        "versions": sum(len(r["versions"]) for r in records),
+        "tombstones": len(manifest["tombstones"]),
+    }
