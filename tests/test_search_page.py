@@ -157,3 +157,10 @@ def test_the_query_survives_a_redirect_to_the_canonical_url(client, indexed_seed
     entry = indexed_seed["seed-002-e459417e0b57698a"]
     response = client.get(f"/entries/{entry.pk}/", {"q": "virus"})
     assert response["Location"] == f"{entry.get_absolute_url()}?q=virus"
+
+
+def test_selected_filters_with_no_results_render_a_page(client, indexed_seed):
+    # Found by the load test: selected years with zero results once divided by zero.
+    response = client.get("/", {"q": "Motgi", "year": "2020", "type": "news"})
+    assert response.status_code == 200
+    assert response.context["timeline"] == ()

@@ -151,6 +151,8 @@ def _apply_pending_if_idle():
         apply_pending(timeout=0)
     except (IndexBusy, IndexUnavailable) as error:
         logger.info("Queued index updates not applied now: %s", error)
+    except Exception:  # e.g. a read-only or full index folder: searching still works.
+        logger.exception("Queued index updates could not be applied")
 
 
 _rebuilding = threading.Lock()

@@ -113,7 +113,11 @@ def _facet_counts(searcher, query, request: SearchRequest):
 
 def _timeline(facets) -> tuple[tuple[str, int], ...]:
     years = next(facet for facet in facets if facet.name == "year")
-    dated = [(value.value, value.count) for value in years.values if value.value.isdigit()]
+    dated = [
+        (value.value, value.count)
+        for value in years.values
+        if value.value.isdigit() and value.count
+    ]
     return tuple(sorted(dated))
 
 

@@ -7,6 +7,7 @@ generation from the database; ``compare`` finds missing, stale and extra documen
 """
 
 import calendar
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -128,6 +129,10 @@ def apply_pending_quietly():
         logger.warning("Index update postponed, changes stay queued: %s", error)
     except storage.IndexUnavailable as error:
         logger.debug("No usable index yet, changes stay queued: %s", error)
+    except Exception:
+        # A full disk or a read-only folder: the change is committed and queued, so the
+        # save succeeds; the queue is applied once the index can be written again.
+        logger.exception("Index update failed, changes stay queued")
 
 
 @contextmanager
@@ -150,10 +155,12 @@ def index_writer(timeout: float | None = None):
         writer.cancel()
     try:
         yield writer
+        writer.commit()
     except BaseException:
-        writer.cancel()
+        # Release the lock whatever failed (a full disk can fail the commit itself).
+        with contextlib.suppress(Exception):
+            writer.cancel()
         raise
-    writer.commit()
 
 
 def write_entries(writer, entry_ids: set[int]):

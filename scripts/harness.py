@@ -1,0 +1,199 @@
+"""A throwaway RJ Archive on loopback for the load and fault scripts: its own database,
+index and static files in a temporary folder, served by gunicorn in production mode."""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+EDITOR_PASSWORD = "load-test-editor-password-1"
+
+# A small but varied corpus: the seed texts, shuffled into new documents.
+MAKE_CORPUS = """
+import datetime, random
+from django.db import transaction
+from archive.models import Entry, Source, Topic
+random.seed(7)
+seeds = list(Entry.objects.filter(external_id__startswith="seed-"))
+words = " ".join(entry.body for entry in seeds).split()
+sources = list(Source.objects.all())
+topics = list(Topic.objects.all())
+with transaction.atomic():
+  for number in range({count}):
+    random.shuffle(words)
+    entry = Entry.objects.create(
+        title=" ".join(words[:8]).capitalize() + f" ({{number}})",
+        body=" ".join(words[: random.randint(80, 400)]),
+        source=random.choice(sources),
+        language="en",
+        document_type=random.choice(["news", "press_release", "journal_article"]),
+        date_precision="year",
+        date=datetime.date(random.randint(1990, 2024), 1, 1),
+        status="published",
+    )
+    entry.topics.set(random.sample(topics, 2))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Site:
+    """Migrated, seeded, indexed; ``start()`` serves it with gunicorn."""
+
+    def __init__(self, workers: int = 4, corpus: int = 300, database_url: str | None = None):
+        self.folder = Path(tempfile.mkdtemp(prefix="rjarchive-site-"))
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.workers = workers
+        self.server: subprocess.Popen | None = None
+        self.env = {
+            **os.environ,
+            "PRODUCTION": "true",
+            "ARCHIVE_HTTPS": "false",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "ARCHIVE_DATA_DIR": str(self.folder),
+            "ARCHIVE_INDEX_DIR": str(self.folder / "index"),
+            "STATIC_ROOT": str(self.folder / "static"),
+            "DATABASE_URL": database_url or f"sqlite:///{self.folder / 'db.sqlite3'}",
+            "ARCHIVE_LOGIN_FAILURE_LIMIT": "1000",
+        }
+        self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        self.manage("migrate", "-v0")
+        self.manage("load_seed", "-v0")
+        if corpus:
+            self.manage("shell", "-v0", "-c", MAKE_CORPUS.format(count=corpus))
+        self.manage("rebuild_index", "-v0")
+        self.manage("collectstatic", "--noinput", "-v0")
+        for name in ("editor1", "editor2"):
+            self.manage(
+                "shell",
+                "-v0",
+                "-c",
+                "from django.contrib.auth.models import User; "
+                f"User.objects.create_superuser('{name}', password='{EDITOR_PASSWORD}')",
+            )
+
+    def manage(self, *args, check=True, timeout=600) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [PYTHON, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if check and result.returncode != 0:
+            raise RuntimeError(
+                f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}"
+            )
+        return result
+
+    def start(self, require_healthy: bool = True):
+        self.server = subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "rjsite.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+                "--error-logfile",
+                str(self.folder / "gunicorn.log"),
+            ],  # fmt: skip
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                status = requests.get(self.url + "/healthz", timeout=2).status_code
+                if status == 200 or not require_healthy:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError("the server did not become healthy within 60 s")
+
+    def worker_pids(self) -> list[int]:
+        result = subprocess.run(
+            ["pgrep", "-P", str(self.server.pid)], capture_output=True, text=True, check=False
+        )
+        return [int(pid) for pid in result.stdout.split()]
+
+    def stop(self):
+        if self.server and self.server.poll() is None:
+            self.server.send_signal(signal.SIGTERM)
+            try:
+                self.server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+        self.server = None
+
+
+class Editor:
+    """An editor signed in to the admin who saves new published entries."""
+
+    def __init__(self, site: Site, username: str):
+        self.site = site
+        self.session = requests.Session()
+        login = site.url + "/admin/login/"
+        self.session.get(login, timeout=10)
+        response = self.session.post(
+            login,
+            data={
+                "username": username,
+                "password": EDITOR_PASSWORD,
+                "csrfmiddlewaretoken": self.session.cookies["csrftoken"],
+                "next": "/admin/",
+            },
+            headers={"Referer": login},
+            timeout=10,
+        )
+        if "/admin/login/" in response.url:
+            raise RuntimeError(f"{username} could not sign in")
+
+    def save_entry(self, token: str) -> requests.Response:
+        add = self.site.url + "/admin/archive/entry/add/"
+        self.session.get(add, timeout=30)
+        data = {
+            "csrfmiddlewaretoken": self.session.cookies["csrftoken"],
+            "title": f"Load test entry {token}",
+            "slug": "",
+            "status": "published",
+            "date": "2024-05-01",
+            "date_precision": "day",
+            "date_note": "",
+            "document_type": "news",
+            "language": "en",
+            "body": f"Saved during the load test with the marker {token} and some words.",
+            "identifiers-TOTAL_FORMS": "0",
+            "identifiers-INITIAL_FORMS": "0",
+            "identifiers-MIN_NUM_FORMS": "0",
+            "identifiers-MAX_NUM_FORMS": "1000",
+            "_save": "Save",
+        }
+        return self.session.post(
+            add, data=data, headers={"Referer": add}, timeout=30, allow_redirects=False
+        )

@@ -1,0 +1,177 @@
+#!/usr/bin/env python
+"""Load test on loopback: gunicorn with several workers, 20 concurrent searchers (mixed
+queries, facet clicks, pages, htmx partials, API) and 2 editors saving entries, for a
+bounded time. Prints a table, writes JSON, and exits non-zero on any error, index drift,
+or a saved entry that is not searchable.
+
+    .venv/bin/python scripts/load_test.py [--seconds 60] [--searchers 20] [--json out.json]
+"""
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import threading
+import time
+import uuid
+from collections import defaultdict
+
+import requests
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import Editor, Site  # noqa: E402
+
+QUERIES = [
+    "", "Japan", "exchanges", "\"sister city\"", "econom*", "Motegi OR Abe", "Russia -pandemic",
+    "title:Russia", "topic:energy", "trade cooperation", "Motgi", "what did the ministers agree",
+]  # fmt: skip
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
+
+
+def searcher_requests(rng: random.Random):
+    query = rng.choice(QUERIES)
+    kind = rng.choice(["page", "partial", "facet", "paging", "api", "entry"])
+    params = {"q": query}
+    headers = {}
+    if kind == "partial":
+        headers = {"HX-Request": "true", "HX-Target": "search-body"}
+    elif kind == "facet":
+        params.update(year=str(rng.randint(1990, 2024)), type=rng.choice(["news", "press_release"]))
+    elif kind == "paging":
+        params.update(page=str(rng.randint(1, 4)), sort=rng.choice(["newest", "oldest"]))
+    path = {"api": "/api/search/", "entry": f"/entries/{rng.randint(1, 300)}/"}.get(kind, "/")
+    return kind, path, params, headers
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--searchers", type=int, default=20)
+    parser.add_argument("--editors", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    parser.add_argument("--json", default=None, help="also write the figures here")
+    args = parser.parse_args()
+
+    print("Preparing a site (migrate, seed, 300 generated entries, index)…", flush=True)
+    site = Site(workers=args.workers, database_url=args.database_url)
+    site.start()
+    latencies = defaultdict(list)
+    errors: list[str] = []
+    saved_tokens: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + args.seconds
+
+    def searcher(number: int):
+        rng = random.Random(number)
+        session = requests.Session()
+        while time.monotonic() < stop_at:
+            kind, path, params, headers = searcher_requests(rng)
+            started = time.perf_counter()
+            try:
+                response = session.get(site.url + path, params=params, headers=headers, timeout=30)
+                ok = response.status_code in (200, 301, 302, 404)
+                problem = f"{kind} {path} {params}: HTTP {response.status_code}"
+            except requests.RequestException as error:
+                ok, problem = False, f"{kind} {path}: {error}"
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies[kind].append(elapsed)
+                if not ok:
+                    errors.append(problem)
+
+    def editor(number: int):
+        account = Editor(site, f"editor{number + 1}")
+        while time.monotonic() < stop_at:
+            token = f"marker{uuid.uuid4().hex[:10]}"
+            started = time.perf_counter()
+            try:
+                response = account.save_entry(token)
+                ok = response.status_code == 302
+                problem = f"save: HTTP {response.status_code}"
+            except requests.RequestException as error:
+                ok, problem = False, f"save: {error}"
+            with lock:
+                latencies["save"].append((time.perf_counter() - started) * 1000)
+                if ok:
+                    saved_tokens.append(token)
+                else:
+                    errors.append(problem)
+            time.sleep(0.5)
+
+    threads = [threading.Thread(target=searcher, args=(n,)) for n in range(args.searchers)]
+    threads += [threading.Thread(target=editor, args=(n,)) for n in range(args.editors)]
+    print(
+        f"Running {args.searchers} searchers and {args.editors} editors for {args.seconds:.0f} s…",
+        flush=True,
+    )
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=args.seconds + 120)
+
+    time.sleep(1)  # let the last after-commit index writes finish
+    missing = []
+    for token in saved_tokens:
+        found = requests.get(site.url + "/api/search/", params={"q": token}, timeout=30).json()
+        if found["total"] != 1:
+            missing.append(token)
+    site.stop()
+    check = site.manage("check_index", check=False)
+
+    rows = []
+    for kind in ["page", "partial", "facet", "paging", "api", "entry", "save"]:
+        values = latencies.get(kind, [])
+        rows.append(
+            {
+                "kind": kind,
+                "requests": len(values),
+                "p50_ms": round(statistics.median(values), 1) if values else None,
+                "p95_ms": round(percentile(values, 0.95), 1),
+                "p99_ms": round(percentile(values, 0.99), 1),
+            }
+        )
+    search_page = (
+        latencies["page"] + latencies["partial"] + latencies["facet"] + latencies["paging"]
+    )
+    summary = {
+        "machine": f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}",
+        "seconds": args.seconds,
+        "searchers": args.searchers,
+        "editors": args.editors,
+        "gunicorn_workers": args.workers,
+        "database": "PostgreSQL" if args.database_url else "SQLite",
+        "requests": sum(len(v) for v in latencies.values()),
+        "errors": len(errors),
+        "search_page_p95_ms": round(percentile(search_page, 0.95), 1),
+        "entries_saved": len(saved_tokens),
+        "saved_entries_not_searchable": len(missing),
+        "check_index": "clean" if check.returncode == 0 else check.stdout.strip(),
+        "by_kind": rows,
+    }
+    print(f"\n{'kind':8} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    for row in rows:
+        print(
+            f"{row['kind']:8} {row['requests']:9} {row['p50_ms'] or 0:8.1f} {row['p95_ms']:8.1f} {row['p99_ms']:8.1f}"
+        )
+    for key in ("machine", "database", "requests", "errors", "search_page_p95_ms", "entries_saved",
+                "saved_entries_not_searchable", "check_index"):  # fmt: skip
+        print(f"{key}: {summary[key]}")
+    for problem in errors[:10]:
+        print("error:", problem)
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump(summary, handle, indent=2)
+    healthy = not errors and not missing and check.returncode == 0 and saved_tokens
+    sys.exit(0 if healthy else 1)
+
+
+if __name__ == "__main__":
+    main()
