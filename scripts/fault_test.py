@@ -112,7 +112,10 @@ def rebuild_killed_midway(site: Site) -> str:
     assert after.returncode == 0, "the current index was damaged by a killed rebuild"
     site.manage("rebuild_index")
     leftovers = len(list(generations.iterdir()))
-    return f"rebuild killed (exit {process.returncode}); old index kept answering; next rebuild ok, {leftovers} generations on disk"
+    return (
+        f"rebuild killed (exit {process.returncode}); old index kept answering; "
+        f"next rebuild ok, {leftovers} generations on disk"
+    )
 
 
 def import_killed_midway(site: Site) -> str:
@@ -137,7 +140,8 @@ def import_killed_midway(site: Site) -> str:
     site.manage("import_entries", str(folder), timeout=900)
     assert count_entries(site) == before + 3000
     return (
-        f"import killed (exit {process.returncode}) with {after_kill - before} of 3000 rows written; "
+        f"import killed (exit {process.returncode}) with {after_kill - before} of 3000 rows "
+        "written; "
         f"re-run imported all 3000; {index_recovers(site)}"
     )
 

@@ -159,7 +159,8 @@ def main():
     print(f"\n{'kind':8} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for row in rows:
         print(
-            f"{row['kind']:8} {row['requests']:9} {row['p50_ms'] or 0:8.1f} {row['p95_ms']:8.1f} {row['p99_ms']:8.1f}"
+            f"{row['kind']:8} {row['requests']:9} {row['p50_ms'] or 0:8.1f} "
+            f"{row['p95_ms']:8.1f} {row['p99_ms']:8.1f}"
         )
     for key in ("machine", "database", "requests", "errors", "search_page_p95_ms", "entries_saved",
                 "saved_entries_not_searchable", "check_index"):  # fmt: skip
