@@ -84,6 +84,7 @@ class Site:
                 "-v0",
                 "-c",
                 "from django.contrib.auth.models import User; "
+                f"User.objects.filter(username='{name}').exists() or "
                 f"User.objects.create_superuser('{name}', password='{EDITOR_PASSWORD}')",
             )
 
