@@ -73,6 +73,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = 20
     snippets: bool = True  # highlighted snippets for the hits (not needed for exports)
+    facets: bool = True  # facet counts and the timeline
 
     def __post_init__(self):
         if self.sort not in SORTS:

@@ -139,3 +139,8 @@ def significant_words(text: str) -> list[str]:
     """The words of a text that are not stop words, in order, as typed (lower-cased)."""
     words = [match.group().lower() for match in _TOKEN.finditer(text)]
     return [word for word in words if word not in STOP_WORDS]
+
+
+def distinct_words(text: str) -> list[str]:
+    """Each word of a text once, in order of first appearance."""
+    return list(dict.fromkeys(match.group() for match in _TOKEN.finditer(text)))

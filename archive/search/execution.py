@@ -112,7 +112,9 @@ def _facet_counts(searcher, query, request: SearchRequest):
 
 
 def _timeline(facets) -> tuple[tuple[str, int], ...]:
-    years = next(facet for facet in facets if facet.name == "year")
+    years = next((facet for facet in facets if facet.name == "year"), None)
+    if years is None:
+        return ()
     dated = [
         (value.value, value.count)
         for value in years.values
@@ -175,7 +177,7 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
         for hit in page_hits
         if (entry := entries.get(int(hit["entry_id"]))) is not None
     )
-    facets = _facet_counts(searcher, query, request)
+    facets = _facet_counts(searcher, query, request) if request.facets else ()
     return SearchPage(
         request=request,
         hits=hits,

@@ -24,6 +24,7 @@ from whoosh.index import LockError
 
 from archive.models import Entry, PendingIndexUpdate, Status
 from archive.search import storage
+from archive.search.analysis import distinct_words
 from archive.search.schema import UNDATED_YEAR
 
 logger = logging.getLogger("archive.search")
@@ -80,8 +81,11 @@ def document_for(entry: Entry) -> dict:
         "topic": " ; ".join(sorted(topic.name for topic in topics)),
         "author": " ; ".join(entry.author_list),
         "identifier": " ".join(identifiers + [value.replace("-", "") for value in identifiers]),
+        # Only its distinct words matter to "did you mean": analyse each word once.
         "vocabulary": " ".join(
-            [entry.title, entry.summary, entry.body, source_name, *entry.author_list]
+            distinct_words(
+                " ".join([entry.title, entry.summary, entry.body, source_name, *entry.author_list])
+            )
         ),
         "topic_facet": ",".join(sorted(topic.slug for topic in topics)),
         "source_facet": entry.source.slug if entry.source else "",
@@ -234,14 +238,22 @@ def _incremental_writes_paused():
             writer.cancel()
 
 
-def rebuild(progress: Callable[[int, int], None] | None = None) -> RebuildReport:
-    """Index every published entry into a new generation and make it current."""
+def rebuild(
+    progress: Callable[[int, int], None] | None = None, processes: int = 1
+) -> RebuildReport:
+    """Index every published entry into a new generation and make it current.
+
+    With ``processes`` > 1 (commands only: never from a threaded web process, since it
+    forks), documents are analysed in parallel and kept as one segment per process."""
     started = time.monotonic()
     with _rebuild_lock(), _incremental_writes_paused():
         folder, index = storage.new_generation()
         entries = indexable_entries()
         total = entries.count()
-        writer = index.writer(limitmb=256)
+        if processes > 1:
+            writer = index.writer(limitmb=256, procs=processes, multisegment=True)
+        else:
+            writer = index.writer(limitmb=256)
         try:
             done, last_id = 0, 0
             while batch := list(entries.filter(pk__gt=last_id)[:BATCH_SIZE]):
@@ -251,7 +263,7 @@ def rebuild(progress: Callable[[int, int], None] | None = None) -> RebuildReport
                 last_id = batch[-1].pk
                 if progress:
                     progress(done, total)
-            writer.commit(optimize=True)
+            writer.commit(optimize=processes == 1)
         except BaseException:
             writer.cancel()
             storage.remove_generations(keep={storage.current_generation()})

@@ -1,5 +1,6 @@
 """Rebuild the search index from the database into a new generation, swapped in atomically."""
 
+import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -13,7 +14,15 @@ class Command(BaseCommand):
         "until the new one is complete; a failed rebuild leaves it in place."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=min(2, os.cpu_count() or 1),
+            help="Analyse documents in this many processes (default: up to 2).",
+        )
+
+    def handle(self, *args, processes: int, **options):
         show_progress = options["verbosity"] > 0
 
         def progress(done: int, total: int):
@@ -28,7 +37,7 @@ class Command(BaseCommand):
             sys.stdout.flush()
 
         try:
-            report = search.rebuild(progress=progress)
+            report = search.rebuild(progress=progress, processes=max(1, processes))
         except search.RebuildInProgress as error:
             raise CommandError(f"{error}; try again when it has finished.") from None
         self.stdout.write(

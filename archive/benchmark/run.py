@@ -1,0 +1,211 @@
+"""The benchmark: rebuild, query latencies for four kinds of work, HTTP, save-to-search
+latency and memory, each beside SQLite FTS5 doing the same work on the same entries."""
+
+import os
+import platform
+import resource
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.test import Client
+
+from archive import search
+from archive.benchmark import corpus
+from archive.benchmark.fts5 import Fts5Baseline, to_fts5
+from archive.benchmark.queries import query_mix
+from archive.models import Entry
+
+FILTERS = {"language": "en", "type": "news", "from": "1990", "to": "2010"}
+FTS_FILTERS = {"language": "en", "type": "news", "from": 19900101, "to": 20101231}
+
+
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {model}"
+
+
+def percentiles(values: list[float]) -> dict:
+    ordered = sorted(values)
+
+    def at(fraction):
+        return round(ordered[min(len(ordered) - 1, int(fraction * len(ordered)))], 2)
+
+    return {"p50": at(0.5), "p95": at(0.95), "p99": at(0.99), "n": len(ordered)}
+
+
+def timed(function) -> float:
+    started = time.perf_counter()
+    function()
+    return (time.perf_counter() - started) * 1000
+
+
+def ours(query: str, mode: str):
+    filters, date_from, date_to = (), "", ""
+    if mode == "filtered":
+        filters = (("language", ("en",)), ("type", ("news",)))
+        date_from, date_to = FILTERS["from"], FILTERS["to"]
+    request = search.SearchRequest(
+        query=query,
+        filters=filters,
+        date_from=date_from,
+        date_to=date_to,
+        facets=mode != "results",
+        snippets=mode in {"snippets", "filtered"},
+    )
+    return search.search(request)
+
+
+def run(entries: int, seed: int, queries: int, work_dir: Path, progress=print) -> dict:
+    work_dir.mkdir(parents=True, exist_ok=True)
+    report = {"machine": machine(), "entries": entries, "seed": seed, "queries": queries}
+
+    have = corpus.generated_count(seed)
+    if have < entries:
+        progress(f"Generating {entries - have} entries…")
+        started = time.perf_counter()
+        corpus.generate(entries, seed)
+        report["generate_seconds"] = round(time.perf_counter() - started, 1)
+    total = Entry.objects.filter(status="published").count()
+    report["indexed_entries"] = total
+
+    progress("Rebuilding the index…")
+    rebuild = search.rebuild(processes=min(2, os.cpu_count() or 1))
+    report["rebuild"] = {
+        "documents": rebuild.documents,
+        "seconds": round(rebuild.seconds, 1),
+        "docs_per_second": round(rebuild.documents_per_second),
+        "size_mib": round(rebuild.size_bytes / 1_048_576, 1),
+    }
+    progress("Building the FTS5 baseline…")
+    fts = Fts5Baseline(work_dir / "fts5.sqlite3")
+    built = fts.build()
+    report["fts5_build"] = {
+        "documents": built["documents"],
+        "seconds": round(built["seconds"], 1),
+        "docs_per_second": round(built["documents"] / built["seconds"]),
+        "size_mib": round(built["size_bytes"] / 1_048_576, 1),
+    }
+    fts.connect()
+
+    mix = query_mix(seed, queries)
+    ours("warm up", "snippets")
+    modes = {}
+    for mode in ("results", "facets", "snippets", "filtered"):
+        progress(f"Query mix: {mode}…")
+        our_times = [timed(lambda q=q, m=mode: ours(q, m)) for _, q in mix]
+        fts_times = [
+            timed(
+                lambda q=q, m=mode: fts.search(
+                    to_fts5(q),
+                    facets=m != "results",
+                    snippets=m in {"snippets", "filtered"},
+                    filters=FTS_FILTERS if m == "filtered" else None,
+                )
+            )
+            for _, q in mix
+        ]
+        ours_p, fts_p = percentiles(our_times), percentiles(fts_times)
+        modes[mode] = {
+            "ours_ms": ours_p,
+            "fts5_ms": fts_p,
+            "ratio_p50": round(ours_p["p50"] / max(fts_p["p50"], 0.01), 2),
+            "ratio_p95": round(ours_p["p95"] / max(fts_p["p95"], 0.01), 2),
+        }
+        by_kind = {}
+        for (kind, _), elapsed in zip(mix, our_times, strict=True):
+            by_kind.setdefault(kind, []).append(elapsed)
+        modes[mode]["ours_p95_by_kind"] = {
+            kind: percentiles(values)["p95"] for kind, values in by_kind.items()
+        }
+    report["queries_ms"] = modes
+
+    progress("HTTP…")
+    client = Client()
+    http_mix = mix[: min(len(mix), 100)]
+    report["http_ms"] = {
+        "page": percentiles([timed(lambda q=q: client.get("/", {"q": q})) for _, q in http_mix]),
+        "partial": percentiles(
+            [
+                timed(
+                    lambda q=q: client.get(
+                        "/", {"q": q}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="search-body"
+                    )
+                )
+                for _, q in http_mix
+            ]
+        ),
+        "api": percentiles(
+            [timed(lambda q=q: client.get("/api/search/", {"q": q})) for _, q in http_mix]
+        ),
+    }
+
+    progress("Save until searchable…")
+    save_times = []
+    for _ in range(20):
+        token = f"benchmark{uuid.uuid4().hex[:12]}"
+        started = time.perf_counter()
+        with transaction.atomic():
+            Entry.objects.create(
+                title=f"Benchmark {token}", body=f"Saved {token}.", status="published"
+            )
+        while search.search(search.SearchRequest(query=token, facets=False)).total != 1:
+            if time.perf_counter() - started > 10:
+                break
+        save_times.append((time.perf_counter() - started) * 1000)
+    report["save_to_searchable_ms"] = percentiles(save_times)
+    Entry._base_manager.filter(title__startswith="Benchmark benchmark").delete()
+    report["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    report["index_dir"] = str(settings.ARCHIVE_INDEX_DIR)
+    return report
+
+
+def table(report: dict) -> str:
+    lines = [
+        f"RJ Archive benchmark: {report['indexed_entries']} entries, {report['queries']} queries,"
+        f" seed {report['seed']}; machine: {report['machine']}",
+        "",
+        "| measure | ours | SQLite FTS5 | ours / FTS5 |",
+        "| --- | --- | --- | --- |",
+    ]
+    rebuild, built = report["rebuild"], report["fts5_build"]
+    slower = round(built["docs_per_second"] / max(rebuild["docs_per_second"], 1), 2)
+    lines.append(
+        f"| full rebuild | {rebuild['docs_per_second']} docs/s, {rebuild['seconds']} s, "
+        f"{rebuild['size_mib']} MiB | {built['docs_per_second']} docs/s, {built['seconds']} s, "
+        f"{built['size_mib']} MiB | {slower}× slower |"
+    )
+    labels = {
+        "results": "results only",
+        "facets": "results + all facet counts",
+        "snippets": "results + facets + 20 snippets",
+        "filtered": "same, 2 facet filters + date range",
+    }
+    for mode, label in labels.items():
+        row = report["queries_ms"][mode]
+        o, f = row["ours_ms"], row["fts5_ms"]
+        lines.append(
+            f"| {label} p50/p95/p99 ms | {o['p50']} / {o['p95']} / {o['p99']} | "
+            f"{f['p50']} / {f['p95']} / {f['p99']} | {row['ratio_p50']} / {row['ratio_p95']} |"
+        )
+    for kind, values in report["http_ms"].items():
+        lines.append(f"| HTTP {kind} p50/p95 ms | {values['p50']} / {values['p95']} | | |")
+    save = report["save_to_searchable_ms"]
+    lines.append(f"| save → searchable p50/p95 ms | {save['p50']} / {save['p95']} | | |")
+    lines.append(f"| peak RSS of the benchmark process | {report['peak_rss_mib']} MiB | | |")
+    slow = report["queries_ms"]["snippets"]["ours_p95_by_kind"]
+    lines.append("")
+    lines.append(
+        "p95 by query kind (facets + snippets), ms: "
+        + ", ".join(f"{kind} {value}" for kind, value in slow.items())
+    )
+    return "\n".join(lines)

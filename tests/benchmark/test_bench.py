@@ -1,0 +1,96 @@
+"""The benchmark tools: a deterministic corpus, the FTS5 baseline agreeing with our
+search on simple terms, and `bench` running end to end on a small corpus."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from archive import search
+from archive.benchmark import corpus
+from archive.benchmark.fts5 import Fts5Baseline, to_fts5
+from archive.models import Entry
+from archive.search.analysis import STOP_WORDS
+
+
+def snapshot():
+    return list(
+        Entry.objects.order_by("external_id").values_list(
+            "external_id", "title", "body", "date", "date_precision", "language", "source__slug"
+        )
+    )
+
+
+def test_the_corpus_is_deterministic_for_a_seed(db):
+    corpus.generate(40, seed=5)
+    first = snapshot()
+    assert corpus.remove_generated() == 40
+    assert not Entry.objects.exists()
+    corpus.generate(40, seed=5)
+    assert snapshot() == first
+    corpus.remove_generated()
+    corpus.generate(40, seed=6)
+    assert snapshot() != first
+
+
+def test_the_corpus_is_varied(db):
+    corpus.generate(300, seed=2)
+    languages = set(Entry.objects.values_list("language", flat=True))
+    precisions = set(Entry.objects.values_list("date_precision", flat=True))
+    lengths = [len(body.split()) for body in Entry.objects.values_list("body", flat=True)]
+    assert languages == {"en", "ru", "ja"}
+    assert precisions == {"day", "month", "year", "undated"}
+    assert min(lengths) < 300 < max(lengths)
+    assert Entry.objects.values("source").distinct().count() > 100
+
+
+def test_generate_corpus_refuses_a_database_with_real_entries(seed):
+    with pytest.raises(CommandError, match="real"):
+        call_command("generate_corpus", "--entries", "10", stdout=StringIO())
+    call_command("generate_corpus", "--entries", "10", "--force", stdout=StringIO())
+    assert corpus.generated_count(1) == 10
+    call_command("generate_corpus", "--remove", stdout=StringIO())
+    assert Entry.objects.count() == 3  # the real entries stay
+
+
+def test_fts5_finds_the_same_documents_for_simple_terms(db, tmp_path):
+    corpus.generate(200, seed=4)
+    search.rebuild()
+    baseline = Fts5Baseline(tmp_path / "fts.sqlite3")
+    baseline.build()
+    baseline.connect()
+    vocabulary = corpus.vocabularies(4)["en"].words[200:2000]
+    words = [w for w in vocabulary if w.isalpha() and w not in STOP_WORDS][:400]
+    compared = 0
+    for word in words:
+        ours = search.search(
+            search.SearchRequest(query=word, per_page=500, facets=False, snippets=False)
+        )
+        theirs, total, _ = baseline.search(to_fts5(word), facets=False, snippets=False)
+        if ours.total == 0 and total == 0:
+            continue
+        assert ours.total == total, word
+        if total <= 20:
+            assert {hit.entry.pk for hit in ours.hits} == set(theirs), word
+        compared += 1
+        if compared == 25:
+            break
+    assert compared == 25
+
+
+def test_bench_runs_end_to_end_and_writes_json(db, tmp_path, settings):
+    settings.DATA_DIR = tmp_path
+    out = StringIO()
+    call_command(
+        "bench", "--entries", "300", "--queries", "30", "--json", str(tmp_path / "b.json"),
+        stdout=out, stderr=StringIO(),
+    )  # fmt: skip
+    report = json.loads((tmp_path / "b.json").read_text())
+    assert report["indexed_entries"] == 300
+    assert set(report["queries_ms"]) == {"results", "facets", "snippets", "filtered"}
+    for row in report["queries_ms"].values():
+        assert row["ours_ms"]["n"] == row["fts5_ms"]["n"] == 30
+    assert report["save_to_searchable_ms"]["n"] == 20
+    assert "| results + facets + 20 snippets" in out.getvalue()
+    assert "machine:" in out.getvalue()
