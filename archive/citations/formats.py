@@ -47,12 +47,13 @@ def bibtex_entry(record: CitationRecord) -> str:
     elif record.source_name:
         fields.append(("publisher", _bibtex_escape(record.source_name)))
     date = record.date
-    if date.value is not None:
-        fields.append(("year", str(date.value.year)))
-        if date.precision in {"day", "month"}:
-            fields.append(("month", BIBTEX_MONTHS[date.value.month - 1]))
-        if date.precision == "day":
-            fields.append(("day", str(date.value.day)))
+    if record.date_parts:
+        year, month, day = [*record.date_parts, None, None][:3]
+        fields.append(("year", str(year)))
+        if month:
+            fields.append(("month", BIBTEX_MONTHS[month - 1]))
+        if day:
+            fields.append(("day", str(day)))
         fields.append(("date", date.iso()))
     if record.document_type == "press_release":
         fields.append(("howpublished", "Press release"))
@@ -107,12 +108,11 @@ def ris_entry(record: CitationRecord) -> str:
         lines.append(("AU", person.literal or f"{person.family}, {person.given}"))
     if not record.authors and record.is_corporate_release and record.source_name:
         lines.append(("AU", record.source_name))
-    date = record.date
-    if date.value is not None:
-        lines.append(("PY", str(date.value.year)))
-        month = f"{date.value.month:02d}" if date.precision in {"day", "month"} else ""
-        day = f"{date.value.day:02d}" if date.precision == "day" else ""
-        lines.append(("DA", f"{date.value.year}/{month}/{day}/"))
+    if record.date_parts:
+        year, month, day = [*record.date_parts, None, None][:3]
+        lines.append(("PY", str(year)))
+        month_text, day_text = (f"{month:02d}" if month else ""), (f"{day:02d}" if day else "")
+        lines.append(("DA", f"{year}/{month_text}/{day_text}/"))
     if record.source_name:
         lines.append(
             (
@@ -186,14 +186,8 @@ def csl_item(record: CitationRecord) -> dict:
         authors = [{"literal": record.source_name}]
     if authors:
         item["author"] = authors
-    date = record.date
-    if date.value is not None:
-        parts = [date.value.year]
-        if date.precision in {"day", "month"}:
-            parts.append(date.value.month)
-        if date.precision == "day":
-            parts.append(date.value.day)
-        item["issued"] = {"date-parts": [parts]}
+    if record.date_parts:
+        item["issued"] = {"date-parts": [record.date_parts]}
     if record.source_name:
         key = (
             "container-title"

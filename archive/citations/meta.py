@@ -30,13 +30,9 @@ def _author_names(record: CitationRecord) -> list[str]:
 def highwire(record: CitationRecord) -> list[tuple[str, str]]:
     tags = [("citation_title", _title(record))]
     tags += [("citation_author", name) for name in _author_names(record)]
-    date = record.date
-    if date.value is not None:
-        parts = [f"{date.value.year}"]
-        if date.precision in {"day", "month"}:
-            parts.append(f"{date.value.month:02d}")
-        if date.precision == "day":
-            parts.append(f"{date.value.day:02d}")
+    if record.date_parts:
+        year, *rest = record.date_parts
+        parts = [str(year), *(f"{part:02d}" for part in rest)]
         tags.append(("citation_publication_date", "/".join(parts)))
     if record.document_type == "journal_article" and record.source_name:
         tags.append(("citation_journal_title", record.source_name))

@@ -96,3 +96,12 @@ class CitationRecord:
     @property
     def year(self) -> int | None:
         return self.date.value.year if self.date.value else None
+
+    @property
+    def date_parts(self) -> list[int]:
+        """[year], [year, month] or [year, month, day]: as much as is known."""
+        date = self.date
+        if date.value is None:
+            return []
+        size = {"year": 1, "month": 2, "day": 3}[date.precision]
+        return [date.value.year, date.value.month, date.value.day][:size]

@@ -10,32 +10,11 @@ from archive.dates import PartialDate
 from archive.models import Entry
 from archive.search import SearchHit, SearchPage, SearchRequest
 from archive.search.facets import FACETS, FACETS_BY_NAME
+from archive.search.highlighting import MarkFormatter
 from archive.search.indexing import date_number, period
 from archive.search.query import parse, significant_words, suggest
 
 SNIPPET_CHARACTERS = 320
-
-
-class MarkFormatter(highlight.Formatter):
-    """Snippets as HTML: all document text escaped, matched terms wrapped in <mark>."""
-
-    def _text(self, text):
-        return escape(text)
-
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
-
-    def format(self, fragments, replace=False):
-        """Fragments joined by an ellipsis, which also marks a cut at either end."""
-        parts = []
-        for fragment in fragments:
-            html = self.format_fragment(fragment, replace).strip()
-            if fragment.startchar > 0:
-                html = "… " + html
-            if fragment.endchar < len(fragment.text):
-                html += " …"
-            parts.append(html)
-        return " ".join(parts).replace("… …", "…")
 
 
 def _date_query(request: SearchRequest):

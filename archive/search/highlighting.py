@@ -26,12 +26,30 @@ def _terms(query_text: str) -> frozenset[str]:
         return frozenset()
 
 
-class _WholeTextMarks(highlight.Formatter):
+class MarkFormatter(highlight.Formatter):
+    """HTML: all document text escaped, matched terms wrapped in <mark>; fragments are
+    joined by an ellipsis, which also marks a cut at either end."""
+
     def _text(self, text):
         return escape(text)
 
     def format_token(self, text, token, replace=False):
         return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
+
+    def format(self, fragments, replace=False):
+        parts = []
+        for fragment in fragments:
+            html = self.format_fragment(fragment, replace).strip()
+            if fragment.startchar > 0:
+                html = "… " + html
+            if fragment.endchar < len(fragment.text):
+                html += " …"
+            parts.append(html)
+        return " ".join(parts).replace("… …", "…")
+
+
+class _WholeTextMarks(MarkFormatter):
+    """The whole text, marked: one fragment that is never cut."""
 
     def format(self, fragments, replace=False):
         return "".join(self.format_fragment(fragment, replace) for fragment in fragments)
