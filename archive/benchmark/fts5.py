@@ -79,32 +79,41 @@ class Fts5Baseline:
 
     def search(self, match: str, *, facets: bool, snippets: bool, filters: dict | None = None):
         """Top 20 (with snippets), the total, and optionally each facet's counts."""
-        where, params = "docs MATCH ?", [match]
+        # The full-text match drives every statement (CROSS JOIN fixes SQLite's join
+        # order): filtering by rowid first would re-run the MATCH for each candidate row.
+        source, params = "docs", [match]
+        where = "docs MATCH ?"
         if filters:
+            source = "docs CROSS JOIN meta AS f ON f.rowid = docs.rowid"
             where += (
-                " AND docs.rowid IN (SELECT rowid FROM meta WHERE language = ? AND doc_type = ?"
-                " AND date_end >= ? AND date_start <= ?)"
+                " AND f.language = ? AND f.doc_type = ? AND f.date_end >= ? AND f.date_start <= ?"
             )
             params += [filters["language"], filters["type"], filters["from"], filters["to"]]
         snippet = ", snippet(docs, 2, '<mark>', '</mark>', '…', 24)" if snippets else ""
         top = self.db.execute(
-            f"SELECT docs.rowid{snippet} FROM docs WHERE {where} "
+            f"SELECT docs.rowid{snippet} FROM {source} WHERE {where} "
             "ORDER BY bm25(docs, 4.0, 2.0, 1.0, 1.5, 1.5, 2.0, 2.0) LIMIT 20",
             params,
         ).fetchall()
-        total = self.db.execute(f"SELECT count(*) FROM docs WHERE {where}", params).fetchone()[0]
+        total = self.db.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[
+            0
+        ]
         counts = {}
         if facets:
-            matching = f"SELECT docs.rowid FROM docs WHERE {where}"
+            self.db.execute("DROP TABLE IF EXISTS temp.matching")
+            self.db.execute(
+                f"CREATE TEMP TABLE matching AS SELECT docs.rowid AS rowid FROM {source} "
+                f"WHERE {where}",
+                params,
+            )
             for column in FACET_COLUMNS:
                 counts[column] = self.db.execute(
-                    f"SELECT {column}, count(*) FROM meta WHERE rowid IN ({matching}) "
-                    f"GROUP BY {column}",
-                    params,
+                    f"SELECT m.{column}, count(*) FROM matching CROSS JOIN meta AS m "
+                    f"ON m.rowid = matching.rowid GROUP BY m.{column}"
                 ).fetchall()
             counts["topic"] = self.db.execute(
-                f"SELECT topic, count(*) FROM topics WHERE rowid IN ({matching}) GROUP BY topic",
-                params,
+                "SELECT t.topic, count(*) FROM matching CROSS JOIN topics AS t "
+                "ON t.rowid = matching.rowid GROUP BY t.topic"
             ).fetchall()
         return [row[0] for row in top], total, counts
 
