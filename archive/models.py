@@ -289,6 +289,14 @@ class Entry(models.Model):
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
 
+    def identifier_records(self) -> list[dict]:
+        """Identifiers as plain data, ordered by scheme and value (the API, snapshots and
+        backups share this form)."""
+        return [
+            {"scheme": identifier.scheme, "value": identifier.value}
+            for identifier in self.identifiers.all()
+        ]
+
     def clean(self):
         errors = {}
         self.title = (self.title or "").strip()

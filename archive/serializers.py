@@ -45,10 +45,7 @@ def entry_metadata(entry: Entry, request) -> dict:
         "document_type_name": entry.get_document_type_display(),
         "authors": entry.author_list,
         "original_url": entry.original_url,
-        "identifiers": [
-            {"scheme": identifier.scheme, "value": identifier.value}
-            for identifier in entry.identifiers.all()
-        ],
+        "identifiers": entry.identifier_records(),
         "rights": entry.rights,
         "text": entry.body,
         "published_at": entry.published_at.isoformat() if entry.published_at else None,

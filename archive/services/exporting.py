@@ -29,10 +29,7 @@ def _entry_record(entry: Entry) -> dict:
         "document_type": entry.document_type,
         "authors": entry.author_list,
         "original_url": entry.original_url,
-        "identifiers": [
-            {"scheme": identifier.scheme, "value": identifier.value}
-            for identifier in entry.identifiers.all()
-        ],
+        "identifiers": entry.identifier_records(),
         "rights": entry.rights,
         "status": entry.status,
         "created_at": entry.created_at.isoformat(),

@@ -30,10 +30,7 @@ def snapshot(entry: Entry) -> dict:
         "document_type": entry.document_type,
         "authors": entry.author_list,
         "original_url": entry.original_url,
-        "identifiers": [
-            {"scheme": identifier.scheme, "value": identifier.value}
-            for identifier in entry.identifiers.order_by("scheme", "value")
-        ],
+        "identifiers": entry.identifier_records(),
         "rights": entry.rights,
     }
 
