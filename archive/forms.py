@@ -76,7 +76,7 @@ class SearchForm(forms.Form):
             self.add_error("to", "The end of the date range is before its start.")
         return cleaned
 
-    def to_request(self, per_page: int = 20) -> search.SearchRequest:
+    def to_request(self) -> search.SearchRequest:
         data = self.cleaned_data
         return search.SearchRequest(
             query=data.get("q") or "",
@@ -87,7 +87,7 @@ class SearchForm(forms.Form):
             date_to=data.get("to") or "",
             sort=data.get("sort") or "relevance",
             page=data.get("page") or 1,
-            per_page=data.get("per_page") or per_page,
+            per_page=data.get("per_page") or 20,
         )
 
     def error_messages(self) -> list[str]:

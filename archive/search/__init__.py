@@ -13,7 +13,7 @@ from django.db import connections
 
 from archive.dates import InvalidPartialDate, PartialDate
 from archive.search import storage
-from archive.search.facets import FACETS, FACETS_BY_NAME, FacetResult
+from archive.search.facets import FACETS_BY_NAME, FacetResult
 from archive.search.highlighting import highlight_paragraphs
 from archive.search.indexing import (
     IndexBusy,
@@ -81,7 +81,9 @@ class SearchRequest:
         if not isinstance(self.page, int) or self.page < 1:
             raise InvalidSearch("The page must be a whole number from 1.")
         if not 1 <= self.per_page <= MAX_RESULTS_PER_REQUEST:
-            raise InvalidSearch(f"Results per page must be between 1 and {MAX_PER_PAGE}.")
+            raise InvalidSearch(
+                f"Results per page must be between 1 and {MAX_RESULTS_PER_REQUEST}."
+            )
         for name, _values in self.filters:
             if name not in FACETS_BY_NAME:
                 raise InvalidSearch(f"“{name}” is not a facet.")
@@ -201,7 +203,3 @@ def index_status() -> dict:
     except Exception:  # The database's own check reports a database failure.
         pending = None
     return {"state": state, "documents": documents, "pending": pending}
-
-
-# The facet kinds, for callers that list or validate them.
-FACET_NAMES = tuple(facet.name for facet in FACETS)
