@@ -1,9 +1,13 @@
-"""Running a search request against a searcher: filters, ranking, facets, snippets."""
+"""Running a search request against a searcher: filters, ranking, facets, snippets.
+
+The matching documents are found once as arrays (``matches.py``): totals, filters,
+facet counts and date sorting come from those; Whoosh ranks the page by relevance.
+"""
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from whoosh import highlight, sorting
+from whoosh import highlight
 from whoosh import query as whoosh_query
 
 from archive.dates import PartialDate
@@ -12,21 +16,17 @@ from archive.search import SearchHit, SearchPage, SearchRequest
 from archive.search.facets import FACETS, FACETS_BY_NAME
 from archive.search.highlighting import MarkFormatter
 from archive.search.indexing import date_number, period
-from archive.search.query import parse, significant_words, suggest
+from archive.search.matches import DateRange, Matches
+from archive.search.query import ParsedQuery, parse, significant_words, suggest
 
 SNIPPET_CHARACTERS = 320
 
 
-def _date_query(request: SearchRequest):
+def _date_range(request: SearchRequest) -> DateRange:
     """Entries whose dated period overlaps [from, to]; undated entries never match."""
-    parts = []
-    if request.date_from:
-        start, _ = _bounds(request.date_from)
-        parts.append(whoosh_query.NumericRange("date_end", start, None))
-    if request.date_to:
-        _, end = _bounds(request.date_to)
-        parts.append(whoosh_query.NumericRange("date_start", None, end))
-    return whoosh_query.And(parts) if parts else None
+    start = _bounds(request.date_from)[0] if request.date_from else None
+    end = _bounds(request.date_to)[1] if request.date_to else None
+    return DateRange(start, end)
 
 
 def _bounds(text: str) -> tuple[int, int]:
@@ -36,54 +36,23 @@ def _bounds(text: str) -> tuple[int, int]:
     return date_number(start), date_number(end)
 
 
-def _filter(request: SearchRequest, without: str | None = None):
-    parts = [
-        FACETS_BY_NAME[name].filter_query(values)
-        for name, values in request.filters
-        if values and name != without
-    ]
-    date_query = _date_query(request)
-    if date_query is not None:
-        parts.append(date_query)
-    return whoosh_query.And(parts) if parts else None
+def _matches(searcher, parsed: ParsedQuery, query, request: SearchRequest) -> Matches:
+    filters = {FACETS_BY_NAME[name].field: values for name, values in request.filters if values}
+    return Matches(
+        searcher,
+        query,
+        everything=parsed.browse_all,
+        filters=filters,
+        dates=_date_range(request),
+    )
 
 
-def _sort(request: SearchRequest, browsing: bool) -> dict:
-    # Browsing without a query has no relevance to rank by: newest first reads best.
-    if request.sort == "newest" or (browsing and request.sort == "relevance"):
-        return {"sortedby": "newest_key", "reverse": True}
-    if request.sort == "oldest":
-        return {"sortedby": "oldest_key"}
-    return {}
-
-
-def _facet_counts(searcher, query, request: SearchRequest):
+def _facet_counts(matches: Matches, request: SearchRequest):
     """Counts for every facet; a facet with selected values is counted with the other
     facets' filters only, so its other values stay visible with honest counts."""
-    counts = {}
-    unselected = [facet for facet in FACETS if not request.selected(facet.name)]
-    if unselected:
-        results = searcher.search(
-            query,
-            filter=_filter(request),
-            groupedby={facet.name: facet.grouping() for facet in unselected},
-            maptype=sorting.Count,
-            limit=1,
-        )
-        counts.update({facet.name: results.groups(facet.name) for facet in unselected})
-    for facet in FACETS:
-        if request.selected(facet.name):
-            results = searcher.search(
-                query,
-                filter=_filter(request, without=facet.name),
-                groupedby={facet.name: facet.grouping()},
-                maptype=sorting.Count,
-                limit=1,
-            )
-            counts[facet.name] = results.groups(facet.name)
     return tuple(
         facet.result(
-            {str(value): count for value, count in counts[facet.name].items()},
+            matches.counts(facet.field, without=facet.field),
             request.selected(facet.name),
         )
         for facet in FACETS
@@ -102,34 +71,73 @@ def _timeline(facets) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(dated))
 
 
-def _snippet(hit, entry: Entry) -> str:
+def _snippet(entry: Entry, words: frozenset, analyzer) -> str:
     for text in (entry.body, entry.summary):
-        if text:
-            fragment = hit.highlights("body", text=text, top=2)
+        if text and words:
+            fragment = highlight.highlight(
+                text,
+                words,
+                analyzer,
+                highlight.ContextFragmenter(maxchars=SNIPPET_CHARACTERS, surround=90),
+                MarkFormatter(),
+                top=2,
+            )
             if fragment:
                 return mark_safe(fragment)
     plain = entry.summary or entry.body
     return mark_safe(escape(Truncator(plain).chars(SNIPPET_CHARACTERS)))
 
 
-def _run(searcher, query, request: SearchRequest, browsing: bool = False):
-    limit = min(request.page * request.per_page, max(searcher.doc_count(), 1))
-    return searcher.search(
-        query, filter=_filter(request), limit=limit, terms=True, **_sort(request, browsing)
+def _searched_words(query, reader, fieldname: str = "body") -> frozenset:
+    """The field's indexed words a query looks for (prefixes expanded), leaving out the
+    words it excludes."""
+
+    def wanted(node):
+        if isinstance(node, whoosh_query.Not):
+            return
+        if isinstance(node, whoosh_query.AndNot):
+            yield from wanted(node.a)
+        elif node.is_leaf():
+            yield node
+        else:
+            for child in node.children():
+                yield from wanted(child)
+
+    words = set()
+    for leaf in wanted(query):
+        for field, text in leaf.existing_terms(reader, phrases=True, expand=True):
+            if field == fieldname:
+                words.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    return frozenset(words)
+
+
+def _ranked(searcher, query, matches: Matches, request: SearchRequest, browsing: bool):
+    """(document number, score) of the requested page's hits."""
+    limit = request.page * request.per_page
+    start = limit - request.per_page
+    by_relevance = request.sort == "relevance" and not browsing
+    if not by_relevance:
+        newest_first = request.sort != "oldest"
+        return [(docnum, 0.0) for docnum in matches.by_date(newest_first, limit)[start:]]
+    if not matches.total:
+        return []
+    results = searcher.search(
+        query, filter=matches.allowed() if matches.filtered else None, limit=limit
     )
+    return [(hit.docnum, hit.score or 0.0) for hit in results[start:limit]]
 
 
 def execute(request: SearchRequest, searcher) -> SearchPage:
     parsed = parse(request.query, searcher.schema)
     notes = list(parsed.notes)
     query = parsed.query
-    results = _run(searcher, query, request, browsing=parsed.browse_all)
+    matches = _matches(searcher, parsed, query, request)
     # Suggest when the query as typed finds nothing, even if looser matching does.
     suggestion = (
-        suggest(parsed.text, searcher) if not len(results) and not parsed.browse_all else None
+        suggest(parsed.text, searcher) if not matches.total and not parsed.browse_all else None
     )
     if (
-        not len(results)
+        not matches.total
         and not parsed.browse_all
         and not parsed.uses_syntax
         and len(significant_words(parsed.text)) > 1
@@ -137,30 +145,29 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
         # A pasted question rarely has every word in one document: rank by how many
         # words (and how well) each entry matches instead.
         query = parse(request.query, searcher.schema, match_any=True).query
-        results = _run(searcher, query, request)
-        if len(results):
+        matches = _matches(searcher, parsed, query, request)
+        if matches.total:
             notes.append("No entry contains all of your words; showing entries with some.")
-    total = len(results)
 
-    start = (request.page - 1) * request.per_page
-    page_hits = list(results)[start : start + request.per_page]
-    entries = (
-        Entry.objects.select_related("source")
-        .prefetch_related("topics")
-        .in_bulk([int(hit["entry_id"]) for hit in page_hits])
+    ranked = _ranked(searcher, query, matches, request, browsing=parsed.browse_all)
+    entry_ids = [int(searcher.stored_fields(docnum)["entry_id"]) for docnum, _ in ranked]
+    entries = Entry.objects.select_related("source").prefetch_related("topics").in_bulk(entry_ids)
+    words = (
+        _searched_words(query, searcher.reader())
+        if request.snippets and not parsed.browse_all
+        else frozenset()
     )
-    results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARACTERS, surround=90)
-    results.formatter = MarkFormatter()
+    analyzer = searcher.schema["body"].analyzer
     hits = tuple(
-        SearchHit(entry, hit.score or 0.0, _snippet(hit, entry) if request.snippets else "")
-        for hit in page_hits
-        if (entry := entries.get(int(hit["entry_id"]))) is not None
+        SearchHit(entry, score, _snippet(entry, words, analyzer) if request.snippets else "")
+        for entry_id, (_, score) in zip(entry_ids, ranked, strict=True)
+        if (entry := entries.get(entry_id)) is not None
     )
-    facets = _facet_counts(searcher, query, request) if request.facets else ()
+    facets = _facet_counts(matches, request) if request.facets else ()
     return SearchPage(
         request=request,
         hits=hits,
-        total=total,
+        total=matches.total,
         facets=facets,
         timeline=_timeline(facets),
         suggestion=suggestion,

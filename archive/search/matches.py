@@ -1,0 +1,113 @@
+"""Everything a query matches, filtered and counted with numpy over each segment.
+
+A ``Matches`` holds, per index segment, the sorted numbers of the documents the query
+matches and a boolean mask per active filter (facet values, the date range). From that
+it answers the total, every facet's counts (each facet counted with the other facets'
+filters only), the set of documents the ranked search may return, and the top of a
+date-sorted list, without visiting documents one at a time in Python.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as whoosh_query
+
+from archive.search import docsets
+from archive.search.segment_facts import SegmentFacts, facts_for
+
+# Sort keys that put undated documents last whichever way dates are sorted.
+UNDATED_LAST_NEWEST = -1
+UNDATED_LAST_OLDEST = 99_999_999
+
+
+@dataclass
+class SegmentMatches:
+    searcher: object  # a one-segment Whoosh searcher
+    offset: int  # its first document's number in the whole index
+    facts: SegmentFacts
+    docs: np.ndarray  # local numbers of the matching live documents, sorted
+    masks: dict  # filter name → bool array over ``docs``
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: int | None  # YYYYMMDD; periods ending before it do not match
+    end: int | None  # periods starting after it do not match
+
+    def mask(self, facts: SegmentFacts, docs: np.ndarray) -> np.ndarray:
+        starts, ends = facts.date_start[docs], facts.date_end[docs]
+        mask = starts > 0  # undated entries never match a date range
+        if self.start is not None:
+            mask &= ends >= self.start
+        if self.end is not None:
+            mask &= starts <= self.end
+        return mask
+
+
+DATE_FILTER = "date"
+
+
+class Matches:
+    def __init__(self, searcher, query, *, everything: bool, filters: dict, dates: DateRange):
+        """``filters`` maps a field name to the values to keep (any of them)."""
+        self.segments = []
+        for segment_searcher, offset in searcher.leaf_searchers():
+            reader = segment_searcher.reader()
+            if not reader.doc_count_all():
+                continue
+            facts = facts_for(reader)
+            docs = docsets.matching(segment_searcher, whoosh_query.Every() if everything else query)
+            masks = {
+                field: facts.facets[field].mask(values)[docs] for field, values in filters.items()
+            }
+            if dates.start is not None or dates.end is not None:
+                masks[DATE_FILTER] = dates.mask(facts, docs)
+            self.segments.append(SegmentMatches(segment_searcher, offset, facts, docs, masks))
+        self.filtered = bool(filters) or dates.start is not None or dates.end is not None
+
+    def _kept(self, segment: SegmentMatches, without: str | None = None) -> np.ndarray:
+        """The segment's matching documents that pass every filter but ``without``."""
+        keep = np.ones(len(segment.docs), dtype=bool)
+        for name, mask in segment.masks.items():
+            if name != without:
+                keep &= mask
+        return segment.docs[keep]
+
+    @property
+    def total(self) -> int:
+        return sum(len(self._kept(segment)) for segment in self.segments)
+
+    def counts(self, field: str, without: str | None = None) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for segment in self.segments:
+            for value, count in (
+                segment.facts.facets[field].counts(self._kept(segment, without)).items()
+            ):
+                counts[value] = counts.get(value, 0) + count
+        return counts
+
+    def allowed(self) -> set[int]:
+        """Whole-index numbers of the documents that pass every filter."""
+        return {
+            int(docnum)
+            for segment in self.segments
+            for docnum in self._kept(segment) + segment.offset
+        }
+
+    def by_date(self, newest_first: bool, limit: int) -> list[int]:
+        """Whole-index numbers of the first ``limit`` documents that pass every filter,
+        sorted by date, undated last, ties in index order."""
+        keys, numbers = [], []
+        for segment in self.segments:
+            docs = self._kept(segment)
+            starts = segment.facts.date_start[docs].astype(np.int64)
+            if newest_first:
+                key = -np.where(starts > 0, starts, UNDATED_LAST_NEWEST)
+            else:
+                key = np.where(starts > 0, starts, UNDATED_LAST_OLDEST)
+            keys.append(key)
+            numbers.append(docs.astype(np.int64) + segment.offset)
+        if not keys:
+            return []
+        keys, numbers = np.concatenate(keys), np.concatenate(numbers)
+        return [int(numbers[i]) for i in np.lexsort((numbers, keys))[:limit]]

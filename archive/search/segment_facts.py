@@ -1,0 +1,144 @@
+"""Per-segment arrays of what filters, facets and date sorting need, built once.
+
+A Whoosh segment never changes once written (only its deletions grow), so for each one
+we read, once, which facet value every document has (topics: which values) and its
+dated period, into numpy arrays. A search then filters and counts matching documents
+with array operations instead of visiting them one by one. Arrays are kept for the most
+recently used segments of any searcher in this process.
+"""
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from archive.search.docsets import DOCNUM, term_docs
+
+SINGLE_VALUED = ("source_facet", "year_facet", "language_facet", "type_facet")
+MULTI_VALUED = ("topic_facet",)
+CACHED_SEGMENTS = 64
+NO_VALUE = -1
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    values: tuple[str, ...]  # ordinal → value
+    ordinal: dict[str, int]  # value → ordinal
+
+    def ordinals(self, values) -> np.ndarray:
+        return np.array([self.ordinal[v] for v in values if v in self.ordinal], dtype=DOCNUM)
+
+
+@dataclass(frozen=True)
+class SingleValued:
+    """One value per document (or none)."""
+
+    vocabulary: Vocabulary
+    ordinals: np.ndarray  # per document; NO_VALUE where it has none
+
+    def mask(self, values) -> np.ndarray:
+        return np.isin(self.ordinals, self.vocabulary.ordinals(values))
+
+    def counts(self, docs: np.ndarray) -> dict[str, int]:
+        ordinals = self.ordinals[docs]
+        counted = np.bincount(ordinals[ordinals >= 0], minlength=len(self.vocabulary.values))
+        return _as_dict(self.vocabulary, counted)
+
+
+@dataclass(frozen=True)
+class MultiValued:
+    """Any number of values per document, as compressed rows: the values of document d
+    are ``ordinals[starts[d]:starts[d + 1]]``."""
+
+    vocabulary: Vocabulary
+    starts: np.ndarray
+    ordinals: np.ndarray
+    owners: np.ndarray  # the document of each position in ``ordinals``
+
+    def mask(self, values) -> np.ndarray:
+        mask = np.zeros(len(self.starts) - 1, dtype=bool)
+        mask[self.owners[np.isin(self.ordinals, self.vocabulary.ordinals(values))]] = True
+        return mask
+
+    def counts(self, docs: np.ndarray) -> dict[str, int]:
+        first, lengths = self.starts[docs], self.starts[docs + 1] - self.starts[docs]
+        total = int(lengths.sum())
+        # Positions of every value of every doc: each doc's first position, then +1, +2…
+        shift = np.repeat(first - np.cumsum(lengths) + lengths, lengths)
+        positions = shift + np.arange(total, dtype=shift.dtype)
+        counted = np.bincount(self.ordinals[positions], minlength=len(self.vocabulary.values))
+        return _as_dict(self.vocabulary, counted)
+
+
+def _as_dict(vocabulary: Vocabulary, counted: np.ndarray) -> dict[str, int]:
+    return {vocabulary.values[i]: int(counted[i]) for i in np.flatnonzero(counted)}
+
+
+@dataclass(frozen=True)
+class SegmentFacts:
+    facets: dict  # field name → SingleValued or MultiValued
+    date_start: np.ndarray  # YYYYMMDD of a dated period's first day; 0 when undated
+    date_end: np.ndarray  # … and of its last day; 0 when undated
+
+
+def _vocabulary(reader, fieldname) -> tuple[Vocabulary, list[np.ndarray]]:
+    values, docs = [], []
+    for term in reader.lexicon(fieldname):
+        values.append(term.decode("utf-8"))
+        docs.append(term_docs(reader, fieldname, term))
+    return Vocabulary(tuple(values), {value: i for i, value in enumerate(values)}), docs
+
+
+def _single_valued(reader, fieldname) -> SingleValued:
+    vocabulary, docs = _vocabulary(reader, fieldname)
+    ordinals = np.full(reader.doc_count_all(), NO_VALUE, dtype=DOCNUM)
+    for ordinal, term_docnums in enumerate(docs):
+        ordinals[term_docnums] = ordinal
+    return SingleValued(vocabulary, ordinals)
+
+
+def _multi_valued(reader, fieldname) -> MultiValued:
+    vocabulary, docs = _vocabulary(reader, fieldname)
+    owners = np.concatenate(docs) if docs else np.empty(0, dtype=DOCNUM)
+    ordinals = np.repeat(np.arange(len(docs), dtype=DOCNUM), [len(d) for d in docs])
+    order = np.lexsort((ordinals, owners))
+    owners, ordinals = owners[order], ordinals[order]
+    starts = np.searchsorted(owners, np.arange(reader.doc_count_all() + 1)).astype(np.int64)
+    return MultiValued(vocabulary, starts, ordinals, owners)
+
+
+def _dates(reader, fieldname) -> np.ndarray:
+    """A numeric field's value per document (0 where absent), from its full-precision
+    terms (Whoosh also indexes coarser ones for range queries)."""
+    values = np.zeros(reader.doc_count_all(), dtype=np.int32)
+    if fieldname not in reader.schema:
+        return values
+    field = reader.schema[fieldname]
+    for term in field.sortable_terms(reader, fieldname):
+        values[term_docs(reader, fieldname, term)] = field.from_bytes(term)
+    return values
+
+
+def build(reader) -> SegmentFacts:
+    facets = {name: _single_valued(reader, name) for name in SINGLE_VALUED}
+    facets.update({name: _multi_valued(reader, name) for name in MULTI_VALUED})
+    return SegmentFacts(facets, _dates(reader, "date_start"), _dates(reader, "date_end"))
+
+
+_cache: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+
+
+def facts_for(reader) -> SegmentFacts:
+    """The facts of one segment's reader, from the cache when it was read before."""
+    key = reader.segment().segment_id()
+    with _lock:
+        facts = _cache.get(key)
+        if facts is None:
+            facts = build(reader)
+            _cache[key] = facts
+            while len(_cache) > CACHED_SEGMENTS:
+                _cache.popitem(last=False)
+        _cache.move_to_end(key)
+        return facts
