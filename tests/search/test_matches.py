@@ -1,0 +1,117 @@
+"""Totals, filters and facet counts come from numpy arrays over the index segments:
+they must agree exactly with Whoosh's own answers and with the database, including
+after edits (a second segment) and unpublishing (deleted documents)."""
+
+import pytest
+from whoosh import sorting
+
+from archive.benchmark import corpus
+from archive.models import Entry, Status
+from archive.search import docsets, storage
+from archive.search.execution import _matches
+from archive.search.facets import FACETS
+from archive.search.query import parse
+from tests.search.helpers import ids, run
+
+QUERIES = [
+    "japan",
+    "russia relations",
+    '"russia japan"',
+    "japan OR energy",
+    "japan -energy",
+    "title:japan",
+    "exch*",
+    "Россия",
+    "関係",
+    "",
+]
+
+
+@pytest.fixture
+def changed_corpus(db, committed):
+    from archive import search
+
+    corpus.generate(150, seed=3)
+    search.rebuild()
+    entries = list(Entry.objects.order_by("pk"))
+    with committed():  # deletions in the first segment…
+        Entry.objects.filter(pk__in=[e.pk for e in entries[:30]]).update(status=Status.DRAFT)
+    with committed():  # …and a second segment
+        for entry in entries[40:50]:
+            entry.title = f"{entry.title} Japan energy exchanges"
+            entry.save()
+    searcher = storage.searchers.get()
+    assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()
+    return searcher
+
+
+def whoosh_docs(searcher, query) -> set[int]:
+    return set(searcher.docs_for_query(query))
+
+
+def numpy_docs(searcher, query) -> set[int]:
+    return {
+        int(docnum) + offset
+        for sub, offset in searcher.leaf_searchers()
+        for docnum in docsets.matching(sub, query)
+    }
+
+
+def test_matching_documents_agree_with_whoosh(changed_corpus):
+    for text in QUERIES:
+        query = parse(text, changed_corpus.schema).query
+        assert numpy_docs(changed_corpus, query) == whoosh_docs(changed_corpus, query), text
+    for text in ["japan", "japan -energy", ""]:
+        _assert_facet_counts_agree(changed_corpus, text)
+
+
+def _assert_facet_counts_agree(changed_corpus, text):
+    from archive.search import SearchRequest
+
+    parsed = parse(text, changed_corpus.schema)
+    matches = _matches(changed_corpus, parsed, parsed.query, SearchRequest(query=text))
+    groups = {facet.name: facet.grouping() for facet in FACETS}
+    results = changed_corpus.search(
+        parsed.query, groupedby=groups, maptype=sorting.Count, limit=None
+    )
+    assert matches.total == len(results) > 0
+    for facet in FACETS:
+        expected = {str(k): v for k, v in results.groups(facet.name).items() if k}
+        assert matches.counts(facet.field) == expected, facet.name
+
+
+def test_filtered_totals_match_the_database(changed_corpus):
+    page = run("", filters={"language": ["ru"], "type": ["news", "article"]}, per_page=100)
+    expected = Entry.objects.filter(
+        status=Status.PUBLISHED, language="ru", document_type__in=["news", "article"]
+    )
+    assert page.total == expected.count()
+    assert set(ids(page)) <= set(expected.values_list("pk", flat=True))
+    languages = next(facet for facet in page.facets if facet.name == "language")
+    counts = {value.value: value.count for value in languages.values}
+    # The language facet is counted without its own filter: every language shows.
+    assert counts["en"] == (
+        Entry.objects.filter(
+            status=Status.PUBLISHED, language="en", document_type__in=["news", "article"]
+        ).count()
+    )
+
+
+def test_date_filtered_and_sorted_pages_match_the_database(changed_corpus):
+    page = run("", date_from="1990", date_to="1999", sort="oldest", per_page=50)
+    published = Entry.objects.filter(status=Status.PUBLISHED).exclude(date=None)
+    in_range = [e for e in published if _overlaps(e, 19900101, 19991231)]
+    assert page.total == len(in_range)
+    dates = [hit.entry.date for hit in page.hits]
+    assert dates == sorted(dates)
+    newest = run("", sort="newest", per_page=20)
+    assert [hit.entry.date for hit in newest.hits] == sorted(
+        (e.date for e in published), reverse=True
+    )[:20]
+
+
+def _overlaps(entry, start, end):
+    from archive.search.indexing import date_number, period
+
+    first, last = period(entry.date, entry.date_precision)
+    return date_number(last) >= start and date_number(first) <= end
