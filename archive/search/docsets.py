@@ -1,12 +1,17 @@
-"""Which documents of one index segment a query matches, as a sorted numpy array.
+"""Which documents of one index segment a query matches, and their BM25F scores, as
+numpy arrays.
 
-Whoosh hands out matches one at a time in Python, which is fine for the top 20 but slow
-for "every matching document", which totals, facet counts and filters need. Here a
-term's postings are read a whole block at a time (Whoosh keeps each block's document
-numbers together), AND / OR / NOT combine whole arrays with numpy set operations, and
-every other kind of query (phrases, prefixes, ranges) falls back to Whoosh's matcher.
-Deleted documents are dropped once, at the end.
+Whoosh hands out matches one at a time in Python: fine for the top 20 of a rare word,
+slow for "every matching document", which totals, facet counts and filters need, and
+slow to rank thousands of matches. Here a term's postings are read a whole block at a
+time (Whoosh keeps each block's document numbers and frequencies together) and scored
+with BM25F (Whoosh's default model, same formula and statistics) in one array
+operation; AND / OR / NOT combine whole arrays. Phrases, prefixes and other query kinds
+find their documents with Whoosh's own matcher: a phrase scores as its words do, the
+others score their boost. Deleted documents are dropped once, at the end.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as whoosh_query
@@ -15,26 +20,59 @@ from whoosh.matching.wrappers import FilterMatcher
 
 DOCNUM = np.int32
 EMPTY = np.empty(0, dtype=DOCNUM)
+B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 
 
-def term_docs(reader, fieldname: str, text) -> np.ndarray:
-    """Document numbers of one term's postings (deleted documents included)."""
+@dataclass(frozen=True)
+class Scored:
+    docs: np.ndarray  # sorted, unique document numbers within the segment
+    scores: np.ndarray  # one float per document
+
+    @classmethod
+    def empty(cls):
+        return cls(EMPTY, np.empty(0))
+
+    @classmethod
+    def unscored(cls, docs, score: float = 0.0):
+        return cls(docs, np.full(len(docs), float(score)))
+
+    def take(self, docs: np.ndarray) -> "Scored":
+        """Only the given documents (which must be among these)."""
+        return Scored(docs, self.scores[np.searchsorted(self.docs, docs)])
+
+
+def term_postings(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers and within-document frequencies of one term's postings
+    (deleted documents included)."""
     if fieldname not in reader.schema:
-        return EMPTY
+        return EMPTY, np.empty(0)
     try:
         matcher = reader.postings(fieldname, text)
     except Exception:  # TermNotFound, or a field without postings
-        return EMPTY
+        return EMPTY, np.empty(0)
     while isinstance(matcher, FilterMatcher):  # the reader's deletion filter
         matcher = matcher.child
     if not isinstance(matcher, W3LeafMatcher):
-        return np.fromiter(matcher.all_ids(), dtype=DOCNUM)
-    blocks = []
+        items = list(matcher.all_items())
+        return (
+            np.array([docnum for docnum, _ in items], dtype=DOCNUM),
+            np.ones(len(items)),
+        )
+    ids, weights = [], []
     while matcher.is_active():
-        matcher._read_ids()  # noqa: SLF001 - Whoosh reads a block's ids in one go here
-        blocks.append(np.asarray(matcher._ids, dtype=DOCNUM))  # noqa: SLF001
+        # Whoosh decodes a whole block's ids and weights at once in these two methods.
+        matcher._read_ids()  # noqa: SLF001
+        matcher._read_weights()  # noqa: SLF001
+        ids.append(np.asarray(matcher._ids, dtype=DOCNUM))  # noqa: SLF001
+        weights.append(np.asarray(matcher._weights, dtype=np.float64))  # noqa: SLF001
         matcher._next_block()  # noqa: SLF001
-    return np.concatenate(blocks) if blocks else EMPTY
+    if not ids:
+        return EMPTY, np.empty(0)
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def term_docs(reader, fieldname: str, text) -> np.ndarray:
+    return term_postings(reader, fieldname, text)[0]
 
 
 def deleted_mask(reader) -> np.ndarray | None:
@@ -45,42 +83,120 @@ def deleted_mask(reader) -> np.ndarray | None:
     return mask
 
 
-def matching(searcher, query: whoosh_query.Query) -> np.ndarray:
-    """Sorted numbers of the live documents ``query`` matches in a one-segment searcher."""
-    docs = _docs(searcher, query)
-    mask = deleted_mask(searcher.reader())
-    return docs if mask is None or not len(docs) else docs[~mask[docs]]
+class Evaluator:
+    """Evaluates queries on one segment; ``top_searcher`` gives the whole index's
+    statistics (document frequencies, average field lengths), ``lengths`` a field's
+    per-document lengths in this segment."""
+
+    def __init__(self, searcher, top_searcher, lengths):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.top = top_searcher
+        self.lengths = lengths
+
+    def live(self, query) -> Scored:
+        """Matching live documents of the segment, with scores."""
+        scored = self.evaluate(query)
+        mask = deleted_mask(self.reader)
+        if mask is None or not len(scored.docs):
+            return scored
+        keep = ~mask[scored.docs]
+        return Scored(scored.docs[keep], scored.scores[keep])
+
+    def evaluate(self, query) -> Scored:
+        q = whoosh_query
+        if isinstance(query, q.Term):
+            return self._term(query)
+        if isinstance(query, q.NullQuery.__class__):
+            return Scored.empty()
+        if isinstance(query, q.Every) and not query.fieldname:
+            return Scored.unscored(np.arange(self.reader.doc_count_all(), dtype=DOCNUM))
+        if isinstance(query, q.DisjunctionMax):
+            return _union([self.evaluate(child) for child in query.children()], best=True)
+        if isinstance(query, q.Or):
+            children = [self.evaluate(child) for child in query.children()]
+            return _union(children, coordination=getattr(query, "scale", None))
+        if isinstance(query, q.And):
+            return _intersection([self.evaluate(child) for child in query.children()])
+        if isinstance(query, q.Require):
+            required = self.evaluate(query.b)
+            return _intersection([self.evaluate(query.a), Scored.unscored(required.docs)])
+        if isinstance(query, q.AndMaybe):
+            return _with_optional(self.evaluate(query.a), self.evaluate(query.b))
+        if isinstance(query, q.AndNot):
+            wanted = self.evaluate(query.a)
+            return _without(wanted, self.evaluate(query.b).docs)
+        if isinstance(query, q.Not):
+            every = Scored.unscored(np.arange(self.reader.doc_count_all(), dtype=DOCNUM))
+            return _without(every, self.evaluate(query.query).docs)
+        docs = np.fromiter(query.docs(self.searcher), dtype=DOCNUM)
+        if isinstance(query, q.Phrase):
+            # Scored as its words are, on the documents holding them in order.
+            words = [self._term(q.Term(query.fieldname, word)) for word in query.words]
+            return Scored(docs, sum(word.take(docs).scores for word in words) * query.boost)
+        return Scored.unscored(docs, query.boost)
+
+    def _term(self, term) -> Scored:
+        docs, frequencies = term_postings(self.reader, term.fieldname, term.text)
+        if not len(docs):
+            return Scored.empty()
+        field = self.reader.schema[term.fieldname]
+        if not field.scorable:
+            return Scored(docs, frequencies * term.boost)
+        idf = self.top.idf(term.fieldname, term.text)
+        average = self.top.avg_field_length(term.fieldname) or 1
+        lengths = self.lengths(term.fieldname)[docs]
+        lengths = np.where(lengths > 0, lengths, 1)
+        scores = (
+            idf * (frequencies * (K1 + 1)) / (frequencies + K1 * ((1 - B) + B * lengths / average))
+        )
+        return Scored(docs, scores * term.boost)
 
 
-def _docs(searcher, query) -> np.ndarray:
-    reader = searcher.reader()
-    if isinstance(query, whoosh_query.Term):
-        return term_docs(reader, query.fieldname, query.text)
-    if query is whoosh_query.NullQuery or isinstance(query, whoosh_query.NullQuery.__class__):
-        return EMPTY
-    if isinstance(query, whoosh_query.Every) and not query.fieldname:
-        return np.arange(reader.doc_count_all(), dtype=DOCNUM)
-    if isinstance(query, (whoosh_query.Or, whoosh_query.DisjunctionMax)):
-        parts = [_docs(searcher, child) for child in query.children()]
-        return np.unique(np.concatenate(parts)) if parts else EMPTY
-    if isinstance(query, whoosh_query.And):
-        return _intersect(_docs(searcher, child) for child in query.children())
-    if isinstance(query, whoosh_query.Require):
-        return _intersect(_docs(searcher, child) for child in (query.a, query.b))
-    if isinstance(query, whoosh_query.AndMaybe):
-        return _docs(searcher, query.a)
-    if isinstance(query, whoosh_query.AndNot):
-        return np.setdiff1d(_docs(searcher, query.a), _docs(searcher, query.b), assume_unique=True)
-    if isinstance(query, whoosh_query.Not):
-        every = np.arange(reader.doc_count_all(), dtype=DOCNUM)
-        return np.setdiff1d(every, _docs(searcher, query.query), assume_unique=True)
-    return np.fromiter(query.docs(searcher), dtype=DOCNUM)
+def _union(children: list[Scored], *, best=False, coordination=None) -> Scored:
+    children = [child for child in children if len(child.docs)]
+    if not children:
+        return Scored.empty()
+    docs, inverse = np.unique(
+        np.concatenate([child.docs for child in children]), return_inverse=True
+    )
+    scores = np.concatenate([child.scores for child in children])
+    if best:
+        combined = np.zeros(len(docs))
+        np.maximum.at(combined, inverse, scores)
+    else:
+        combined = np.bincount(inverse, weights=scores, minlength=len(docs))
+    if coordination:
+        # "Any of the words" ranks entries matching more of them higher.
+        matched = np.bincount(inverse, minlength=len(docs))
+        combined *= (1 - coordination) + coordination * matched / len(children)
+    return Scored(docs, combined)
 
 
-def _intersect(arrays) -> np.ndarray:
+def _intersection(children: list[Scored]) -> Scored:
     result = None
-    for docs in arrays:
-        result = docs if result is None else np.intersect1d(result, docs, assume_unique=True)
-        if not len(result):
-            return EMPTY
-    return EMPTY if result is None else result
+    for child in children:
+        if result is None:
+            result = child
+            continue
+        docs, left, right = np.intersect1d(
+            result.docs, child.docs, assume_unique=True, return_indices=True
+        )
+        result = Scored(docs, result.scores[left] + child.scores[right])
+        if not len(docs):
+            break
+    return result or Scored.empty()
+
+
+def _with_optional(wanted: Scored, optional: Scored) -> Scored:
+    _, left, right = np.intersect1d(
+        wanted.docs, optional.docs, assume_unique=True, return_indices=True
+    )
+    scores = wanted.scores.copy()
+    scores[left] += optional.scores[right]
+    return Scored(wanted.docs, scores)
+
+
+def _without(wanted: Scored, excluded: np.ndarray) -> Scored:
+    keep = ~np.isin(wanted.docs, excluded, assume_unique=True)
+    return Scored(wanted.docs[keep], wanted.scores[keep])

@@ -111,20 +111,15 @@ def _searched_words(query, reader, fieldname: str = "body") -> frozenset:
     return frozenset(words)
 
 
-def _ranked(searcher, query, matches: Matches, request: SearchRequest, browsing: bool):
+def _ranked(matches: Matches, request: SearchRequest, browsing: bool):
     """(document number, score) of the requested page's hits."""
     limit = request.page * request.per_page
     start = limit - request.per_page
     by_relevance = request.sort == "relevance" and not browsing
-    if not by_relevance:
-        newest_first = request.sort != "oldest"
-        return [(docnum, 0.0) for docnum in matches.by_date(newest_first, limit)[start:]]
-    if not matches.total:
-        return []
-    results = searcher.search(
-        query, filter=matches.allowed() if matches.filtered else None, limit=limit
-    )
-    return [(hit.docnum, hit.score or 0.0) for hit in results[start:limit]]
+    if by_relevance:
+        return matches.by_relevance(limit)[start:]
+    newest_first = request.sort != "oldest"
+    return [(docnum, 0.0) for docnum in matches.by_date(newest_first, limit)[start:]]
 
 
 def execute(request: SearchRequest, searcher) -> SearchPage:
@@ -149,7 +144,7 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
         if matches.total:
             notes.append("No entry contains all of your words; showing entries with some.")
 
-    ranked = _ranked(searcher, query, matches, request, browsing=parsed.browse_all)
+    ranked = _ranked(matches, request, browsing=parsed.browse_all)
     entry_ids = [int(searcher.stored_fields(docnum)["entry_id"]) for docnum, _ in ranked]
     entries = Entry.objects.select_related("source").prefetch_related("topics").in_bulk(entry_ids)
     words = (

@@ -26,6 +26,7 @@ class SegmentMatches:
     offset: int  # its first document's number in the whole index
     facts: SegmentFacts
     docs: np.ndarray  # local numbers of the matching live documents, sorted
+    scores: np.ndarray  # their relevance (BM25F)
     masks: dict  # filter name → bool array over ``docs``
 
 
@@ -56,22 +57,31 @@ class Matches:
             if not reader.doc_count_all():
                 continue
             facts = facts_for(reader)
-            docs = docsets.matching(segment_searcher, whoosh_query.Every() if everything else query)
+            evaluator = docsets.Evaluator(
+                segment_searcher, searcher, lambda field, r=reader, f=facts: f.lengths(r, field)
+            )
+            scored = evaluator.live(whoosh_query.Every() if everything else query)
+            docs = scored.docs
             masks = {
                 field: facts.facets[field].mask(values)[docs] for field, values in filters.items()
             }
             if dates.start is not None or dates.end is not None:
                 masks[DATE_FILTER] = dates.mask(facts, docs)
-            self.segments.append(SegmentMatches(segment_searcher, offset, facts, docs, masks))
+            self.segments.append(
+                SegmentMatches(segment_searcher, offset, facts, docs, scored.scores, masks)
+            )
         self.filtered = bool(filters) or dates.start is not None or dates.end is not None
 
-    def _kept(self, segment: SegmentMatches, without: str | None = None) -> np.ndarray:
-        """The segment's matching documents that pass every filter but ``without``."""
+    def _keep(self, segment: SegmentMatches, without: str | None = None) -> np.ndarray:
+        """Which of the segment's matching documents pass every filter but ``without``."""
         keep = np.ones(len(segment.docs), dtype=bool)
         for name, mask in segment.masks.items():
             if name != without:
                 keep &= mask
-        return segment.docs[keep]
+        return keep
+
+    def _kept(self, segment: SegmentMatches, without: str | None = None) -> np.ndarray:
+        return segment.docs[self._keep(segment, without)]
 
     @property
     def total(self) -> int:
@@ -86,13 +96,24 @@ class Matches:
                 counts[value] = counts.get(value, 0) + count
         return counts
 
-    def allowed(self) -> set[int]:
-        """Whole-index numbers of the documents that pass every filter."""
-        return {
-            int(docnum)
-            for segment in self.segments
-            for docnum in self._kept(segment) + segment.offset
-        }
+    def by_relevance(self, limit: int) -> list[tuple[int, float]]:
+        """(whole-index number, score) of the ``limit`` best documents that pass every
+        filter, best first, ties in index order."""
+        scores, numbers = [], []
+        for segment in self.segments:
+            keep = self._keep(segment)
+            scores.append(segment.scores[keep])
+            numbers.append(segment.docs[keep].astype(np.int64) + segment.offset)
+        if not scores:
+            return []
+        scores, numbers = np.concatenate(scores), np.concatenate(numbers)
+        if len(scores) > limit:
+            # Only documents scoring at least the limit-th best can be on the page.
+            cutoff = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+            candidates = scores >= cutoff
+            scores, numbers = scores[candidates], numbers[candidates]
+        order = np.lexsort((numbers, -scores))[:limit]
+        return [(int(numbers[i]), float(scores[i])) for i in order]
 
     def by_date(self, newest_first: bool, limit: int) -> list[int]:
         """Whole-index numbers of the first ``limit`` documents that pass every filter,

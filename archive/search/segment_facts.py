@@ -9,9 +9,11 @@ recently used segments of any searcher in this process.
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.util.numeric import byte_to_length
 
 from archive.search.docsets import DOCNUM, term_docs
 
@@ -80,6 +82,29 @@ class SegmentFacts:
     facets: dict  # field name → SingleValued or MultiValued
     date_start: np.ndarray  # YYYYMMDD of a dated period's first day; 0 when undated
     date_end: np.ndarray  # … and of its last day; 0 when undated
+    _lengths: dict = field(default_factory=dict)
+
+    def lengths(self, reader, fieldname: str) -> np.ndarray:
+        """Each document's length of a text field, as BM25F sees it (``reader`` is any
+        open reader of this segment)."""
+        if fieldname not in self._lengths:
+            self._lengths[fieldname] = _field_lengths(reader, fieldname)
+        return self._lengths[fieldname]
+
+
+_LENGTH_OF_BYTE = np.array([byte_to_length(code) for code in range(256)], dtype=np.float64)
+
+
+def _field_lengths(reader, fieldname: str) -> np.ndarray:
+    """Whoosh keeps a field's lengths as one byte per document in a column: read it whole."""
+    count = reader.doc_count_all()
+    column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)  # noqa: SLF001
+    if column is None:
+        return np.zeros(count)
+    raw = column._dbfile.get(column._basepos, column._count)  # noqa: SLF001
+    codes = np.zeros(count, dtype=np.uint8)
+    codes[: len(raw)] = np.frombuffer(raw, dtype=np.uint8)[:count]
+    return _LENGTH_OF_BYTE[codes]
 
 
 def _vocabulary(reader, fieldname) -> tuple[Vocabulary, list[np.ndarray]]:
@@ -114,9 +139,9 @@ def _dates(reader, fieldname) -> np.ndarray:
     values = np.zeros(reader.doc_count_all(), dtype=np.int32)
     if fieldname not in reader.schema:
         return values
-    field = reader.schema[fieldname]
-    for term in field.sortable_terms(reader, fieldname):
-        values[term_docs(reader, fieldname, term)] = field.from_bytes(term)
+    numeric = reader.schema[fieldname]
+    for term in numeric.sortable_terms(reader, fieldname):
+        values[term_docs(reader, fieldname, term)] = numeric.from_bytes(term)
     return values
 
 

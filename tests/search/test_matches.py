@@ -7,7 +7,7 @@ from whoosh import sorting
 
 from archive.benchmark import corpus
 from archive.models import Entry, Status
-from archive.search import docsets, storage
+from archive.search import storage
 from archive.search.execution import _matches
 from archive.search.facets import FACETS
 from archive.search.query import parse
@@ -49,18 +49,18 @@ def whoosh_docs(searcher, query) -> set[int]:
     return set(searcher.docs_for_query(query))
 
 
-def numpy_docs(searcher, query) -> set[int]:
-    return {
-        int(docnum) + offset
-        for sub, offset in searcher.leaf_searchers()
-        for docnum in docsets.matching(sub, query)
-    }
+def numpy_docs(searcher, text) -> set[int]:
+    from archive.search import SearchRequest
+
+    parsed = parse(text, searcher.schema)
+    matches = _matches(searcher, parsed, parsed.query, SearchRequest(query=text))
+    return {int(docnum) + segment.offset for segment in matches.segments for docnum in segment.docs}
 
 
 def test_matching_documents_agree_with_whoosh(changed_corpus):
     for text in QUERIES:
         query = parse(text, changed_corpus.schema).query
-        assert numpy_docs(changed_corpus, query) == whoosh_docs(changed_corpus, query), text
+        assert numpy_docs(changed_corpus, text) == whoosh_docs(changed_corpus, query), text
     for text in ["japan", "japan -energy", ""]:
         _assert_facet_counts_agree(changed_corpus, text)
 
@@ -78,6 +78,19 @@ def _assert_facet_counts_agree(changed_corpus, text):
     for facet in FACETS:
         expected = {str(k): v for k, v in results.groups(facet.name).items() if k}
         assert matches.counts(facet.field) == expected, facet.name
+
+
+@pytest.mark.parametrize("text", ["japan", "russia relations", "japan OR energy", "title:japan"])
+def test_relevance_scores_are_whoosh_bm25f(changed_corpus, text):
+    from archive.search import SearchRequest
+
+    parsed = parse(text, changed_corpus.schema)
+    matches = _matches(changed_corpus, parsed, parsed.query, SearchRequest(query=text))
+    ours = matches.by_relevance(10)
+    theirs = changed_corpus.search(parsed.query, limit=10)[:10]
+    assert len(ours) == len(theirs) == 10
+    assert [round(score, 4) for _, score in ours] == [round(hit.score, 4) for hit in theirs]
+    assert [docnum for docnum, _ in ours] == [hit.docnum for hit in theirs]
 
 
 def test_filtered_totals_match_the_database(changed_corpus):
