@@ -12,11 +12,13 @@ others score their boost. Deleted documents are dropped once, at the end.
 """
 
 from dataclasses import dataclass
+from pickle import loads
 
 import numpy as np
 from whoosh import query as whoosh_query
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.system import _INT_SIZE
 
 DOCNUM = np.int32
 EMPTY = np.empty(0, dtype=DOCNUM)
@@ -69,6 +71,38 @@ def term_postings(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]
     if not ids:
         return EMPTY, np.empty(0)
     return np.concatenate(ids), np.concatenate(weights)
+
+
+def term_positions(reader, fieldname: str, text, docs: np.ndarray):
+    """(document, position) pairs of a term's occurrences in the given documents."""
+    matcher = reader.postings(fieldname, text)
+    while isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    owners, counts, deltas = [], [], []
+    while matcher.is_active():
+        matcher._read_ids()  # noqa: SLF001
+        block_ids = np.asarray(matcher._ids, dtype=DOCNUM)  # noqa: SLF001
+        wanted = np.flatnonzero(np.isin(block_ids, docs, assume_unique=True))
+        if len(wanted):
+            matcher._read_values()  # noqa: SLF001
+            values = matcher._values  # noqa: SLF001
+            for i in wanted:
+                # Whoosh's Positions format: a count, then the pickled position deltas
+                # (stored without pickle's final stop byte).
+                value = values[i]
+                found = loads(value[_INT_SIZE:] + (b"" if value.endswith(b".") else b"."))
+                deltas.extend(found)
+                counts.append(len(found))
+            owners.append(block_ids[wanted])
+        matcher._next_block()  # noqa: SLF001
+    if not counts:
+        return EMPTY, np.empty(0, dtype=np.int64)
+    counts = np.array(counts)
+    running = np.cumsum(np.array(deltas, dtype=np.int64))
+    # Each document's deltas restart from 0: subtract the running total before it.
+    ends = np.cumsum(counts)
+    before = np.concatenate(([0], running[ends[:-1] - 1]))
+    return np.repeat(np.concatenate(owners), counts), running - np.repeat(before, counts)
 
 
 def term_docs(reader, fieldname: str, text) -> np.ndarray:
@@ -129,12 +163,31 @@ class Evaluator:
         if isinstance(query, q.Not):
             every = Scored.unscored(np.arange(self.reader.doc_count_all(), dtype=DOCNUM))
             return _without(every, self.evaluate(query.query).docs)
-        docs = np.fromiter(query.docs(self.searcher), dtype=DOCNUM)
         if isinstance(query, q.Phrase):
-            # Scored as its words are, on the documents holding them in order.
-            words = [self._term(q.Term(query.fieldname, word)) for word in query.words]
-            return Scored(docs, sum(word.take(docs).scores for word in words) * query.boost)
+            return self._phrase(query)
+        docs = np.fromiter(query.docs(self.searcher), dtype=DOCNUM)
         return Scored.unscored(docs, query.boost)
+
+    def _phrase(self, phrase) -> Scored:
+        """Documents holding the words next to each other, in order; scored as the words
+        are. Only the positions of documents holding every word are decoded."""
+        words = [self._term(whoosh_query.Term(phrase.fieldname, w)) for w in phrase.words]
+        candidates = _intersection(words).docs
+        if len(words) < 2 or not len(candidates):
+            docs = candidates
+        elif phrase.slop != 1:
+            docs = np.fromiter(phrase.docs(self.searcher), dtype=DOCNUM)
+        else:
+            starts = None  # (doc << 32) + position where the phrase could start
+            for offset, word in enumerate(phrase.words):
+                owners, positions = term_positions(self.reader, phrase.fieldname, word, candidates)
+                keys = (owners.astype(np.int64) << 32) + (positions - offset)
+                # Both sorted and unique: documents ascend, positions ascend within each.
+                starts = (
+                    keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+                )
+            docs = _sorted_unique((starts >> 32).astype(DOCNUM))
+        return Scored(docs, sum(word.take(docs).scores for word in words) * phrase.boost)
 
     def _term(self, term) -> Scored:
         docs, frequencies = term_postings(self.reader, term.fieldname, term.text)
@@ -151,6 +204,12 @@ class Evaluator:
             idf * (frequencies * (K1 + 1)) / (frequencies + K1 * ((1 - B) + B * lengths / average))
         )
         return Scored(docs, scores * term.boost)
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    if not len(values):
+        return values
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
 
 
 def _union(children: list[Scored], *, best=False, coordination=None) -> Scored:
