@@ -30,7 +30,6 @@ from archive.search.schema import UNDATED_YEAR
 logger = logging.getLogger("archive.search")
 
 BATCH_SIZE = 500
-UNDATED_OLDEST_KEY = 99_999_999
 
 
 class IndexBusy(Exception):
@@ -81,12 +80,6 @@ def document_for(entry: Entry) -> dict:
         "topic": " ; ".join(sorted(topic.name for topic in topics)),
         "author": " ; ".join(entry.author_list),
         "identifier": " ".join(identifiers + [value.replace("-", "") for value in identifiers]),
-        # Only its distinct words matter to "did you mean": analyse each word once.
-        "vocabulary": " ".join(
-            distinct_words(
-                " ".join([entry.title, entry.summary, entry.body, source_name, *entry.author_list])
-            )
-        ),
         "topic_facet": ",".join(sorted(topic.slug for topic in topics)),
         "source_facet": entry.source.slug if entry.source else "",
         "year_facet": str(entry.date.year) if entry.date else UNDATED_YEAR,
@@ -98,13 +91,19 @@ def document_for(entry: Entry) -> dict:
         document.update(
             date_start=date_number(start),
             date_end=date_number(end),
-            newest_key=date_number(start),
-            oldest_key=date_number(start),
         )
-    else:
-        document.update(newest_key=0, oldest_key=UNDATED_OLDEST_KEY)
     document["fingerprint"] = fingerprint(document)
     return document
+
+
+def vocabulary_of(entry: Entry) -> list[str]:
+    """The entry's distinct words, unstemmed: what "did you mean" may suggest.
+
+    Not part of the fingerprint: a rebuild gives each word to the first document that
+    has it only (see ``rebuild``), so this field depends on indexing order."""
+    source_name = entry.source.name if entry.source else ""
+    text = " ".join([entry.title, entry.summary, entry.body, source_name, *entry.author_list])
+    return distinct_words(text)
 
 
 def fingerprint(document: dict) -> str:
@@ -172,7 +171,9 @@ def write_entries(writer, entry_ids: set[int]):
     published = {entry.pk: entry for entry in indexable_entries().filter(pk__in=entry_ids)}
     for entry_id in entry_ids:
         if entry_id in published:
-            writer.update_document(**document_for(published[entry_id]))
+            entry = published[entry_id]
+            vocabulary = " ".join(vocabulary_of(entry))
+            writer.update_document(**document_for(entry), vocabulary=vocabulary)
         else:
             writer.delete_by_term("entry_id", str(entry_id))
 
@@ -209,6 +210,17 @@ class RebuildReport:
     @property
     def documents_per_second(self) -> float:
         return self.documents / self.seconds if self.seconds else 0.0
+
+
+def _first_seen(words: list[str], known: set[str]) -> list[str]:
+    """The words not yet in ``known`` (ignoring case), which are then added to it."""
+    new = []
+    for word in words:
+        key = word.lower()
+        if key not in known:
+            known.add(key)
+            new.append(word)
+    return new
 
 
 @contextmanager
@@ -254,11 +266,16 @@ def rebuild(
             writer = index.writer(limitmb=256, procs=processes, multisegment=True)
         else:
             writer = index.writer(limitmb=256)
+        # "Did you mean" needs each word in the vocabulary field once, not once per
+        # document: a rebuild gives a word only to the first document that has it,
+        # which writes a small fraction of that field's postings.
+        known_words: set[str] = set()
         try:
             done, last_id = 0, 0
             while batch := list(entries.filter(pk__gt=last_id)[:BATCH_SIZE]):
                 for entry in batch:
-                    writer.add_document(**document_for(entry))
+                    new_words = _first_seen(vocabulary_of(entry), known_words)
+                    writer.add_document(**document_for(entry), vocabulary=" ".join(new_words))
                 done += len(batch)
                 last_id = batch[-1].pk
                 if progress:

@@ -52,13 +52,11 @@ def build_schema() -> Schema:
         year_facet=ID(sortable=True),
         language_facet=ID(sortable=True),
         type_facet=ID(sortable=True),
-        # First and last day of the entry's dated period, as YYYYMMDD (absent if undated).
-        # Signed: Whoosh 2.7's range queries on unsigned numeric fields match wrongly.
-        date_start=NUMERIC(bits=32),
-        date_end=NUMERIC(bits=32),
-        # Sort keys that put undated entries last in both directions.
-        newest_key=NUMERIC(bits=32, sortable=True),
-        oldest_key=NUMERIC(bits=32, sortable=True),
+        # First and last day of the entry's dated period, as YYYYMMDD (absent if undated),
+        # read into arrays for date filters and sorting (segment_facts.py). One term per
+        # value: no coarser terms for range queries, which the search does not use.
+        date_start=NUMERIC(bits=32, shift_step=32),
+        date_end=NUMERIC(bits=32, shift_step=32),
     )
 
 

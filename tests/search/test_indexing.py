@@ -207,3 +207,20 @@ def test_drafts_never_reach_the_index_even_when_queued(make_entry, committed, em
     search.apply_pending()
     assert run("habomai").total == 0
     assert Source.objects.count() == 0
+
+
+def test_a_rebuild_writes_each_suggestion_word_once_and_the_index_checks_clean(
+    make_entry, committed, empty_index
+):
+    with committed():
+        for number in range(3):
+            make_entry(title=f"Motegi visits Vladivostok {number}", body="Fisheries talks.")
+    search.rebuild()
+    reader = storage.searchers.get().reader()
+    assert reader.doc_frequency("vocabulary", "vladivostok") == 1  # not once per entry
+    assert run("Vladivostck").suggestion == "Vladivostok"
+    assert search.compare().in_agreement
+    with committed():  # an edited entry keeps all its words for suggestions
+        Entry.objects.filter(title__endswith="0").update(body="Fisheries talks in Nakhodka.")
+    assert run("Nakhodk").suggestion == "Nakhodka"
+    assert search.compare().in_agreement
