@@ -12,7 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 import Stemmer
-from whoosh.analysis import Composable, Filter, LowercaseFilter, StopFilter, Token, Tokenizer
+from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.stopwords import stoplists
 
 _CJK = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
@@ -32,8 +32,26 @@ def script_of(word: str) -> str:
     return "latin"
 
 
-class ScriptTokenizer(Tokenizer):
-    """Splits text into words and CJK character pairs, keeping character offsets."""
+class ScriptAnalyzer(Tokenizer):
+    """Splits text into words and CJK character pairs (keeping character offsets), and
+    gives each its index form: Unicode NFKC, lower case, Russian ё as е, stop words
+    marked, and (with ``stemming``) the stem of its script's language.
+
+    One pass instead of a tokenizer and four filters: indexing spends much of its time
+    here, and each word's form is computed once and cached. Positions skip stop words,
+    as Whoosh's StopFilter renumbers them."""
+
+    def __init__(self, stemming: bool = True, minsize: int = 1):
+        self.stemming = stemming
+        self.minsize = minsize
+        self.is_morph = stemming
+
+    def __eq__(self, other):
+        return (
+            type(other) is type(self)
+            and other.stemming == self.stemming
+            and other.minsize == self.minsize
+        )
 
     def __call__(
         self,
@@ -49,44 +67,62 @@ class ScriptTokenizer(Tokenizer):
         **kwargs,
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        token.boost = 1.0
         if not tokenize:
             token.original = token.text = value
-            token.boost = 1.0
             if positions:
                 token.pos = start_pos
             if chars:
                 token.startchar, token.endchar = start_char, start_char + len(value)
             yield token
             return
+        form = _stemmed_form if self.stemming else _plain_form
+        minsize = self.minsize
         position = start_pos
+        renumbered = None  # the position of the last word kept
         for match in _TOKEN.finditer(value):
             word = match.group()
             if _IS_CJK.match(word):
                 pieces = [(i, word[i : i + 2]) for i in range(max(len(word) - 1, 1))]
             else:
-                pieces = [(0, word.replace("’", "'"))]
-            for offset, text in pieces:
+                pieces = ((0, word),)
+            for offset, piece in pieces:
+                text, stopped = form(piece, minsize)
+                if stopped and removestops:
+                    position += 1
+                    continue
                 token.text = text
-                token.boost = 1.0
-                token.stopped = False
+                token.stopped = stopped
                 if keeporiginal:
-                    token.original = text
+                    token.original = piece
                 if positions:
-                    token.pos = position
+                    if stopped:
+                        token.pos = position
+                    else:
+                        renumbered = position if renumbered is None else renumbered + 1
+                        token.pos = renumbered
                 if chars:
                     token.startchar = start_char + match.start() + offset
-                    token.endchar = token.startchar + len(text)
+                    token.endchar = token.startchar + len(piece)
                 position += 1
                 yield token
 
 
-class NormaliseFilter(Filter):
-    """Unicode NFKC (full-width letters, ligatures) and Russian ё → е."""
+def _normalised(piece: str) -> str:
+    """NFKC (full-width letters, ligatures), lower case, Russian ё → е."""
+    return unicodedata.normalize("NFKC", piece.replace("’", "'")).lower().replace("ё", "е")
 
-    def __call__(self, tokens):
-        for token in tokens:
-            token.text = unicodedata.normalize("NFKC", token.text).replace("ё", "е")
-            yield token
+
+@lru_cache(maxsize=500_000)
+def _plain_form(piece: str, minsize: int) -> tuple[str, bool]:
+    text = _normalised(piece)
+    return text, len(text) < minsize or text in STOP_WORDS
+
+
+@lru_cache(maxsize=500_000)
+def _stemmed_form(piece: str, minsize: int) -> tuple[str, bool]:
+    text, stopped = _plain_form(piece, minsize)
+    return (text, True) if stopped else (stem(text), False)
 
 
 @lru_cache(maxsize=1)
@@ -102,37 +138,14 @@ def stem(word: str) -> str:
     return _stemmers()[script].stemWord(word.removesuffix("'s"))
 
 
-class ScriptStemFilter(Filter):
-    """Stems each word with the Snowball stemmer of its script's language."""
-
-    is_morph = True
-
-    def __call__(self, tokens):
-        for token in tokens:
-            if not token.stopped:
-                token.text = stem(token.text)
-            yield token
-
-
-def multilingual_analyzer() -> Composable:
+def multilingual_analyzer() -> ScriptAnalyzer:
     """The analyser of every full-text field: tokenise, normalise, drop stop words, stem."""
-    return (
-        ScriptTokenizer()
-        | NormaliseFilter()
-        | LowercaseFilter()
-        | StopFilter(stoplist=STOP_WORDS, minsize=1)
-        | ScriptStemFilter()
-    )
+    return ScriptAnalyzer(stemming=True, minsize=1)
 
 
-def vocabulary_analyzer() -> Composable:
+def vocabulary_analyzer() -> ScriptAnalyzer:
     """Unstemmed lowercase words: the vocabulary "did you mean" suggests from."""
-    return (
-        ScriptTokenizer()
-        | NormaliseFilter()
-        | LowercaseFilter()
-        | StopFilter(stoplist=STOP_WORDS, minsize=3)
-    )
+    return ScriptAnalyzer(stemming=False, minsize=3)
 
 
 def significant_words(text: str) -> list[str]:

@@ -23,7 +23,7 @@ def test_japanese_runs_become_overlapping_character_pairs():
 
 def test_full_width_letters_and_yo_are_normalised():
     assert terms("ＡＢＣ") == ["abc"]
-    assert terms("ёлка") == terms("елка")
+    assert terms("ёлка") == terms("елка") == terms("Ёлка")
 
 
 def test_character_offsets_point_at_the_original_words():
