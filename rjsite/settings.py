@@ -215,3 +215,6 @@ ARCHIVE_SEED_DIR = BASE_DIR / "archive" / "seed"
 # Seconds an index writer waits for Whoosh's lock before leaving its change queued for
 # the next writer (nothing is lost: see archive.models.PendingIndexUpdate).
 ARCHIVE_INDEX_LOCK_TIMEOUT = float(os.environ.get("ARCHIVE_INDEX_LOCK_TIMEOUT", "5"))
+# Megabytes of postings a rebuild sorts in memory per process before spilling to disk:
+# more is faster (fewer runs to merge); a process's RSS runs to about 1.5× this.
+ARCHIVE_REBUILD_MEMORY_MB = int(os.environ.get("ARCHIVE_REBUILD_MEMORY_MB", "1024"))

@@ -30,6 +30,10 @@ from archive.search.schema import UNDATED_YEAR
 logger = logging.getLogger("archive.search")
 
 BATCH_SIZE = 500
+# Segments as separate files, not one compound file: Whoosh 2.7 reads the parts of a
+# compound file through BytesIO, which copies them (hundreds of MB at 100,000 entries)
+# into memory each time a searcher opens, in every process.
+SEGMENT_FILES = {"compound": False}
 
 
 class IndexBusy(Exception):
@@ -150,7 +154,7 @@ def index_writer(timeout: float | None = None):
     while True:
         generation, index = storage.open_current()
         try:
-            writer = index.writer(timeout=max(deadline - time.monotonic(), 0.0))
+            writer = index.writer(timeout=max(deadline - time.monotonic(), 0.0), **SEGMENT_FILES)
         except LockError:
             raise IndexBusy(f"the index is locked by another writer ({generation})") from None
         if storage.current_generation() == generation:
@@ -262,10 +266,11 @@ def rebuild(
         folder, index = storage.new_generation()
         entries = indexable_entries()
         total = entries.count()
+        options = {"limitmb": settings.ARCHIVE_REBUILD_MEMORY_MB, **SEGMENT_FILES}
         if processes > 1:
-            writer = index.writer(limitmb=256, procs=processes, multisegment=True)
+            writer = index.writer(procs=processes, multisegment=True, **options)
         else:
-            writer = index.writer(limitmb=256)
+            writer = index.writer(**options)
         # "Did you mean" needs each word in the vocabulary field once, not once per
         # document: a rebuild gives a word only to the first document that has it,
         # which writes a small fraction of that field's postings.
