@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 
 from archive.models import Entry, PendingIndexUpdate, Status
@@ -30,10 +31,11 @@ from archive.search.schema import UNDATED_YEAR
 logger = logging.getLogger("archive.search")
 
 BATCH_SIZE = 500
-# Segments as separate files, not one compound file: Whoosh 2.7 reads the parts of a
-# compound file through BytesIO, which copies them (hundreds of MB at 100,000 entries)
-# into memory each time a searcher opens, in every process.
-SEGMENT_FILES = {"compound": False}
+# How segments are written. Separate files, not one compound file: Whoosh 2.7 reads the
+# parts of a compound file through BytesIO, which copies them (hundreds of MB at 100,000
+# entries) into memory each time a searcher opens, in every process. Posting blocks
+# uncompressed: searches decode whole posting lists, and zlib was a third of that.
+SEGMENT_FILES = {"compound": False, "codec": W3Codec(compression=0)}
 
 
 class IndexBusy(Exception):
