@@ -127,6 +127,7 @@ class Evaluator:
         self.reader = searcher.reader()
         self.top = top_searcher
         self.lengths = lengths
+        self.size = self.reader.doc_count_all()
 
     def live(self, query) -> Scored:
         """Matching live documents of the segment, with scores."""
@@ -144,25 +145,28 @@ class Evaluator:
         if isinstance(query, q.NullQuery.__class__):
             return Scored.empty()
         if isinstance(query, q.Every) and not query.fieldname:
-            return Scored.unscored(np.arange(self.reader.doc_count_all(), dtype=DOCNUM))
+            return Scored.unscored(np.arange(self.size, dtype=DOCNUM))
         if isinstance(query, q.DisjunctionMax):
-            return _union([self.evaluate(child) for child in query.children()], best=True)
+            children = [self.evaluate(child) for child in query.children()]
+            return _union(children, self.size, best=True)
         if isinstance(query, q.Or):
             children = [self.evaluate(child) for child in query.children()]
-            return _union(children, coordination=getattr(query, "scale", None))
+            return _union(children, self.size, coordination=getattr(query, "scale", None))
         if isinstance(query, q.And):
-            return _intersection([self.evaluate(child) for child in query.children()])
+            return _intersection([self.evaluate(child) for child in query.children()], self.size)
         if isinstance(query, q.Require):
             required = self.evaluate(query.b)
-            return _intersection([self.evaluate(query.a), Scored.unscored(required.docs)])
+            return _intersection(
+                [self.evaluate(query.a), Scored.unscored(required.docs)], self.size
+            )
         if isinstance(query, q.AndMaybe):
-            return _with_optional(self.evaluate(query.a), self.evaluate(query.b))
+            return _with_optional(self.evaluate(query.a), self.evaluate(query.b), self.size)
         if isinstance(query, q.AndNot):
             wanted = self.evaluate(query.a)
-            return _without(wanted, self.evaluate(query.b).docs)
+            return _without(wanted, self.evaluate(query.b).docs, self.size)
         if isinstance(query, q.Not):
-            every = Scored.unscored(np.arange(self.reader.doc_count_all(), dtype=DOCNUM))
-            return _without(every, self.evaluate(query.query).docs)
+            every = Scored.unscored(np.arange(self.size, dtype=DOCNUM))
+            return _without(every, self.evaluate(query.query).docs, self.size)
         if isinstance(query, q.Phrase):
             return self._phrase(query)
         docs = np.fromiter(query.docs(self.searcher), dtype=DOCNUM)
@@ -172,7 +176,7 @@ class Evaluator:
         """Documents holding the words next to each other, in order; scored as the words
         are. Only the positions of documents holding every word are decoded."""
         words = [self._term(whoosh_query.Term(phrase.fieldname, w)) for w in phrase.words]
-        candidates = _intersection(words).docs
+        candidates = _intersection(words, self.size).docs
         if len(words) < 2 or not len(candidates):
             docs = candidates
         elif phrase.slop != 1:
@@ -212,50 +216,57 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[np.concatenate(([True], values[1:] != values[:-1]))]
 
 
-def _union(children: list[Scored], *, best=False, coordination=None) -> Scored:
+# Set operations work on dense arrays over the segment's document numbers: a segment
+# holds at most a few hundred thousand documents, and indexing by document number is
+# linear where sorting is not.
+
+
+def _union(children: list[Scored], size: int, *, best=False, coordination=None) -> Scored:
     children = [child for child in children if len(child.docs)]
     if not children:
         return Scored.empty()
-    docs, inverse = np.unique(
-        np.concatenate([child.docs for child in children]), return_inverse=True
-    )
-    scores = np.concatenate([child.scores for child in children])
-    if best:
-        combined = np.zeros(len(docs))
-        np.maximum.at(combined, inverse, scores)
-    else:
-        combined = np.bincount(inverse, weights=scores, minlength=len(docs))
+    scores = np.zeros(size)
+    matched = np.zeros(size, dtype=np.int32)
+    for child in children:  # a child's documents are unique: fancy-index updates are safe
+        if best:
+            scores[child.docs] = np.maximum(scores[child.docs], child.scores)
+        else:
+            scores[child.docs] += child.scores
+        matched[child.docs] += 1
+    docs = np.flatnonzero(matched).astype(DOCNUM)
+    combined = scores[docs]
     if coordination:
         # "Any of the words" ranks entries matching more of them higher.
-        matched = np.bincount(inverse, minlength=len(docs))
-        combined *= (1 - coordination) + coordination * matched / len(children)
+        combined *= (1 - coordination) + coordination * matched[docs] / len(children)
     return Scored(docs, combined)
 
 
-def _intersection(children: list[Scored]) -> Scored:
+def _intersection(children: list[Scored], size: int) -> Scored:
     result = None
-    for child in children:
+    for child in sorted(children, key=lambda c: len(c.docs)):  # smallest first
         if result is None:
             result = child
             continue
-        docs, left, right = np.intersect1d(
-            result.docs, child.docs, assume_unique=True, return_indices=True
-        )
-        result = Scored(docs, result.scores[left] + child.scores[right])
+        scores = np.zeros(size)
+        present = np.zeros(size, dtype=bool)
+        scores[child.docs] = child.scores
+        present[child.docs] = True
+        keep = present[result.docs]
+        docs = result.docs[keep]
+        result = Scored(docs, result.scores[keep] + scores[docs])
         if not len(docs):
             break
     return result or Scored.empty()
 
 
-def _with_optional(wanted: Scored, optional: Scored) -> Scored:
-    _, left, right = np.intersect1d(
-        wanted.docs, optional.docs, assume_unique=True, return_indices=True
-    )
-    scores = wanted.scores.copy()
-    scores[left] += optional.scores[right]
-    return Scored(wanted.docs, scores)
+def _with_optional(wanted: Scored, optional: Scored, size: int) -> Scored:
+    extra = np.zeros(size)
+    extra[optional.docs] = optional.scores
+    return Scored(wanted.docs, wanted.scores + extra[wanted.docs])
 
 
-def _without(wanted: Scored, excluded: np.ndarray) -> Scored:
-    keep = ~np.isin(wanted.docs, excluded, assume_unique=True)
+def _without(wanted: Scored, excluded: np.ndarray, size: int) -> Scored:
+    present = np.zeros(size, dtype=bool)
+    present[excluded] = True
+    keep = ~present[wanted.docs]
     return Scored(wanted.docs[keep], wanted.scores[keep])

@@ -4,22 +4,14 @@ The matching documents are found once as arrays (``matches.py``): totals, filter
 facet counts and date sorting come from those; Whoosh ranks the page by relevance.
 """
 
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
-from whoosh import highlight
-from whoosh import query as whoosh_query
-
 from archive.dates import PartialDate
 from archive.models import Entry
 from archive.search import SearchHit, SearchPage, SearchRequest
 from archive.search.facets import FACETS, FACETS_BY_NAME
-from archive.search.highlighting import MarkFormatter
 from archive.search.indexing import date_number, period
 from archive.search.matches import DateRange, Matches
 from archive.search.query import ParsedQuery, parse, significant_words, suggest
-
-SNIPPET_CHARACTERS = 320
+from archive.search.snippets import SnippetMaker, searched_words
 
 
 def _date_range(request: SearchRequest) -> DateRange:
@@ -71,46 +63,6 @@ def _timeline(facets) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(dated))
 
 
-def _snippet(entry: Entry, words: frozenset, analyzer) -> str:
-    for text in (entry.body, entry.summary):
-        if text and words:
-            fragment = highlight.highlight(
-                text,
-                words,
-                analyzer,
-                highlight.ContextFragmenter(maxchars=SNIPPET_CHARACTERS, surround=90),
-                MarkFormatter(),
-                top=2,
-            )
-            if fragment:
-                return mark_safe(fragment)
-    plain = entry.summary or entry.body
-    return mark_safe(escape(Truncator(plain).chars(SNIPPET_CHARACTERS)))
-
-
-def _searched_words(query, reader, fieldname: str = "body") -> frozenset:
-    """The field's indexed words a query looks for (prefixes expanded), leaving out the
-    words it excludes."""
-
-    def wanted(node):
-        if isinstance(node, whoosh_query.Not):
-            return
-        if isinstance(node, whoosh_query.AndNot):
-            yield from wanted(node.a)
-        elif node.is_leaf():
-            yield node
-        else:
-            for child in node.children():
-                yield from wanted(child)
-
-    words = set()
-    for leaf in wanted(query):
-        for field, text in leaf.existing_terms(reader, phrases=True, expand=True):
-            if field == fieldname:
-                words.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-    return frozenset(words)
-
-
 def _ranked(matches: Matches, request: SearchRequest, browsing: bool):
     """(document number, score) of the requested page's hits."""
     limit = request.page * request.per_page
@@ -148,13 +100,13 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
     entry_ids = [int(searcher.stored_fields(docnum)["entry_id"]) for docnum, _ in ranked]
     entries = Entry.objects.select_related("source").prefetch_related("topics").in_bulk(entry_ids)
     words = (
-        _searched_words(query, searcher.reader())
+        searched_words(query, searcher.reader())
         if request.snippets and not parsed.browse_all
         else frozenset()
     )
-    analyzer = searcher.schema["body"].analyzer
+    snippets = SnippetMaker(words, searcher.schema["body"].analyzer)
     hits = tuple(
-        SearchHit(entry, score, _snippet(entry, words, analyzer) if request.snippets else "")
+        SearchHit(entry, score, snippets.snippet(entry) if request.snippets else "")
         for entry_id, (_, score) in zip(entry_ids, ranked, strict=True)
         if (entry := entries.get(entry_id)) is not None
     )
