@@ -12,6 +12,7 @@ others score their boost. Deleted documents are dropped once, at the end.
 """
 
 from dataclasses import dataclass
+from itertools import chain
 from pickle import loads
 
 import numpy as np
@@ -23,6 +24,7 @@ from whoosh.system import _INT_SIZE
 DOCNUM = np.int32
 EMPTY = np.empty(0, dtype=DOCNUM)
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
+SPARSE_RATIO = 16  # skip blocks when a term has this many times more postings than wanted
 
 
 @dataclass(frozen=True)
@@ -43,70 +45,113 @@ class Scored:
         return Scored(docs, self.scores[np.searchsorted(self.docs, docs)])
 
 
-def term_postings(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
-    """Document numbers and within-document frequencies of one term's postings
-    (deleted documents included)."""
+@dataclass(frozen=True)
+class Postings:
+    docs: np.ndarray  # document numbers, ascending (deleted documents included)
+    frequencies: np.ndarray  # the term's frequency in each
+    values: list | None = None  # each posting's encoded positions, when asked for
+
+    def among(self, docs: np.ndarray) -> "Postings":
+        chosen = np.flatnonzero(np.isin(self.docs, docs, assume_unique=True))
+        values = None if self.values is None else [self.values[i] for i in chosen]
+        return Postings(self.docs[chosen], self.frequencies[chosen], values)
+
+
+NO_POSTINGS = Postings(EMPTY, np.empty(0))
+
+
+def _leaf_matcher(reader, fieldname: str, text):
+    """The term's raw posting reader (without the reader's deletion filter), or None."""
     if fieldname not in reader.schema:
-        return EMPTY, np.empty(0)
+        return None
     try:
         matcher = reader.postings(fieldname, text)
     except Exception:  # TermNotFound, or a field without postings
-        return EMPTY, np.empty(0)
+        return None
     while isinstance(matcher, FilterMatcher):  # the reader's deletion filter
         matcher = matcher.child
+    return matcher
+
+
+def term_postings(
+    reader, fieldname: str, text, *, values: bool = False, among: np.ndarray | None = None
+) -> Postings:
+    """One term's postings, read a block at a time; with ``values``, also each posting's
+    encoded positions (for phrases). With ``among`` (sorted document numbers), only
+    those documents' postings: blocks holding none of them are skipped unread."""
+    matcher = _leaf_matcher(reader, fieldname, text)
+    if matcher is None:
+        return NO_POSTINGS
     if not isinstance(matcher, W3LeafMatcher):
         items = list(matcher.all_items())
-        return (
-            np.array([docnum for docnum, _ in items], dtype=DOCNUM),
-            np.ones(len(items)),
-        )
-    ids, weights = [], []
+        docs = np.array([docnum for docnum, _ in items], dtype=DOCNUM)
+        postings = Postings(docs, np.ones(len(items)), [value for _, value in items])
+        return postings if among is None else postings.among(among)
+    ids, weights, encoded = [], [], []
+    next_wanted = 0  # index in ``among`` of the first document still to look for
     while matcher.is_active():
-        # Whoosh decodes a whole block's ids and weights at once in these two methods.
+        if among is not None:
+            if next_wanted == len(among):
+                break
+            target = among[next_wanted]
+            # Whoosh knows each block's last id from its header: skip without decoding.
+            matcher._skip_to_block(lambda target=target: matcher._maxid < target)  # noqa: SLF001
+            if not matcher.is_active():
+                break
+        # Whoosh decodes a whole block's ids, weights and values at once in these methods.
         matcher._read_ids()  # noqa: SLF001
         matcher._read_weights()  # noqa: SLF001
-        ids.append(np.asarray(matcher._ids, dtype=DOCNUM))  # noqa: SLF001
-        weights.append(np.asarray(matcher._weights, dtype=np.float64))  # noqa: SLF001
+        block_ids = np.asarray(matcher._ids, dtype=DOCNUM)  # noqa: SLF001
+        chosen = slice(None)
+        if among is not None:
+            chosen = np.flatnonzero(np.isin(block_ids, among, assume_unique=True))
+            next_wanted = int(np.searchsorted(among, block_ids[-1], side="right"))
+        ids.append(block_ids[chosen])
+        weights.append(np.asarray(matcher._weights, dtype=np.float64)[chosen])  # noqa: SLF001
+        if values:
+            matcher._read_values()  # noqa: SLF001
+            block_values = matcher._values  # noqa: SLF001
+            if among is None:
+                encoded.extend(block_values)
+            else:
+                encoded.extend(block_values[i] for i in chosen)
         matcher._next_block()  # noqa: SLF001
     if not ids:
-        return EMPTY, np.empty(0)
-    return np.concatenate(ids), np.concatenate(weights)
+        return NO_POSTINGS
+    return Postings(np.concatenate(ids), np.concatenate(weights), encoded if values else None)
 
 
-def term_positions(reader, fieldname: str, text, docs: np.ndarray):
-    """(document, position) pairs of a term's occurrences in the given documents."""
-    matcher = reader.postings(fieldname, text)
-    while isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    owners, counts, deltas = [], [], []
-    while matcher.is_active():
-        matcher._read_ids()  # noqa: SLF001
-        block_ids = np.asarray(matcher._ids, dtype=DOCNUM)  # noqa: SLF001
-        wanted = np.flatnonzero(np.isin(block_ids, docs, assume_unique=True))
-        if len(wanted):
-            matcher._read_values()  # noqa: SLF001
-            values = matcher._values  # noqa: SLF001
-            for i in wanted:
-                # Whoosh's Positions format: a count, then the pickled position deltas
-                # (stored without pickle's final stop byte).
-                value = values[i]
-                found = loads(value[_INT_SIZE:] + (b"" if value.endswith(b".") else b"."))
-                deltas.extend(found)
-                counts.append(len(found))
-            owners.append(block_ids[wanted])
-        matcher._next_block()  # noqa: SLF001
-    if not counts:
+# Whoosh's Positions format stores a posting's positions as a 4-byte count, then a
+# protocol-2 pickle of the list of position deltas: the protocol header, list-building
+# opcodes, and (usually) the stop byte.
+_PICKLE_HEADER = _INT_SIZE + 2
+
+
+def _list_opcodes(value: bytes) -> bytes:
+    return value[_PICKLE_HEADER:-1] if value.endswith(b".") else value[_PICKLE_HEADER:]
+
+
+def term_positions(postings: Postings, wanted: np.ndarray):
+    """(document, position) pairs of a term's occurrences in the documents marked in
+    ``wanted`` (a boolean array over the segment's documents)."""
+    chosen = np.flatnonzero(wanted[postings.docs])
+    if not len(chosen):
         return EMPTY, np.empty(0, dtype=np.int64)
-    counts = np.array(counts)
-    running = np.cumsum(np.array(deltas, dtype=np.int64))
+    values = postings.values
+    # One unpickling for all of them: the lists' opcodes between a mark and "make a list".
+    opcodes = b"".join([_list_opcodes(values[i]) for i in chosen])
+    lists = loads(b"\x80\x02(" + opcodes + b"l.")
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    deltas = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+    running = np.cumsum(deltas)
     # Each document's deltas restart from 0: subtract the running total before it.
     ends = np.cumsum(counts)
     before = np.concatenate(([0], running[ends[:-1] - 1]))
-    return np.repeat(np.concatenate(owners), counts), running - np.repeat(before, counts)
+    return np.repeat(postings.docs[chosen], counts), running - np.repeat(before, counts)
 
 
 def term_docs(reader, fieldname: str, text) -> np.ndarray:
-    return term_postings(reader, fieldname, text)[0]
+    return term_postings(reader, fieldname, text).docs
 
 
 def deleted_mask(reader) -> np.ndarray | None:
@@ -175,16 +220,42 @@ class Evaluator:
     def _phrase(self, phrase) -> Scored:
         """Documents holding the words next to each other, in order; scored as the words
         are. Only the positions of documents holding every word are decoded."""
-        words = [self._term(whoosh_query.Term(phrase.fieldname, w)) for w in phrase.words]
+        exact = len(phrase.words) > 1 and phrase.slop == 1
+        # The rarest word first: where it is much rarer than the next, the next one's
+        # postings are read only in the blocks where the rarer ones occur.
+        frequency = [self.reader.doc_frequency(phrase.fieldname, w) for w in phrase.words]
+        postings: list = [None] * len(phrase.words)
+        candidates = None
+        for i in sorted(range(len(phrase.words)), key=frequency.__getitem__):
+            sparse = candidates is not None and len(candidates) * SPARSE_RATIO < frequency[i]
+            postings[i] = term_postings(
+                self.reader,
+                phrase.fieldname,
+                phrase.words[i],
+                values=exact,
+                among=candidates if sparse else None,
+            )
+            found = postings[i].docs
+            candidates = (
+                found
+                if candidates is None
+                else np.intersect1d(candidates, found, assume_unique=True)
+            )
+        words = [
+            self._scored(phrase.fieldname, word, 1.0, word_postings)
+            for word, word_postings in zip(phrase.words, postings, strict=True)
+        ]
         candidates = _intersection(words, self.size).docs
         if len(words) < 2 or not len(candidates):
             docs = candidates
-        elif phrase.slop != 1:
+        elif not exact:
             docs = np.fromiter(phrase.docs(self.searcher), dtype=DOCNUM)
         else:
+            wanted = np.zeros(self.size, dtype=bool)
+            wanted[candidates] = True
             starts = None  # (doc << 32) + position where the phrase could start
-            for offset, word in enumerate(phrase.words):
-                owners, positions = term_positions(self.reader, phrase.fieldname, word, candidates)
+            for offset, word_postings in enumerate(postings):
+                owners, positions = term_positions(word_postings, wanted)
                 keys = (owners.astype(np.int64) << 32) + (positions - offset)
                 # Both sorted and unique: documents ascend, positions ascend within each.
                 starts = (
@@ -194,20 +265,24 @@ class Evaluator:
         return Scored(docs, sum(word.take(docs).scores for word in words) * phrase.boost)
 
     def _term(self, term) -> Scored:
-        docs, frequencies = term_postings(self.reader, term.fieldname, term.text)
+        postings = term_postings(self.reader, term.fieldname, term.text)
+        return self._scored(term.fieldname, term.text, term.boost, postings)
+
+    def _scored(self, fieldname: str, text, boost: float, postings: Postings) -> Scored:
+        """BM25F, as Whoosh computes it, for every posting of a term."""
+        docs, frequencies = postings.docs, postings.frequencies
         if not len(docs):
             return Scored.empty()
-        field = self.reader.schema[term.fieldname]
-        if not field.scorable:
-            return Scored(docs, frequencies * term.boost)
-        idf = self.top.idf(term.fieldname, term.text)
-        average = self.top.avg_field_length(term.fieldname) or 1
-        lengths = self.lengths(term.fieldname)[docs]
+        if not self.reader.schema[fieldname].scorable:
+            return Scored(docs, frequencies * boost)
+        idf = self.top.idf(fieldname, text)
+        average = self.top.avg_field_length(fieldname) or 1
+        lengths = self.lengths(fieldname)[docs]
         lengths = np.where(lengths > 0, lengths, 1)
         scores = (
             idf * (frequencies * (K1 + 1)) / (frequencies + K1 * ((1 - B) + B * lengths / average))
         )
-        return Scored(docs, scores * term.boost)
+        return Scored(docs, scores * boost)
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:

@@ -32,9 +32,14 @@ QUERIES = [
 
 
 @pytest.fixture
-def changed_corpus(db, committed):
-    from archive import search
+def changed_corpus(db, committed, monkeypatch):
+    from whoosh.codec.whoosh3 import W3Codec
 
+    from archive import search
+    from archive.search import indexing
+
+    # Small posting blocks, so that reading block by block and skipping blocks are tested.
+    monkeypatch.setitem(indexing.SEGMENT_FILES, "codec", W3Codec(blocklimit=8, compression=0))
     corpus.generate(150, seed=3)
     search.rebuild()
     entries = list(Entry.objects.order_by("pk"))
@@ -132,3 +137,25 @@ def _overlaps(entry, start, end):
 
     first, last = period(entry.date, entry.date_precision)
     return date_number(last) >= start and date_number(first) <= end
+
+
+def test_reading_postings_among_a_few_documents_skips_blocks_but_loses_nothing(
+    changed_corpus,
+):
+    from archive.search.docsets import term_postings
+
+    checked = 0
+    for segment, _ in changed_corpus.leaf_searchers():
+        reader = segment.reader()
+        term = max(reader.lexicon("body"), key=lambda t: reader.doc_frequency("body", t))
+        full = term_postings(reader, "body", term, values=True)
+        if len(full.docs) <= 32:  # a few blocks at least
+            continue
+        for wanted in (full.docs[::7], full.docs[-3:], full.docs[:2]):
+            sparse = term_postings(reader, "body", term, values=True, among=wanted)
+            expected = full.among(wanted)
+            assert sparse.docs.tolist() == expected.docs.tolist() == wanted.tolist()
+            assert sparse.frequencies.tolist() == expected.frequencies.tolist()
+            assert sparse.values == expected.values
+            checked += 1
+    assert checked
