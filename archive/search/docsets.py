@@ -6,9 +6,11 @@ slow for "every matching document", which totals, facet counts and filters need,
 slow to rank thousands of matches. Here a term's postings are read a whole block at a
 time (Whoosh keeps each block's document numbers and frequencies together) and scored
 with BM25F (Whoosh's default model, same formula and statistics) in one array
-operation; AND / OR / NOT combine whole arrays. Phrases, prefixes and other query kinds
-find their documents with Whoosh's own matcher: a phrase scores as its words do, the
-others score their boost. Deleted documents are dropped once, at the end.
+operation; AND / OR / NOT combine whole arrays. A phrase is checked on the positions
+of the documents holding all its words and scores as its words do; a prefix or
+wildcard is the union of the terms it covers, each match scoring its boost (as in
+Whoosh); other query kinds use Whoosh's own matcher. Deleted documents are dropped
+once, at the end.
 """
 
 from dataclasses import dataclass
@@ -214,6 +216,11 @@ class Evaluator:
             return _without(every, self.evaluate(query.query).docs, self.size)
         if isinstance(query, q.Phrase):
             return self._phrase(query)
+        if isinstance(query, q.MultiTerm):  # prefix, wildcard, fuzzy: the terms it covers
+            expanded = self.evaluate(query.simplify(self.reader))
+            if query.constantscore:  # as Whoosh scores them: every match alike
+                return Scored.unscored(expanded.docs, query.boost)
+            return expanded
         docs = np.fromiter(query.docs(self.searcher), dtype=DOCNUM)
         return Scored.unscored(docs, query.boost)
 
