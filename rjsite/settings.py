@@ -218,3 +218,5 @@ ARCHIVE_INDEX_LOCK_TIMEOUT = float(os.environ.get("ARCHIVE_INDEX_LOCK_TIMEOUT", 
 # Megabytes of postings a rebuild sorts in memory per process before spilling to disk:
 # more is faster (fewer runs to merge); a process's RSS runs to about 1.5× this.
 ARCHIVE_REBUILD_MEMORY_MB = int(os.environ.get("ARCHIVE_REBUILD_MEMORY_MB", "1024"))
+# Megabytes per process for decoded posting lists of frequent words (0: no cache).
+ARCHIVE_POSTINGS_CACHE_MB = float(os.environ.get("ARCHIVE_POSTINGS_CACHE_MB", "128"))

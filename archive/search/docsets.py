@@ -13,7 +13,7 @@ Whoosh); other query kinds use Whoosh's own matcher. Deleted documents are dropp
 once, at the end.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from pickle import loads
 
@@ -22,6 +22,8 @@ from whoosh import query as whoosh_query
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import _INT_SIZE
+
+from archive.search import postings_cache
 
 DOCNUM = np.int32
 EMPTY = np.empty(0, dtype=DOCNUM)
@@ -57,6 +59,30 @@ class Postings:
         chosen = np.flatnonzero(np.isin(self.docs, docs, assume_unique=True))
         values = None if self.values is None else [self.values[i] for i in chosen]
         return Postings(self.docs[chosen], self.frequencies[chosen], values)
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        return (self.docs, self.frequencies)
+
+
+@dataclass(frozen=True)
+class Positioned(Postings):
+    """Postings with every occurrence's position decoded, in document order."""
+
+    owners: np.ndarray = field(default_factory=lambda: EMPTY)  # each occurrence's document
+    positions: np.ndarray = field(default_factory=lambda: EMPTY)  # … and position in it
+
+    @classmethod
+    def decode(cls, postings: Postings) -> "Positioned":
+        owners, positions = term_positions(postings, np.ones(len(postings.docs), dtype=bool))
+        return cls(postings.docs, postings.frequencies, None, owners, positions)
+
+    def at(self, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Occurrences in the documents marked in ``wanted`` (over the segment)."""
+        keep = wanted[self.owners]
+        return self.owners[keep], self.positions[keep]
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        return (self.docs, self.frequencies, self.owners, self.positions)
 
 
 NO_POSTINGS = Postings(EMPTY, np.empty(0))
@@ -133,12 +159,12 @@ def _list_opcodes(value: bytes) -> bytes:
     return value[_PICKLE_HEADER:-1] if value.endswith(b".") else value[_PICKLE_HEADER:]
 
 
-def term_positions(postings: Postings, wanted: np.ndarray):
-    """(document, position) pairs of a term's occurrences in the documents marked in
-    ``wanted`` (a boolean array over the segment's documents)."""
-    chosen = np.flatnonzero(wanted[postings.docs])
+def term_positions(postings: Postings, chosen: np.ndarray):
+    """(document, position) of each occurrence in the postings marked in ``chosen`` (a
+    boolean array over the postings), decoded from their encoded values."""
+    chosen = np.flatnonzero(chosen)
     if not len(chosen):
-        return EMPTY, np.empty(0, dtype=np.int64)
+        return EMPTY, np.empty(0, dtype=DOCNUM)
     values = postings.values
     # One unpickling for all of them: the lists' opcodes between a mark and "make a list".
     opcodes = b"".join([_list_opcodes(values[i]) for i in chosen])
@@ -149,7 +175,8 @@ def term_positions(postings: Postings, wanted: np.ndarray):
     # Each document's deltas restart from 0: subtract the running total before it.
     ends = np.cumsum(counts)
     before = np.concatenate(([0], running[ends[:-1] - 1]))
-    return np.repeat(postings.docs[chosen], counts), running - np.repeat(before, counts)
+    positions = (running - np.repeat(before, counts)).astype(DOCNUM)
+    return np.repeat(postings.docs[chosen], counts), positions
 
 
 def term_docs(reader, fieldname: str, text) -> np.ndarray:
@@ -226,53 +253,68 @@ class Evaluator:
 
     def _phrase(self, phrase) -> Scored:
         """Documents holding the words next to each other, in order; scored as the words
-        are. Only the positions of documents holding every word are decoded."""
-        exact = len(phrase.words) > 1 and phrase.slop == 1
+        are."""
+        if len(phrase.words) < 2 or phrase.slop != 1:
+            words = [self._term(whoosh_query.Term(phrase.fieldname, w)) for w in phrase.words]
+            docs = _intersection(words, self.size).docs
+            if len(words) > 1 and len(docs):
+                docs = np.fromiter(phrase.docs(self.searcher), dtype=DOCNUM)
+            return Scored(docs, sum(word.take(docs).scores for word in words) * phrase.boost)
         # The rarest word first: where it is much rarer than the next, the next one's
         # postings are read only in the blocks where the rarer ones occur.
         frequency = [self.reader.doc_frequency(phrase.fieldname, w) for w in phrase.words]
-        postings: list = [None] * len(phrase.words)
+        occurrences: list = [None] * len(phrase.words)
         candidates = None
         for i in sorted(range(len(phrase.words)), key=frequency.__getitem__):
-            sparse = candidates is not None and len(candidates) * SPARSE_RATIO < frequency[i]
-            postings[i] = term_postings(
-                self.reader,
-                phrase.fieldname,
-                phrase.words[i],
-                values=exact,
-                among=candidates if sparse else None,
-            )
-            found = postings[i].docs
+            if candidates is not None and len(candidates) * SPARSE_RATIO < frequency[i]:
+                occurrences[i] = Positioned.decode(
+                    term_postings(
+                        self.reader,
+                        phrase.fieldname,
+                        phrase.words[i],
+                        values=True,
+                        among=candidates,
+                    )
+                )
+            else:
+                occurrences[i] = self._positioned(phrase.fieldname, phrase.words[i])
+            found = occurrences[i].docs
             candidates = (
                 found
                 if candidates is None
                 else np.intersect1d(candidates, found, assume_unique=True)
             )
-        words = [
-            self._scored(phrase.fieldname, word, 1.0, word_postings)
-            for word, word_postings in zip(phrase.words, postings, strict=True)
-        ]
-        candidates = _intersection(words, self.size).docs
-        if len(words) < 2 or not len(candidates):
-            docs = candidates
-        elif not exact:
-            docs = np.fromiter(phrase.docs(self.searcher), dtype=DOCNUM)
-        else:
+        docs = candidates
+        if len(docs):
             wanted = np.zeros(self.size, dtype=bool)
             wanted[candidates] = True
             starts = None  # (doc << 32) + position where the phrase could start
-            for offset, word_postings in enumerate(postings):
-                owners, positions = term_positions(word_postings, wanted)
-                keys = (owners.astype(np.int64) << 32) + (positions - offset)
+            for offset, word in enumerate(occurrences):
+                owners, positions = word.at(wanted)
+                keys = (owners.astype(np.int64) << 32) + (positions.astype(np.int64) - offset)
                 # Both sorted and unique: documents ascend, positions ascend within each.
                 starts = (
                     keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
                 )
             docs = _sorted_unique((starts >> 32).astype(DOCNUM))
+        words = [
+            self._scored(phrase.fieldname, word, 1.0, postings)
+            for word, postings in zip(phrase.words, occurrences, strict=True)
+        ]
         return Scored(docs, sum(word.take(docs).scores for word in words) * phrase.boost)
 
+    def _positioned(self, fieldname: str, word) -> "Positioned":
+        key = (self.reader.segment().segment_id(), fieldname, word, "positions")
+        return postings_cache.cache.get(
+            key,
+            lambda: Positioned.decode(term_postings(self.reader, fieldname, word, values=True)),
+        )
+
     def _term(self, term) -> Scored:
-        postings = term_postings(self.reader, term.fieldname, term.text)
+        key = (self.reader.segment().segment_id(), term.fieldname, term.text)
+        postings = postings_cache.cache.get(
+            key, lambda: term_postings(self.reader, term.fieldname, term.text)
+        )
         return self._scored(term.fieldname, term.text, term.boost, postings)
 
     def _scored(self, fieldname: str, text, boost: float, postings: Postings) -> Scored:

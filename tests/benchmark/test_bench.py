@@ -88,9 +88,10 @@ def test_bench_runs_end_to_end_and_writes_json(db, tmp_path, settings):
     )  # fmt: skip
     report = json.loads((tmp_path / "b.json").read_text())
     assert report["indexed_entries"] == 300
-    assert set(report["queries_ms"]) == {"results", "facets", "snippets", "filtered"}
+    assert set(report["queries_ms"]) == {"results", "facets", "snippets", "filtered", "cold"}
     for row in report["queries_ms"].values():
         assert row["ours_ms"]["n"] == row["fts5_ms"]["n"] == 30
     assert report["save_to_searchable_ms"]["n"] == 20
+    assert report["postings_cache"]["misses"] > 0
     assert "| results + facets + 20 snippets" in out.getvalue()
     assert "machine:" in out.getvalue()
