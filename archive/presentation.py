@@ -2,14 +2,26 @@
 sort, page and year carries the URL of the search it leads to."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from archive import search
 from archive.search.facets import FACETS, FACETS_BY_NAME
 
 PARAMETER_ORDER = ["q", *(facet.name for facet in FACETS), "from", "to", "sort", "page"]
+_POSITION = {name: index for index, name in enumerate(PARAMETER_ORDER)}
+
+
+@lru_cache(maxsize=16)
+def _search_path(script_prefix: str) -> str:
+    return reverse("archive:search")
+
+
+def search_path() -> str:
+    """The search page's path (a page links to it hundreds of times: resolved once)."""
+    return _search_path(get_script_prefix())
 
 
 @dataclass(frozen=True)
@@ -35,10 +47,9 @@ class SearchState:
         return cls(tuple(params))
 
     def url(self, path: str | None = None) -> str:
-        order = {name: index for index, name in enumerate(PARAMETER_ORDER)}
-        params = sorted(self.params, key=lambda pair: order.get(pair[0], len(order)))
+        params = sorted(self.params, key=lambda pair: _POSITION.get(pair[0], len(_POSITION)))
         query = urlencode(params)
-        return f"{path or reverse('archive:search')}{'?' + query if query else ''}"
+        return f"{path or search_path()}{'?' + query if query else ''}"
 
     def without(self, *names: str, value: str | None = None) -> "SearchState":
         return SearchState(
