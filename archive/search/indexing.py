@@ -31,11 +31,19 @@ from archive.search.schema import UNDATED_YEAR
 logger = logging.getLogger("archive.search")
 
 BATCH_SIZE = 500
+class ArchiveCodec(W3Codec):
+    """Whoosh's format, without the per-block field-length statistics that only Whoosh's
+    own ranking shortcuts use (the search ranks with numpy, see docsets.py): writing them
+    looked up a document's field length for every posting."""
+
+    length_stats = False
+
+
 # How segments are written. Separate files, not one compound file: Whoosh 2.7 reads the
 # parts of a compound file through BytesIO, which copies them (hundreds of MB at 100,000
 # entries) into memory each time a searcher opens, in every process. Posting blocks
 # uncompressed: searches decode whole posting lists, and zlib was a third of that.
-SEGMENT_FILES = {"compound": False, "codec": W3Codec(compression=0)}
+SEGMENT_FILES = {"compound": False, "codec": ArchiveCodec(compression=0)}
 
 
 class IndexBusy(Exception):
