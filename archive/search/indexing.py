@@ -31,6 +31,8 @@ from archive.search.schema import UNDATED_YEAR
 logger = logging.getLogger("archive.search")
 
 BATCH_SIZE = 500
+
+
 class ArchiveCodec(W3Codec):
     """Whoosh's format, without the per-block field-length statistics that only Whoosh's
     own ranking shortcuts use (the search ranks with numpy, see docsets.py): writing them
