@@ -5,7 +5,7 @@ from django.http import QueryDict
 
 from archive import search
 from archive.dates import InvalidPartialDate, PartialDate
-from archive.search.facets import FACETS
+from archive.search.facets import FACETS, FACETS_BY_NAME
 
 MAX_VALUES_PER_FACET = 20
 MAX_QUERY_LENGTH = 10_000
@@ -45,6 +45,8 @@ class SearchForm(forms.Form):
         for facet in FACETS:
             self.fields[facet.name] = ValuesField(required=False)
         self.fields["from"] = forms.CharField(required=False, max_length=10)
+        # Facets whose every value the page lists (by default it lists the first few).
+        self.fields["more"] = ValuesField(required=False)
         self.fields["to"] = forms.CharField(required=False, max_length=10)
 
     def _clean_date(self, name: str) -> str:
@@ -75,6 +77,13 @@ class SearchForm(forms.Form):
         if start and end and PartialDate.parse(start).value > PartialDate.parse(end).value:
             self.add_error("to", "The end of the date range is before its start.")
         return cleaned
+
+    def clean_more(self) -> list[str]:
+        return [name for name in self.cleaned_data.get("more") or [] if name in FACETS_BY_NAME]
+
+    @property
+    def expanded_facets(self) -> tuple[str, ...]:
+        return tuple(self.cleaned_data.get("more") or ())
 
     def to_request(self) -> search.SearchRequest:
         data = self.cleaned_data

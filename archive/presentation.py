@@ -10,7 +10,9 @@ from django.urls import get_script_prefix, reverse
 from archive import search
 from archive.search.facets import FACETS, FACETS_BY_NAME
 
-PARAMETER_ORDER = ["q", *(facet.name for facet in FACETS), "from", "to", "sort", "page"]
+PARAMETER_ORDER = ["q", *(facet.name for facet in FACETS), "from", "to", "sort", "more", "page"]
+# How many values of a facet a page lists before "Show all" (selected ones always show).
+FACET_VALUES_SHOWN = 10
 _POSITION = {name: index for index, name in enumerate(PARAMETER_ORDER)}
 
 
@@ -31,7 +33,9 @@ class SearchState:
     params: tuple[tuple[str, str], ...]
 
     @classmethod
-    def from_request(cls, request: search.SearchRequest) -> "SearchState":
+    def from_request(
+        cls, request: search.SearchRequest, expanded: tuple[str, ...] = ()
+    ) -> "SearchState":
         params = [("q", request.query)] if request.query else []
         for facet in FACETS:
             params += [(facet.name, value) for value in request.selected(facet.name)]
@@ -42,6 +46,7 @@ class SearchState:
         ]
         if request.sort != "relevance":
             params.append(("sort", request.sort))
+        params += [("more", name) for name in expanded]
         if request.page > 1:
             params.append(("page", str(request.page)))
         return cls(tuple(params))
@@ -97,7 +102,14 @@ class LinkedValue:
 class LinkedFacet:
     name: str
     label: str
-    values: tuple[LinkedValue, ...]
+    values: tuple[LinkedValue, ...]  # those the page lists
+    hidden: int = 0  # values not listed until "Show all"
+    more_url: str = ""  # the same search listing every value of this facet
+    less_url: str = ""  # … listing the first few again
+
+    @property
+    def total_values(self) -> int:
+        return len(self.values) + self.hidden
 
 
 @dataclass(frozen=True)
@@ -112,6 +124,20 @@ class YearBar:
     count: int
     percent: int
     url: str
+    labelled: bool  # its year is written under it (with many bars, only some are)
+
+
+YEARS_ALL_LABELLED = 12  # more bars than this: label each decade, and the ends if there is room
+
+
+def _labelled_years(years: list[str]) -> set[int]:
+    """Indexes of the bars whose year is written under them."""
+    if len(years) <= YEARS_ALL_LABELLED:
+        return set(range(len(years)))
+    decades = {index for index, year in enumerate(years) if year.endswith("0")}
+    ends = {0, len(years) - 1} - decades
+    room = max(3, len(years) // 8)  # bars between labels, so that they do not touch
+    return decades | {end for end in ends if all(abs(end - d) > room for d in decades)}
 
 
 @dataclass(frozen=True)
@@ -121,26 +147,37 @@ class PageLink:
     current: bool
 
 
-def present(page: search.SearchPage) -> dict:
-    """Template and API context for a search page."""
-    state = SearchState.from_request(page.request)
-    facets = tuple(
-        LinkedFacet(
-            facet.name,
-            facet.label,
-            tuple(
-                LinkedValue(
-                    value.value,
-                    value.label,
-                    value.count,
-                    value.selected,
-                    state.toggled(facet.name, value.value).url(),
-                )
-                for value in facet.values
-            ),
+def _linked_facet(facet, state: SearchState, expanded: tuple[str, ...], limit: int | None):
+    def linked(values):
+        return tuple(
+            LinkedValue(
+                value.value,
+                value.label,
+                value.count,
+                value.selected,
+                state.toggled(facet.name, value.value).url(),
+            )
+            for value in values
         )
-        for facet in page.facets
-    )
+
+    values = facet.values
+    if limit is None or len(values) <= limit:
+        return LinkedFacet(facet.name, facet.label, linked(values))
+    if facet.name in expanded:
+        less = state.first_page().without("more", value=facet.name)
+        return LinkedFacet(facet.name, facet.label, linked(values), less_url=less.url())
+    shown = values[:limit] + tuple(value for value in values[limit:] if value.selected)
+    more = state.first_page().with_param("more", facet.name)
+    return LinkedFacet(facet.name, facet.label, linked(shown), len(values) - len(shown), more.url())
+
+
+def present(
+    page: search.SearchPage, expanded: tuple[str, ...] = (), limit: int | None = None
+) -> dict:
+    """Template and API context for a search page. With ``limit``, a facet lists that many
+    values (and any selected ones) unless it is one of ``expanded``."""
+    state = SearchState.from_request(page.request, expanded)
+    facets = tuple(_linked_facet(facet, state, expanded, limit) for facet in page.facets)
     chips = [
         Chip(f"{FACETS_BY_NAME[facet.name].label}: {value.label}", value.toggle_url)
         for facet in facets
@@ -153,10 +190,17 @@ def present(page: search.SearchPage) -> dict:
     if request.date_to:
         chips.append(Chip(f"To {request.date_to}", state.first_page().without("to").url()))
     highest = max((count for _, count in page.timeline), default=0)
+    labelled = _labelled_years([year for year, _ in page.timeline])
     timeline = tuple(
         # Bar heights in tenths, so the style sheet sizes them (no inline styles).
-        YearBar(year, count, max(1, round(10 * count / highest)) * 10, state.only_year(year).url())
-        for year, count in page.timeline
+        YearBar(
+            year,
+            count,
+            max(1, round(10 * count / highest)) * 10,
+            state.only_year(year).url(),
+            index in labelled,
+        )
+        for index, (year, count) in enumerate(page.timeline)
     )
     numbers = sorted(
         {1, page.page_count, *range(request.page - 2, request.page + 3)}
@@ -166,6 +210,7 @@ def present(page: search.SearchPage) -> dict:
         "page": page,
         "hits": page.hits,
         "facets": facets,
+        "expanded": expanded,
         "chips": chips,
         "clear_url": SearchState((("q", request.query),) if request.query else ()).url(),
         "timeline": timeline,

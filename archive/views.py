@@ -10,7 +10,7 @@ from archive import citations, search
 from archive.documents import DocumentView, changed_fields, word_diff
 from archive.forms import SearchForm
 from archive.models import EntryVersion
-from archive.presentation import present
+from archive.presentation import FACET_VALUES_SHOWN, present
 from archive.selectors import EntryState, entry_for_visitor
 from archive.services.versions import snapshot
 
@@ -29,7 +29,7 @@ def search_page(request):
     status = 200
     if form.is_valid():
         result = search.search(form.to_request())
-        context.update(present(result))
+        context.update(present(result, form.expanded_facets, limit=FACET_VALUES_SHOWN))
         context["ignored"] = form.ignored
         if not result.available:
             status = 503

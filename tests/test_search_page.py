@@ -164,3 +164,81 @@ def test_selected_filters_with_no_results_render_a_page(client, indexed_seed):
     response = client.get("/", {"q": "Motgi", "year": "2020", "type": "news"})
     assert response.status_code == 200
     assert response.context["timeline"] == ()
+
+
+@pytest.fixture
+def many_sources(make_entry, committed, empty_index):
+    from archive.models import Source
+
+    with committed():
+        for number in range(14):
+            source = Source.objects.create(
+                name=f"Gazette {number:02}", slug=f"gazette-{number:02}", kind="news_outlet"
+            )
+            for _ in range(number + 1):  # Gazette 13 has the most entries
+                make_entry(title=f"Fisheries report {number}", source=source)
+
+
+def listed_sources(response) -> list[str]:
+    return [v.label for f in response.context["facets"] if f.name == "source" for v in f.values]
+
+
+def test_a_long_facet_lists_its_first_values_and_shows_all_on_request(client, many_sources):
+    response = client.get("/", {"q": "fisheries"})
+    assert listed_sources(response) == [f"Gazette {n:02}" for n in range(13, 3, -1)]
+    html = response.content.decode()
+    assert 'href="/?q=fisheries&amp;more=source">Show all 14' in html
+    response = client.get("/", {"q": "fisheries", "more": "source"})
+    assert len(listed_sources(response)) == 14
+    everything = response.content.decode()
+    assert 'href="/?q=fisheries">Show fewer' in everything
+    # Choosing a value keeps the list open, and the search box keeps it too.
+    assert 'href="/?q=fisheries&amp;source=gazette-00&amp;more=source"' in everything
+    assert '<input type="hidden" name="more" value="source">' in everything
+
+
+def test_a_selected_value_beyond_the_first_ones_stays_listed(client, many_sources):
+    response = client.get("/", {"q": "fisheries", "source": "gazette-00"})
+    assert listed_sources(response)[-1] == "Gazette 00"  # selected, so listed after the top 10
+    assert "Show all 14" in response.content.decode()
+
+
+def test_the_api_and_unknown_more_values_are_unaffected(client, many_sources):
+    api = client.get("/api/search/", {"q": "fisheries"}).json()
+    assert len(api["facets"]["source"]) == 14
+    page = client.get("/", {"q": "fisheries", "more": ["nonsense", "source"]})
+    assert page.status_code == 200 and page.context["expanded"] == ("source",)
+
+
+def test_no_template_syntax_leaks_into_pages(client, indexed_seed):
+    entry = next(iter(indexed_seed.values()))
+    for url in ("/", "/?q=Japan", entry.get_absolute_url()):
+        html = client.get(url, follow=True).content.decode()
+        assert "{#" not in html and "{%" not in html and "{{" not in html, url
+
+
+def test_a_long_timeline_labels_only_its_ends_and_decades(
+    client, make_entry, committed, empty_index
+):
+    import datetime
+
+    with committed():
+        for year in range(1985, 2011):
+            make_entry(
+                title=f"Harbour report {year}",
+                date=datetime.date(year, 1, 1),
+                date_precision="year",
+            )
+    bars = client.get("/", {"q": "harbour"}).context["timeline"]
+    assert len(bars) == 26
+    assert [bar.year for bar in bars if bar.labelled] == ["1985", "1990", "2000", "2010"]
+
+
+def test_timeline_labels_do_not_crowd_each_other():
+    from archive.presentation import _labelled_years
+
+    years = [str(year) for year in range(1975, 2026)]  # 51 bars in a narrow column
+    assert [years[i] for i in sorted(_labelled_years(years))] == [
+        "1980", "1990", "2000", "2010", "2020"
+    ]  # fmt: skip
+    assert _labelled_years(["2019", "2020", "2021"]) == {0, 1, 2}
