@@ -1,8 +1,24 @@
 """WSGI entry point for servers such as gunicorn."""
 
+import logging
 import os
+import threading
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rjsite.settings")
 application = get_wsgi_application()
+
+
+def _warm_up_search():
+    from archive import search
+
+    try:
+        search.warm_up()
+    except Exception as error:  # A damaged index: the first search reports and rebuilds it.
+        logging.getLogger("archive.search").warning("Search warm-up skipped: %s", error)
+
+
+# Each server process (gunicorn imports this module after forking a worker) reads the
+# index's per-segment arrays in the background instead of during its first search.
+threading.Thread(target=_warm_up_search, name="warm-up-search", daemon=True).start()

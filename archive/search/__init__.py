@@ -50,6 +50,7 @@ __all__ = [
     "repair",
     "search",
     "wait_for_background_rebuild",
+    "warm_up",
 ]
 
 logger = logging.getLogger("archive.search")
@@ -143,6 +144,28 @@ def search(request: SearchRequest) -> SearchPage:
         start_background_rebuild()
         return SearchPage(request, notes=(UNAVAILABLE_NOTE,), available=False)
     return execute(request, searcher)
+
+
+def warm_up():
+    """Read what searches need from every index segment (facet values, dates, field
+    lengths) into this process's caches, so that its first search does not wait for it
+    (1.6 s at 100,000 entries). Servers call it in a thread when they start."""
+    from archive.search.schema import DEFAULT_FIELD_BOOSTS
+    from archive.search.segment_facts import facts_for
+
+    try:
+        searcher = storage.searchers.get()
+    except IndexUnavailable:
+        return
+    try:
+        for segment, _ in searcher.leaf_searchers():
+            reader = segment.reader()
+            if reader.doc_count_all():
+                facts = facts_for(reader)
+                for fieldname in DEFAULT_FIELD_BOOSTS:
+                    facts.lengths(reader, fieldname)
+    finally:
+        storage.searchers.clear()  # the caches are shared; this thread's searcher is not
 
 
 def _apply_pending_if_idle():

@@ -159,3 +159,16 @@ def test_reading_postings_among_a_few_documents_skips_blocks_but_loses_nothing(
             assert sparse.values == expected.values
             checked += 1
     assert checked
+
+
+def test_warming_up_reads_every_segments_arrays_before_the_first_search(indexed_seed):
+    from archive import search
+    from archive.search import segment_facts, storage
+
+    segment_facts._cache.clear()
+    search.warm_up()
+    searcher = storage.searchers.get()
+    segments = [sub.reader().segment().segment_id() for sub, _ in searcher.leaf_searchers()]
+    assert segments and all(segment in segment_facts._cache for segment in segments)
+    facts = segment_facts._cache[segments[0]]
+    assert "body" in facts._lengths and "title" in facts._lengths
