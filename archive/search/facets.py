@@ -6,9 +6,6 @@ counts are computed with the other facets' filters applied, as catalogue users e
 
 from dataclasses import dataclass
 
-from whoosh import query as whoosh_query
-from whoosh import sorting
-
 from archive import vocabularies
 from archive.models import DocumentType, Source, Topic
 from archive.search.schema import UNDATED_YEAR
@@ -37,13 +34,6 @@ class Facet:
     name: str
     label: str
     field: str
-    allow_overlap = False  # True when an entry can carry several values
-
-    def filter_query(self, values) -> whoosh_query.Query:
-        return whoosh_query.Or([whoosh_query.Term(self.field, value) for value in values])
-
-    def grouping(self):
-        return sorting.FieldFacet(self.field, allow_overlap=self.allow_overlap)
 
     def labels(self, values) -> dict[str, str]:
         return {value: value for value in values}
@@ -68,7 +58,6 @@ class Facet:
 
 class TopicFacet(Facet):
     name, label, field = "topic", "Topic", "topic_facet"
-    allow_overlap = True
 
     def labels(self, values):
         topics = Topic.objects.filter(slug__in=values).select_related("parent__parent")
