@@ -3,8 +3,8 @@
 A ``Matches`` holds, per index segment, the sorted numbers of the documents the query
 matches and a boolean mask per active filter (facet values, the date range). From that
 it answers the total, every facet's counts (each facet counted with the other facets'
-filters only), the set of documents the ranked search may return, and the top of a
-date-sorted list, without visiting documents one at a time in Python.
+filters only), and the top of the list by relevance or by date, without visiting
+documents one at a time in Python.
 """
 
 from dataclasses import dataclass
@@ -70,7 +70,6 @@ class Matches:
             self.segments.append(
                 SegmentMatches(segment_searcher, offset, facts, docs, scored.scores, masks)
             )
-        self.filtered = bool(filters) or dates.start is not None or dates.end is not None
 
     def _keep(self, segment: SegmentMatches, without: str | None = None) -> np.ndarray:
         """Which of the segment's matching documents pass every filter but ``without``."""
