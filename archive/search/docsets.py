@@ -183,6 +183,14 @@ def term_docs(reader, fieldname: str, text) -> np.ndarray:
     return term_postings(reader, fieldname, text).docs
 
 
+def segment_key(reader) -> tuple[str | None, str]:
+    """What identifies a segment across readers and indexes: its folder and its id (Whoosh
+    draws ids from the random module, which a process may have seeded)."""
+    storage = reader.storage()
+    storage = getattr(storage, "b", storage)  # a compound segment's overlay storage
+    return getattr(storage, "folder", None), reader.segment().segment_id()
+
+
 def deleted_mask(reader) -> np.ndarray | None:
     if not reader.has_deletions():
         return None
@@ -304,14 +312,14 @@ class Evaluator:
         return Scored(docs, sum(word.take(docs).scores for word in words) * phrase.boost)
 
     def _positioned(self, fieldname: str, word) -> "Positioned":
-        key = (self.reader.segment().segment_id(), fieldname, word, "positions")
+        key = (*segment_key(self.reader), fieldname, word, "positions")
         return postings_cache.cache.get(
             key,
             lambda: Positioned.decode(term_postings(self.reader, fieldname, word, values=True)),
         )
 
     def _term(self, term) -> Scored:
-        key = (self.reader.segment().segment_id(), term.fieldname, term.text)
+        key = (*segment_key(self.reader), term.fieldname, term.text)
         postings = postings_cache.cache.get(
             key, lambda: term_postings(self.reader, term.fieldname, term.text)
         )

@@ -15,7 +15,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
-from archive.search.docsets import DOCNUM, term_docs
+from archive.search.docsets import DOCNUM, segment_key, term_docs
 
 SINGLE_VALUED = ("source_facet", "year_facet", "language_facet", "type_facet")
 MULTI_VALUED = ("topic_facet",)
@@ -157,7 +157,7 @@ _lock = threading.Lock()
 
 def facts_for(reader) -> SegmentFacts:
     """The facts of one segment's reader, from the cache when it was read before."""
-    key = reader.segment().segment_id()
+    key = segment_key(reader)
     with _lock:
         facts = _cache.get(key)
         if facts is None:

@@ -167,11 +167,44 @@ def test_reading_postings_among_a_few_documents_skips_blocks_but_loses_nothing(
 def test_warming_up_reads_every_segments_arrays_before_the_first_search(indexed_seed):
     from archive import search
     from archive.search import segment_facts, storage
+    from archive.search.docsets import segment_key
 
     segment_facts._cache.clear()
     search.warm_up()
     searcher = storage.searchers.get()
-    segments = [sub.reader().segment().segment_id() for sub, _ in searcher.leaf_searchers()]
+    segments = [segment_key(sub.reader()) for sub, _ in searcher.leaf_searchers()]
     assert segments and all(segment in segment_facts._cache for segment in segments)
     facts = segment_facts._cache[segments[0]]
     assert "body" in facts._lengths and "title" in facts._lengths
+
+
+def test_caches_never_mix_segments_of_different_indexes(
+    make_entry, committed, empty_index, settings, tmp_path, monkeypatch
+):
+    """Whoosh names segments at random: two indexes in one process may hold segments of
+    the same name (forced here), and must not share cached arrays."""
+    from whoosh.codec.base import Segment
+
+    from archive import search
+    from archive.models import Entry
+    from archive.search import storage
+    from tests.search.helpers import run
+
+    def languages():
+        return {v.value for f in run("salmon").facets if f.name == "language" for v in f.values}
+
+    def rebuild_with_a_fixed_segment_name():
+        with monkeypatch.context() as patch:
+            patch.setattr(Segment, "_random_id", classmethod(lambda cls, size=16: "same" * 4))
+            search.rebuild()
+
+    with committed():
+        make_entry(title="Salmon quotas", language="en")
+    rebuild_with_a_fixed_segment_name()
+    assert languages() == {"en"}
+    with committed():
+        Entry.objects.update(language="ru")
+    settings.ARCHIVE_INDEX_DIR = tmp_path / "another-index"
+    storage.searchers.clear()
+    rebuild_with_a_fixed_segment_name()  # another index, a segment of the same name
+    assert languages() == {"ru"}
