@@ -191,25 +191,31 @@ def segment_key(reader) -> tuple[str | None, str]:
     return getattr(storage, "folder", None), reader.segment().segment_id()
 
 
+def marked(docs: np.ndarray, size: int) -> np.ndarray:
+    """A boolean array over a segment's ``size`` documents, true at ``docs``."""
+    mask = np.zeros(size, dtype=bool)
+    mask[docs] = True
+    return mask
+
+
 def deleted_mask(reader) -> np.ndarray | None:
     if not reader.has_deletions():
         return None
-    mask = np.zeros(reader.doc_count_all(), dtype=bool)
-    mask[np.fromiter(reader.deleted_docs_set, dtype=DOCNUM)] = True
-    return mask
+    return marked(np.fromiter(reader.deleted_docs_set, dtype=DOCNUM), reader.doc_count_all())
 
 
 class Evaluator:
     """Evaluates queries on one segment; ``top_searcher`` gives the whole index's
-    statistics (document frequencies, average field lengths), ``lengths`` a field's
-    per-document lengths in this segment."""
+    statistics (document frequencies, average field lengths), ``facts`` the segment's
+    cached arrays (``segment_facts.SegmentFacts``: per-document field lengths)."""
 
-    def __init__(self, searcher, top_searcher, lengths):
+    def __init__(self, searcher, top_searcher, facts):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.top = top_searcher
-        self.lengths = lengths
+        self.facts = facts
         self.size = self.reader.doc_count_all()
+        self.segment = segment_key(self.reader)  # the postings cache's key prefix
 
     def live(self, query) -> Scored:
         """Matching live documents of the segment, with scores."""
@@ -294,8 +300,7 @@ class Evaluator:
             )
         docs = candidates
         if len(docs):
-            wanted = np.zeros(self.size, dtype=bool)
-            wanted[candidates] = True
+            wanted = marked(candidates, self.size)
             starts = None  # (doc << 32) + position where the phrase could start
             for offset, word in enumerate(occurrences):
                 owners, positions = word.at(wanted)
@@ -312,14 +317,14 @@ class Evaluator:
         return Scored(docs, sum(word.take(docs).scores for word in words) * phrase.boost)
 
     def _positioned(self, fieldname: str, word) -> "Positioned":
-        key = (*segment_key(self.reader), fieldname, word, "positions")
+        key = (*self.segment, fieldname, word, "positions")
         return postings_cache.cache.get(
             key,
             lambda: Positioned.decode(term_postings(self.reader, fieldname, word, values=True)),
         )
 
     def _term(self, term) -> Scored:
-        key = (*segment_key(self.reader), term.fieldname, term.text)
+        key = (*self.segment, term.fieldname, term.text)
         postings = postings_cache.cache.get(
             key, lambda: term_postings(self.reader, term.fieldname, term.text)
         )
@@ -334,7 +339,7 @@ class Evaluator:
             return Scored(docs, frequencies * boost)
         idf = self.top.idf(fieldname, text)
         average = self.top.avg_field_length(fieldname) or 1
-        lengths = self.lengths(fieldname)[docs]
+        lengths = self.facts.lengths(self.reader, fieldname)[docs]
         lengths = np.where(lengths > 0, lengths, 1)
         scores = (
             idf * (frequencies * (K1 + 1)) / (frequencies + K1 * ((1 - B) + B * lengths / average))
@@ -380,10 +385,8 @@ def _intersection(children: list[Scored], size: int) -> Scored:
             result = child
             continue
         scores = np.zeros(size)
-        present = np.zeros(size, dtype=bool)
         scores[child.docs] = child.scores
-        present[child.docs] = True
-        keep = present[result.docs]
+        keep = marked(child.docs, size)[result.docs]
         docs = result.docs[keep]
         result = Scored(docs, result.scores[keep] + scores[docs])
         if not len(docs):
@@ -398,7 +401,5 @@ def _with_optional(wanted: Scored, optional: Scored, size: int) -> Scored:
 
 
 def _without(wanted: Scored, excluded: np.ndarray, size: int) -> Scored:
-    present = np.zeros(size, dtype=bool)
-    present[excluded] = True
-    keep = ~present[wanted.docs]
+    keep = ~marked(excluded, size)[wanted.docs]
     return Scored(wanted.docs[keep], wanted.scores[keep])

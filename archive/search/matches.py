@@ -22,7 +22,6 @@ UNDATED_LAST_OLDEST = 99_999_999
 
 @dataclass
 class SegmentMatches:
-    searcher: object  # a one-segment Whoosh searcher
     offset: int  # its first document's number in the whole index
     facts: SegmentFacts
     docs: np.ndarray  # local numbers of the matching live documents, sorted
@@ -57,9 +56,7 @@ class Matches:
             if not reader.doc_count_all():
                 continue
             facts = facts_for(reader)
-            evaluator = docsets.Evaluator(
-                segment_searcher, searcher, lambda field, r=reader, f=facts: f.lengths(r, field)
-            )
+            evaluator = docsets.Evaluator(segment_searcher, searcher, facts)
             scored = evaluator.live(whoosh_query.Every() if everything else query)
             docs = scored.docs
             masks = {
@@ -67,9 +64,7 @@ class Matches:
             }
             if dates.start is not None or dates.end is not None:
                 masks[DATE_FILTER] = dates.mask(facts, docs)
-            self.segments.append(
-                SegmentMatches(segment_searcher, offset, facts, docs, scored.scores, masks)
-            )
+            self.segments.append(SegmentMatches(offset, facts, docs, scored.scores, masks))
 
     def _keep(self, segment: SegmentMatches, without: str | None = None) -> np.ndarray:
         """Which of the segment's matching documents pass every filter but ``without``."""

@@ -15,7 +15,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
-from archive.search.docsets import DOCNUM, segment_key, term_docs
+from archive.search.docsets import DOCNUM, marked, segment_key, term_docs
 
 SINGLE_VALUED = ("source_facet", "year_facet", "language_facet", "type_facet")
 MULTI_VALUED = ("topic_facet",)
@@ -59,9 +59,8 @@ class MultiValued:
     owners: np.ndarray  # the document of each position in ``ordinals``
 
     def mask(self, values) -> np.ndarray:
-        mask = np.zeros(len(self.starts) - 1, dtype=bool)
-        mask[self.owners[np.isin(self.ordinals, self.vocabulary.ordinals(values))]] = True
-        return mask
+        chosen = np.isin(self.ordinals, self.vocabulary.ordinals(values))
+        return marked(self.owners[chosen], len(self.starts) - 1)
 
     def counts(self, docs: np.ndarray) -> dict[str, int]:
         first, lengths = self.starts[docs], self.starts[docs + 1] - self.starts[docs]
