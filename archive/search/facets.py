@@ -34,6 +34,7 @@ class Facet:
     name: str
     label: str
     field: str
+    multi_valued = False  # True when an entry can carry several values
 
     def labels(self, values) -> dict[str, str]:
         return {value: value for value in values}
@@ -58,6 +59,7 @@ class Facet:
 
 class TopicFacet(Facet):
     name, label, field = "topic", "Topic", "topic_facet"
+    multi_valued = True
 
     def labels(self, values):
         topics = Topic.objects.filter(slug__in=values).select_related("parent__parent")

@@ -16,9 +16,8 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
 from archive.search.docsets import DOCNUM, marked, segment_key, term_docs
+from archive.search.facets import FACETS
 
-SINGLE_VALUED = ("source_facet", "year_facet", "language_facet", "type_facet")
-MULTI_VALUED = ("topic_facet",)
 CACHED_SEGMENTS = 64
 NO_VALUE = -1
 
@@ -145,8 +144,10 @@ def _dates(reader, fieldname) -> np.ndarray:
 
 
 def build(reader) -> SegmentFacts:
-    facets = {name: _single_valued(reader, name) for name in SINGLE_VALUED}
-    facets.update({name: _multi_valued(reader, name) for name in MULTI_VALUED})
+    facets = {
+        facet.field: (_multi_valued if facet.multi_valued else _single_valued)(reader, facet.field)
+        for facet in FACETS
+    }
     return SegmentFacts(facets, _dates(reader, "date_start"), _dates(reader, "date_end"))
 
 
