@@ -50,11 +50,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class Site:
-    """Migrated, seeded, indexed; ``start()`` serves it with gunicorn."""
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
 
-    def __init__(self, workers: int = 4, corpus: int = 300, database_url: str | None = None):
+
+class Site:
+    """Migrated, seeded, indexed; ``start()`` serves it with gunicorn. With ``data_dir``,
+    an archive already there (its db.sqlite3 and index/) is served as it is."""
+
+    def __init__(
+        self,
+        workers: int = 4,
+        corpus: int = 300,
+        database_url: str | None = None,
+        data_dir: Path | None = None,
+    ):
         self.folder = Path(tempfile.mkdtemp(prefix="rjarchive-site-"))
+        data = data_dir or self.folder
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
@@ -65,13 +78,16 @@ class Site:
             "ARCHIVE_HTTPS": "false",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1",
-            "ARCHIVE_DATA_DIR": str(self.folder),
-            "ARCHIVE_INDEX_DIR": str(self.folder / "index"),
+            "ARCHIVE_DATA_DIR": str(data),
+            "ARCHIVE_INDEX_DIR": str(data / "index"),
             "STATIC_ROOT": str(self.folder / "static"),
-            "DATABASE_URL": database_url or f"sqlite:///{self.folder / 'db.sqlite3'}",
+            "DATABASE_URL": database_url or f"sqlite:///{data / 'db.sqlite3'}",
             "ARCHIVE_LOGIN_FAILURE_LIMIT": "1000",
         }
         self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        if data_dir is not None:
+            self.manage("collectstatic", "--noinput", "-v0")
+            return
         self.manage("migrate", "-v0")
         self.manage("load_seed", "-v0")
         if corpus:

@@ -22,17 +22,12 @@ from collections import defaultdict
 import requests
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Editor, Site  # noqa: E402
+from harness import Editor, Site, percentile  # noqa: E402
 
 QUERIES = [
     "", "Japan", "exchanges", "\"sister city\"", "econom*", "Motegi OR Abe", "Russia -pandemic",
     "title:Russia", "topic:energy", "trade cooperation", "Motgi", "what did the ministers agree",
 ]  # fmt: skip
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
 
 
 def searcher_requests(rng: random.Random):
