@@ -20,6 +20,8 @@ from archive.models import Entry
 from archive.search import postings_cache
 
 FILTERS = {"language": "en", "type": "news", "from": "1990", "to": "2010"}
+# The kinds of work measured beside FTS5 that include 20 highlighted snippets.
+SNIPPET_MODES = {"snippets", "filtered", "cold"}
 FTS_FILTERS = {"language": "en", "type": "news", "from": 19900101, "to": 20101231}
 
 
@@ -69,7 +71,7 @@ def ours(query: str, mode: str):
         date_from=date_from,
         date_to=date_to,
         facets=mode != "results",
-        snippets=mode in {"snippets", "filtered", "cold"},
+        snippets=mode in SNIPPET_MODES,
     )
     return search.search(request)
 
@@ -82,7 +84,7 @@ def measure_mode(mode: str, mix, fts) -> dict:
             lambda q=q: fts.search(
                 to_fts5(q),
                 facets=mode != "results",
-                snippets=mode in {"snippets", "filtered", "cold"},
+                snippets=mode in SNIPPET_MODES,
                 filters=FTS_FILTERS if mode == "filtered" else None,
             )
         )
