@@ -135,6 +135,8 @@ def health(request):
     checks["indexed_entries"] = status["documents"]
     checks["pending_index_updates"] = status["pending"]
     healthy = healthy and status["state"] == "ok"
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
-    )
+    # A long-held lock leaves searching working but saves unindexed: reported, not failed.
+    if status["long_held_locks"]:
+        checks["index_locks"] = [lock.describe() for lock in status["long_held_locks"]]
+    verdict = "error" if not healthy else "degraded" if status["long_held_locks"] else "ok"
+    return JsonResponse({"status": verdict, **checks}, status=200 if healthy else 503)

@@ -215,6 +215,9 @@ ARCHIVE_SEED_DIR = BASE_DIR / "archive" / "seed"
 # Seconds an index writer waits for Whoosh's lock before leaving its change queued for
 # the next writer (nothing is lost: see archive.models.PendingIndexUpdate).
 ARCHIVE_INDEX_LOCK_TIMEOUT = float(os.environ.get("ARCHIVE_INDEX_LOCK_TIMEOUT", "5"))
+# /healthz reports the index's write lock (or the rebuild lock) once held this long: a
+# rebuild holds it throughout (about 4 minutes at 100,000 entries).
+ARCHIVE_INDEX_LOCK_ALERT_SECONDS = float(os.environ.get("ARCHIVE_INDEX_LOCK_ALERT_SECONDS", "1800"))
 # Megabytes of postings a rebuild sorts in memory per process before spilling to disk:
 # more is faster (fewer runs to merge); a process's RSS runs to about 1.5× this.
 ARCHIVE_REBUILD_MEMORY_MB = int(os.environ.get("ARCHIVE_REBUILD_MEMORY_MB", "1024"))

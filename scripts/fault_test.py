@@ -108,14 +108,41 @@ def rebuild_killed_midway(site: Site) -> str:
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert before.returncode == 0
+    left = processes_left(site)
+    assert not left, f"processes left behind by the killed rebuild: {left}"
     after = site.manage("check_index", check=False)
     assert after.returncode == 0, "the current index was damaged by a killed rebuild"
+    assert "held" not in after.stdout, after.stdout
+    site.start()
+    token = f"marker{uuid.uuid4().hex[:8]}"
+    assert Editor(site, "editor1").save_entry(token).status_code == 302
+    site.stop()
+    assert "1 result" in site.manage("search", token).stdout, "a save after the kill"
     site.manage("rebuild_index")
     leftovers = len(list(generations.iterdir()))
     return (
-        f"rebuild killed (exit {process.returncode}); old index kept answering; "
-        f"next rebuild ok, {leftovers} generations on disk"
+        f"rebuild killed (exit {process.returncode}); no process left; old index kept "
+        f"answering and took a save; next rebuild ok, {leftovers} generations on disk"
     )
+
+
+def processes_left(site: Site, seconds: float = 5.0) -> list[int]:
+    """Processes of this site's commands still running after ``seconds`` (from /proc)."""
+    marker = f"ARCHIVE_INDEX_DIR={site.env['ARCHIVE_INDEX_DIR']}".encode()
+    server = {site.server.pid} if site.server else set()
+    deadline = time.monotonic() + seconds
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and int(entry.name) not in server | {os.getpid()}:
+                try:
+                    if marker in (entry / "environ").read_bytes().split(b"\0"):
+                        found.append(int(entry.name))
+                except OSError:
+                    continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
 
 
 def import_killed_midway(site: Site) -> str:
@@ -155,7 +182,14 @@ def full_disk(site: Site) -> str:
     if not _mount("-t", "tmpfs", "-o", "size=1m", "tmpfs", str(index_dir)):
         return "SKIPPED: mounting a small filesystem needs root"
     try:
-        site.manage("rebuild_index", check=False)  # fills the tiny disk, or fails
+        started = time.monotonic()
+        rebuild = site.manage("rebuild_index", check=False)  # fills the tiny disk, and fails
+        seconds = time.monotonic() - started
+        assert rebuild.returncode != 0 and "No space left on device" in rebuild.stderr
+        assert "Traceback" not in rebuild.stderr, rebuild.stderr
+        generations = index_dir / "generations"
+        assert not [path for path in generations.iterdir() if path.name.startswith(".")]
+        assert not processes_left(site)
         site.start(require_healthy=False)
         editor = Editor(site, "editor2")
         statuses = [
@@ -170,7 +204,10 @@ def full_disk(site: Site) -> str:
         site.stop()
         subprocess.run(["umount", str(index_dir)], capture_output=True)
     site.manage("check_index", "--fix")
-    return f"saves kept (5/5) and pages served while the index disk was full; {how}"
+    return (
+        f"rebuild failed in {seconds:.1f} s with one line, no partial generation; saves kept "
+        f"(5/5) and pages served while the index disk was full; {how}"
+    )
 
 
 def read_only_index(site: Site) -> str:
@@ -224,11 +261,11 @@ def _damage_index(site: Site, damage) -> str:
 
 
 def deleted_index_file(site: Site) -> str:
-    return _damage_index(site, (".seg", lambda path: path.unlink()))
+    return _damage_index(site, (".trm", lambda path: path.unlink()))
 
 
 def truncated_index_file(site: Site) -> str:
-    return _damage_index(site, (".toc", lambda path: path.write_bytes(path.read_bytes()[:20])))
+    return _damage_index(site, (".pst", lambda path: path.write_bytes(path.read_bytes()[:100])))
 
 
 SCENARIOS = [

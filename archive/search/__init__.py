@@ -9,6 +9,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connections
 
 from archive.dates import InvalidPartialDate, PartialDate
@@ -18,15 +19,14 @@ from archive.search.highlighting import highlight_paragraphs
 from archive.search.indexing import (
     IndexBusy,
     IndexComparison,
-    RebuildInProgress,
-    RebuildReport,
     apply_pending,
     compare,
     pending_count,
     queue_entries,
-    rebuild,
     repair,
 )
+from archive.search.locks import LockState, RebuildInProgress, index_locks
+from archive.search.rebuilding import RebuildFailed, RebuildReport, rebuild, remove_leftovers
 from archive.search.storage import IndexUnavailable
 
 __all__ = [
@@ -35,6 +35,8 @@ __all__ = [
     "IndexComparison",
     "IndexUnavailable",
     "InvalidSearch",
+    "LockState",
+    "RebuildFailed",
     "RebuildInProgress",
     "RebuildReport",
     "SearchHit",
@@ -42,11 +44,14 @@ __all__ = [
     "SearchRequest",
     "apply_pending",
     "compare",
+    "clear_orphaned_locks",
     "highlight_paragraphs",
+    "index_locks",
     "index_status",
     "pending_count",
     "queue_entries",
     "rebuild",
+    "remove_leftovers",
     "repair",
     "search",
     "wait_for_background_rebuild",
@@ -138,12 +143,13 @@ def search(request: SearchRequest) -> SearchPage:
 
     _apply_pending_if_idle()
     try:
-        searcher = storage.searchers.get()
+        # A damaged file may show only when a search reads it: the same answer either way.
+        return execute(request, storage.searchers.get())
     except IndexUnavailable as error:
         logger.error("Search index unavailable: %s", error)
+        storage.searchers.clear()
         start_background_rebuild()
         return SearchPage(request, notes=(UNAVAILABLE_NOTE,), available=False)
-    return execute(request, searcher)
 
 
 def warm_up():
@@ -197,6 +203,8 @@ def start_background_rebuild() -> threading.Thread | None:
             logger.warning("Search index rebuilt: %d documents.", report.documents)
         except RebuildInProgress:
             pass
+        except RebuildFailed as error:
+            logger.error("Rebuilding the search index failed: %s", error)
         except Exception:
             logger.exception("Rebuilding the search index failed")
         finally:
@@ -225,4 +233,20 @@ def index_status() -> dict:
         pending = pending_count()
     except Exception:  # The database's own check reports a database failure.
         pending = None
-    return {"state": state, "documents": documents, "pending": pending}
+    return {
+        "state": state,
+        "documents": documents,
+        "pending": pending,
+        "long_held_locks": tuple(
+            lock
+            for lock in index_locks()
+            if lock.orphaned or (lock.held_for or 0) > settings.ARCHIVE_INDEX_LOCK_ALERT_SECONDS
+        ),
+    }
+
+
+def clear_orphaned_locks() -> list[LockState]:
+    """Clear each index lock whose holder is gone; returns the ones cleared."""
+    from archive.search.locks import clear_orphaned
+
+    return [lock for lock in index_locks() if clear_orphaned(lock)]

@@ -21,9 +21,11 @@ import numpy as np
 from whoosh import query as whoosh_query
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE
 
 from archive.search import postings_cache
+from archive.search.storage import IndexUnavailable
 
 DOCNUM = np.int32
 EMPTY = np.empty(0, dtype=DOCNUM)
@@ -94,8 +96,10 @@ def _leaf_matcher(reader, fieldname: str, text):
         return None
     try:
         matcher = reader.postings(fieldname, text)
-    except Exception:  # TermNotFound, or a field without postings
+    except TermNotFound:
         return None
+    except Exception as error:  # A damaged segment: say so, rather than find nothing.
+        raise IndexUnavailable(f"the search index is damaged ({error!r})") from error
     while isinstance(matcher, FilterMatcher):  # the reader's deletion filter
         matcher = matcher.child
     return matcher
@@ -115,6 +119,17 @@ def term_postings(
         docs = np.array([docnum for docnum, _ in items], dtype=DOCNUM)
         postings = Postings(docs, np.ones(len(items)), [value for _, value in items])
         return postings if among is None else postings.among(among)
+    try:
+        ids, weights, encoded = _read_blocks(matcher, values, among)
+    except Exception as error:  # A truncated or damaged postings file.
+        raise IndexUnavailable(f"the search index is damaged ({error!r})") from error
+    if not ids:
+        return NO_POSTINGS
+    return Postings(np.concatenate(ids), np.concatenate(weights), encoded if values else None)
+
+
+def _read_blocks(matcher, values: bool, among: np.ndarray | None):
+    """A leaf matcher's postings, block by block: ids, weights and encoded values."""
     ids, weights, encoded = [], [], []
     next_wanted = 0  # index in ``among`` of the first document still to look for
     while matcher.is_active():
@@ -144,9 +159,7 @@ def term_postings(
             else:
                 encoded.extend(block_values[i] for i in chosen)
         matcher._next_block()  # noqa: SLF001
-    if not ids:
-        return NO_POSTINGS
-    return Postings(np.concatenate(ids), np.concatenate(weights), encoded if values else None)
+    return ids, weights, encoded
 
 
 # Whoosh's Positions format stores a posting's positions as a 4-byte count, then a

@@ -2,58 +2,37 @@
 
 Every change to an entry queues a PendingIndexUpdate row in the same transaction (see
 ``archive/search/signals.py``); after the commit, ``apply_pending`` brings those
-entries' documents up to date and only then deletes the rows. ``rebuild`` writes a fresh
-generation from the database; ``compare`` finds missing, stale and extra documents.
+entries' documents up to date and only then deletes the rows; ``compare`` finds missing,
+stale and extra documents (``rebuilding.py`` writes a fresh generation).
 """
 
 import calendar
 import contextlib
-import fcntl
 import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 
 from archive.models import Entry, PendingIndexUpdate, Status
-from archive.search import storage
+from archive.search import locks, storage
 from archive.search.analysis import distinct_words
 from archive.search.schema import UNDATED_YEAR
+from archive.search.segment_format import SEGMENT_FILES
 
 logger = logging.getLogger("archive.search")
 
 BATCH_SIZE = 500
 
 
-class ArchiveCodec(W3Codec):
-    """Whoosh's format, without the per-block field-length statistics that only Whoosh's
-    own ranking shortcuts use (the search ranks with numpy, see docsets.py): writing them
-    looked up a document's field length for every posting."""
-
-    length_stats = False
-
-
-# How segments are written. Separate files, not one compound file: Whoosh 2.7 reads the
-# parts of a compound file through BytesIO, which copies them (hundreds of MB at 100,000
-# entries) into memory each time a searcher opens, in every process. Posting blocks
-# uncompressed: searches decode whole posting lists, and zlib was a third of that.
-SEGMENT_FILES = {"compound": False, "codec": ArchiveCodec(compression=0)}
-
-
 class IndexBusy(Exception):
     """Another process holds the index's write lock; the change stays queued."""
-
-
-class RebuildInProgress(Exception):
-    """Another rebuild is running."""
 
 
 # Documents -------------------------------------------------------------------------------
@@ -172,6 +151,7 @@ def index_writer(timeout: float | None = None):
         if storage.current_generation() == generation:
             break
         writer.cancel()
+    locks.record_holder(generation / locks.WRITE_LOCK_NAME)
     try:
         yield writer
         writer.commit()
@@ -211,105 +191,6 @@ def apply_pending(timeout: float | None = None) -> int:
 
 def pending_count() -> int:
     return PendingIndexUpdate.objects.count()
-
-
-# Rebuild ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RebuildReport:
-    documents: int
-    seconds: float
-    size_bytes: int
-    generation: Path
-
-    @property
-    def documents_per_second(self) -> float:
-        return self.documents / self.seconds if self.seconds else 0.0
-
-
-def _first_seen(words: list[str], known: set[str]) -> list[str]:
-    """The words not yet in ``known`` (ignoring case), which are then added to it."""
-    new = []
-    for word in words:
-        key = word.lower()
-        if key not in known:
-            known.add(key)
-            new.append(word)
-    return new
-
-
-@contextmanager
-def _rebuild_lock():
-    storage.root().mkdir(parents=True, exist_ok=True)
-    with open(storage.root() / "rebuild.lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise RebuildInProgress("another rebuild of the index is running") from None
-        yield  # The lock goes with the file, or with the process if it dies.
-
-
-@contextmanager
-def _incremental_writes_paused():
-    """Hold the current generation's write lock so that changes made during a rebuild
-    stay queued; they are applied to the new generation once it is current."""
-    try:
-        _, index = storage.open_current()
-        writer = index.writer(timeout=60)
-    except (storage.IndexUnavailable, LockError):
-        writer = None  # No usable index (or a stuck lock): nothing to pause.
-    try:
-        yield
-    finally:
-        if writer is not None:
-            writer.cancel()
-
-
-def rebuild(
-    progress: Callable[[int, int], None] | None = None, processes: int = 1
-) -> RebuildReport:
-    """Index every published entry into a new generation and make it current.
-
-    With ``processes`` > 1 (commands only: never from a threaded web process, since it
-    forks), documents are analysed in parallel and kept as one segment per process."""
-    started = time.monotonic()
-    with _rebuild_lock(), _incremental_writes_paused():
-        folder, index = storage.new_generation()
-        entries = indexable_entries()
-        total = entries.count()
-        options = {"limitmb": settings.ARCHIVE_REBUILD_MEMORY_MB, **SEGMENT_FILES}
-        if processes > 1:
-            writer = index.writer(procs=processes, multisegment=True, **options)
-        else:
-            writer = index.writer(**options)
-        # "Did you mean" needs each word in the vocabulary field once, not once per
-        # document: a rebuild gives a word only to the first document that has it,
-        # which writes a small fraction of that field's postings.
-        known_words: set[str] = set()
-        try:
-            done, last_id = 0, 0
-            while batch := list(entries.filter(pk__gt=last_id)[:BATCH_SIZE]):
-                for entry in batch:
-                    new_words = _first_seen(vocabulary_of(entry), known_words)
-                    writer.add_document(**document_for(entry), vocabulary=" ".join(new_words))
-                done += len(batch)
-                last_id = batch[-1].pk
-                if progress:
-                    progress(done, total)
-            writer.commit(optimize=processes == 1)
-        except BaseException:
-            writer.cancel()
-            storage.remove_generations(keep={storage.current_generation()})
-            raise
-        storage.make_current(folder)
-    storage.searchers.clear()
-    try:
-        apply_pending()
-    except (IndexBusy, storage.IndexUnavailable) as error:
-        logger.warning("Updates queued during the rebuild stay queued: %s", error)
-    size = sum(path.stat().st_size for path in folder.iterdir() if path.is_file())
-    return RebuildReport(done, time.monotonic() - started, size, folder)
 
 
 # Comparison ------------------------------------------------------------------------------

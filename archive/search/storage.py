@@ -19,6 +19,8 @@ from archive.search.schema import build_schema
 
 CURRENT_LINK = "current"
 GENERATIONS = "generations"
+UNFINISHED = ".unfinished-"  # a generation being written, not yet current
+TEMPORARY_LINK = ".current-"  # the new link, before it is renamed over ``current``
 
 
 class IndexUnavailable(Exception):
@@ -53,20 +55,28 @@ def open_current():
 
 
 def new_generation():
-    """A new, empty index folder (not yet current)."""
-    folder = root() / GENERATIONS / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    """A new, empty index folder, marked unfinished by its name until ``make_current``."""
+    name = f"{UNFINISHED}{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    folder = root() / GENERATIONS / name
     folder.mkdir(parents=True)
     return folder, whoosh_index.create_in(str(folder), build_schema())
 
 
-def make_current(folder: Path):
-    """Point ``current`` at ``folder`` in one atomic rename, then drop old generations."""
+def is_unfinished(folder: Path) -> bool:
+    return folder.name.startswith(UNFINISHED)
+
+
+def make_current(folder: Path) -> Path:
+    """Give a finished generation its final name and point ``current`` at it in one
+    atomic rename, then drop old generations. Returns the generation's folder."""
+    finished = folder.with_name(folder.name.removeprefix(UNFINISHED))
+    os.rename(folder, finished)
     previous = current_generation()
-    temporary = root() / f".{CURRENT_LINK}-{uuid.uuid4().hex[:8]}"
-    os.symlink(Path(GENERATIONS) / folder.name, temporary)
+    temporary = root() / f"{TEMPORARY_LINK}{uuid.uuid4().hex[:8]}"
+    os.symlink(Path(GENERATIONS) / finished.name, temporary)
     os.replace(temporary, root() / CURRENT_LINK)
-    keep = {folder.resolve(), previous}
-    remove_generations(keep=keep)
+    remove_generations(keep={finished.resolve(), previous})
+    return finished
 
 
 def remove_generations(keep: set):
@@ -77,7 +87,26 @@ def remove_generations(keep: set):
         return
     for folder in generations.iterdir():
         if folder.resolve() not in keep:
-            shutil.rmtree(folder, ignore_errors=True)
+            remove_folder(folder)
+
+
+def remove_unfinished() -> list[Path]:
+    """Delete what a killed rebuild left (its unfinished generation, a link it had not
+    yet renamed). Only under the rebuild lock: an unfinished folder may be in progress."""
+    leftovers = [path for path in root().glob(f"{TEMPORARY_LINK}*") if path.is_symlink()]
+    generations = root() / GENERATIONS
+    if generations.is_dir():
+        leftovers += [path for path in generations.iterdir() if is_unfinished(path)]
+    for path in leftovers:
+        if path.is_symlink():
+            path.unlink(missing_ok=True)
+        else:
+            remove_folder(path)
+    return leftovers
+
+
+def remove_folder(folder: Path):
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 class SearcherCache:

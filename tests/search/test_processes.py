@@ -1,14 +1,7 @@
-"""Real processes against a real SQLite file and index: concurrent editors, and a process
+"""Real processes against a real database and index: concurrent editors, and a process
 killed between the database commit and the index write."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
 
 CREATE_ENTRIES = """
 from archive.models import Entry
@@ -30,42 +23,8 @@ with transaction.atomic():
 
 
 @pytest.fixture
-def site(tmp_path):
-    """A migrated database file and an index folder that separate processes share."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "ARCHIVE_DATA_DIR": str(tmp_path),
-        "ARCHIVE_INDEX_DIR": str(tmp_path / "index"),
-        "ARCHIVE_INDEX_LOCK_TIMEOUT": "10",
-    }
-
-    def manage(*args, check=True):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        if check and result.returncode != 0:
-            raise AssertionError(f"manage.py {args} failed:\n{result.stdout}\n{result.stderr}")
-        return result
-
-    def start(code):
-        return subprocess.Popen(
-            [sys.executable, "manage.py", "shell", "-c", code],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-    manage("migrate", "-v0")
-    manage("rebuild_index", "-v0")
-    return manage, start
+def site(process_site):
+    return process_site.manage, process_site.shell
 
 
 def test_two_editors_saving_at_once_both_end_up_in_the_index(site):

@@ -8,14 +8,16 @@ from archive import search
 class Command(BaseCommand):
     help = (
         "Compare the search index with the database: entries missing from the index, "
-        "indexed with stale content, or indexed but no longer published. Exits non-zero "
-        "on any difference; --fix repairs it (and builds the index if there is none)."
+        "indexed with stale content, or indexed but no longer published; and say who holds "
+        "the index's locks. Exits non-zero on any difference or a lock whose holder is "
+        "gone; --fix repairs both (and builds the index if there is none)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--fix", action="store_true", help="Repair what differs.")
 
     def handle(self, *args, fix: bool, **options):
+        orphaned = self.report_locks(fix)
         try:
             comparison = search.compare()
         except search.IndexUnavailable as error:
@@ -24,21 +26,46 @@ class Command(BaseCommand):
                     f"{error}. Run `manage.py check_index --fix` or `rebuild_index`."
                 ) from None
             self.stdout.write(f"{error}: rebuilding it.")
-            report = search.rebuild()
+            report = self.rebuild()
             self.stdout.write(self.style.SUCCESS(f"Built the index: {report.documents} entries."))
             return
         self.report(comparison)
-        if comparison.in_agreement:
+        if comparison.in_agreement and not orphaned:
             self.stdout.write(self.style.SUCCESS("The index agrees with the database."))
             return
         if not fix:
+            if comparison.in_agreement:
+                raise CommandError("A lock is held by a process that is gone; run with --fix.")
             raise CommandError("The index differs from the database; run with --fix to repair.")
+        if comparison.in_agreement:
+            self.stdout.write(self.style.SUCCESS("The index agrees with the database."))
+            return
         written = search.repair(comparison)
         after = search.compare()
         if not after.in_agreement:
             self.report(after)
             raise CommandError("The index still differs after repair.")
         self.stdout.write(self.style.SUCCESS(f"Repaired: {written} entries rewritten."))
+
+    def rebuild(self):
+        try:
+            return search.rebuild()
+        except (search.RebuildInProgress, search.RebuildFailed) as error:
+            raise CommandError(f"{error}.") from None
+
+    def report_locks(self, fix: bool) -> bool:
+        """Say who holds a lock; with --fix clear those whose holder is gone and remove
+        what killed rebuilds left. Returns whether an orphaned lock remains."""
+        for lock in search.index_locks():
+            if lock.held:
+                self.stdout.write(lock.describe())
+        if not fix:
+            return any(lock.orphaned for lock in search.index_locks())
+        for lock in search.clear_orphaned_locks():
+            self.stdout.write(self.style.WARNING(f"Cleared the {lock.name} ({lock.path})."))
+        for path in search.remove_leftovers():
+            self.stdout.write(f"Removed what a stopped rebuild left: {path.name}")
+        return any(lock.orphaned for lock in search.index_locks())
 
     def report(self, comparison):
         for label, ids in (

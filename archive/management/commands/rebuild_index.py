@@ -1,17 +1,44 @@
 """Rebuild the search index from the database into a new generation, swapped in atomically."""
 
+import contextlib
 import os
+import signal
 import sys
+import threading
 
 from django.core.management.base import BaseCommand, CommandError
 
 from archive import search
 
 
+class Interrupted(BaseException):
+    """A signal asked the command to stop: unwind, so the rebuild cleans up after itself."""
+
+
+@contextlib.contextmanager
+def signals_interrupt():
+    """A deploy stopping the command (SIGTERM), a closed terminal (SIGHUP) or Ctrl-C
+    unwind the rebuild, which stops its workers and removes its unfinished generation."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(number, frame):
+        raise Interrupted(signal.Signals(number).name)
+
+    numbers = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+    previous = {number: signal.signal(number, interrupt) for number in numbers}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 class Command(BaseCommand):
     help = (
         "Rebuild the search index from the database. Searches keep using the current index "
-        "until the new one is complete; a failed rebuild leaves it in place."
+        "until the new one is complete; a failed or interrupted rebuild leaves it in place."
     )
 
     def add_arguments(self, parser):
@@ -37,9 +64,16 @@ class Command(BaseCommand):
             sys.stdout.flush()
 
         try:
-            report = search.rebuild(progress=progress, processes=max(1, processes))
+            with signals_interrupt():
+                report = search.rebuild(progress=progress, processes=max(1, processes))
         except search.RebuildInProgress as error:
             raise CommandError(f"{error}; try again when it has finished.") from None
+        except search.RebuildFailed as error:
+            raise CommandError(f"{error}. The current index is unchanged.") from None
+        except Interrupted as signal_name:
+            raise CommandError(
+                f"Rebuild stopped by {signal_name}; the current index is unchanged."
+            ) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Indexed {report.documents} entries in {report.seconds:.2f} s "

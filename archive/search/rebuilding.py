@@ -1,0 +1,202 @@
+"""Rebuilding the index from the database into a new generation, swapped in atomically.
+
+A rebuild holds two locks: its own (one rebuild at a time) and the current generation's
+write lock (so changes saved meanwhile stay queued, and are applied to the new generation
+once it is current). It never forks while holding them: parallel analysis runs in
+spawned workers (``index_workers.py``) that die with it. Whatever stops it (a failure,
+an interrupt, ``kill -9``), the current index keeps answering and stays writable, and
+the unfinished generation is removed, at once or by the next rebuild.
+"""
+
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import Error as DatabaseFailure
+from whoosh.index import LockError
+from whoosh.writing import SegmentWriter
+
+from archive.search import indexing, locks, storage
+from archive.search.index_workers import WorkerFailed, WorkerPool, describe_error
+from archive.search.segment_format import SEGMENT_FILES
+
+logger = logging.getLogger("archive.search")
+
+
+class RebuildFailed(Exception):
+    """A rebuild could not finish (full disk, read-only folder, a worker crashing, the
+    database going away). The message is one line; the current index is unchanged."""
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    documents: int
+    seconds: float
+    size_bytes: int
+    generation: Path
+
+    @property
+    def documents_per_second(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+
+def _first_seen(words: list[str], known: set[str]) -> list[str]:
+    """The words not yet in ``known`` (ignoring case), which are then added to it."""
+    new = []
+    for word in words:
+        key = word.lower()
+        if key not in known:
+            known.add(key)
+            new.append(word)
+    return new
+
+
+def rebuild_lock():
+    return locks.exclusive(storage.root() / locks.REBUILD_LOCK_NAME)
+
+
+@contextlib.contextmanager
+def _incremental_writes_paused():
+    """Hold the current generation's write lock so that changes made during a rebuild
+    stay queued; they are applied to the new generation once it is current."""
+    try:
+        generation, index = storage.open_current()
+        writer = index.writer(timeout=60)
+        locks.record_holder(generation / locks.WRITE_LOCK_NAME)
+    except (storage.IndexUnavailable, LockError):
+        writer = None  # No usable index (or a stuck lock): nothing to pause.
+    try:
+        yield
+    finally:
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.cancel()
+
+
+class _Documents:
+    """The published entries as index documents, in id order, in batches. "Did you mean"
+    needs each word in the vocabulary field once, not once per document: a rebuild gives
+    a word only to the first document that has it, which writes a small fraction of that
+    field's postings."""
+
+    def __init__(self):
+        self.entries = indexing.indexable_entries()
+        self.total = self.entries.count()
+        self.known_words: set[str] = set()
+
+    def batches(self):
+        last_id = 0
+        while batch := list(self.entries.filter(pk__gt=last_id)[: indexing.BATCH_SIZE]):
+            documents = []
+            for entry in batch:
+                new_words = _first_seen(indexing.vocabulary_of(entry), self.known_words)
+                documents.append(
+                    {**indexing.document_for(entry), "vocabulary": " ".join(new_words)}
+                )
+            last_id = batch[-1].pk
+            yield documents
+
+
+def _write_serially(index, documents: _Documents, progress) -> int:
+    writer = index.writer(limitmb=settings.ARCHIVE_REBUILD_MEMORY_MB, **SEGMENT_FILES)
+    done = 0
+    try:
+        for batch in documents.batches():
+            for document in batch:
+                writer.add_document(**document)
+            done += len(batch)
+            if progress:
+                progress(done, documents.total)
+        writer.commit(optimize=True)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        raise
+    return done
+
+
+def _write_in_parallel(index, folder: Path, documents: _Documents, processes, progress) -> int:
+    # The parent holds the new generation's lock and writes its table of contents; each
+    # worker writes one segment. (What Whoosh's MpWriter does, without its forked
+    # workers, which inherited every lock and outlived a killed parent.)
+    writer = SegmentWriter(index, **SEGMENT_FILES)
+    pool = None
+    done = 0
+    try:
+        pool = WorkerPool(processes, folder, settings.ARCHIVE_REBUILD_MEMORY_MB)
+        for batch in documents.batches():
+            pool.add(batch)
+            done += len(batch)
+            if progress:
+                progress(done, documents.total)
+        segments = pool.finish()
+        writer._close_segment()
+        writer._commit_toc([segment for segment in segments if segment.doc_count_all()])
+        writer._finish()
+    except BaseException:
+        if pool is not None:
+            pool.stop()
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        raise
+    return done
+
+
+def rebuild(
+    progress: Callable[[int, int], None] | None = None, processes: int = 1
+) -> RebuildReport:
+    """Index every published entry into a new generation and make it current.
+
+    Raises RebuildInProgress when another rebuild runs, RebuildFailed (one line, the
+    current index unchanged) when this one cannot finish."""
+    started = time.monotonic()
+    folder = None
+    try:
+        with rebuild_lock(), _incremental_writes_paused():
+            storage.remove_unfinished()  # left by a rebuild that was killed
+            folder, index = storage.new_generation()
+            documents = _Documents()
+            if processes > 1:
+                done = _write_in_parallel(index, folder, documents, processes, progress)
+            else:
+                done = _write_serially(index, documents, progress)
+            folder = storage.make_current(folder)
+    except BaseException as error:
+        if folder is not None and storage.is_unfinished(folder):
+            storage.remove_folder(folder)
+        failure = _as_failure(error)
+        if failure is None:
+            raise
+        raise failure from error
+    storage.searchers.clear()
+    try:
+        indexing.apply_pending()
+    except (indexing.IndexBusy, storage.IndexUnavailable) as error:
+        logger.warning("Updates queued during the rebuild stay queued: %s", error)
+    size = sum(path.stat().st_size for path in folder.iterdir() if path.is_file())
+    return RebuildReport(done, time.monotonic() - started, size, folder)
+
+
+def remove_leftovers() -> list[Path]:
+    """Remove what killed rebuilds left behind, unless a rebuild is running now."""
+    try:
+        with rebuild_lock():
+            return storage.remove_unfinished()
+    except locks.RebuildInProgress:
+        return []
+
+
+def _as_failure(error: BaseException) -> RebuildFailed | None:
+    """The one-line reason for an expected way of failing; None for anything else."""
+    if isinstance(error, WorkerFailed):
+        return RebuildFailed(f"the rebuild failed: {error}")
+    if isinstance(error, OSError):
+        return RebuildFailed(f"the rebuild could not write the index: {describe_error(error)}")
+    if isinstance(error, DatabaseFailure):
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return RebuildFailed(f"the rebuild could not read the database: {reason}")
+    return None
