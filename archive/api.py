@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from archive import search
 from archive.forms import SearchForm
 from archive.presentation import present
+from archive.ratelimits import rate_limited
 from archive.selectors import published_entries
 from archive.serializers import entry_metadata, entry_summary
 
@@ -14,6 +15,7 @@ def error(message: str, status: int = 400, **details) -> JsonResponse:
     return JsonResponse({"error": message, **details}, status=status)
 
 
+@rate_limited("api", "api")
 @require_GET
 def search_view(request):
     form = SearchForm(request.GET, strict=True)
@@ -21,7 +23,9 @@ def search_view(request):
         return error("Invalid search parameters.", fields=form.errors.get_json_data())
     result = search.search(form.to_request())
     if not result.available:
-        return error("Search is being rebuilt; try again shortly.", status=503)
+        response = error(" ".join(result.notes), status=503)
+        response["Retry-After"] = str(result.retry_after)
+        return response
     context = present(result)
     search_request = result.request
     return JsonResponse(

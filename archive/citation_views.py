@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from archive import citations, search
 from archive.forms import SearchForm
 from archive.models import EntryVersion
+from archive.ratelimits import rate_limited
 from archive.selectors import EntryState, entry_for_visitor
 
 EXPORT_LIMIT = 500
@@ -43,6 +44,7 @@ def version_citation(request, entry_id: int, number: int, fmt: str):
     return _download([record], fmt, f"rjarchive-{entry.pk}-v{number}")
 
 
+@rate_limited("export", "text")
 def search_citations(request, fmt: str):
     """Citations for a search's results (the first EXPORT_LIMIT, in the search's order)."""
     form = SearchForm(request.GET, strict=True)
@@ -55,7 +57,11 @@ def search_citations(request, fmt: str):
     search_request = replace(form.to_request(), page=1, per_page=EXPORT_LIMIT, snippets=False)
     page = search.search(search_request)
     if not page.available:
-        return HttpResponse("Search is being rebuilt; try again shortly.", status=503)
+        response = HttpResponse(
+            " ".join(page.notes), status=503, content_type="text/plain; charset=utf-8"
+        )
+        response["Retry-After"] = str(page.retry_after)
+        return response
     records = [
         citations.record_for_entry(
             hit.entry, request.build_absolute_uri(hit.entry.get_absolute_url())

@@ -11,6 +11,7 @@ from archive.documents import DocumentView, changed_fields, word_diff
 from archive.forms import SearchForm
 from archive.models import EntryVersion
 from archive.presentation import FACET_VALUES_SHOWN, present
+from archive.ratelimits import rate_limited
 from archive.selectors import EntryState, entry_for_visitor
 from archive.services.versions import snapshot
 
@@ -23,16 +24,17 @@ def _wants_search_body(request) -> bool:
     return bool(htmx) and not htmx.history_restore_request and htmx.target == "search-body"
 
 
+@rate_limited("search", "page")
 def search_page(request):
     form = SearchForm(request.GET)
     context = {"form": form, "query": request.GET.get("q", "")}
-    status = 200
+    status, retry_after = 200, None
     if form.is_valid():
         result = search.search(form.to_request())
         context.update(present(result, form.expanded_facets, limit=FACET_VALUES_SHOWN))
         context["ignored"] = form.ignored
         if not result.available:
-            status = 503
+            status, retry_after = 503, result.retry_after
     else:
         status = 400
     partial = _wants_search_body(request)
@@ -41,8 +43,8 @@ def search_page(request):
     if partial and "search_url" in context:
         # The address bar shows the canonical URL, not the form's empty fields.
         response["HX-Push-Url"] = context["search_url"]
-    if status == 503:
-        response["Retry-After"] = "30"
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
 

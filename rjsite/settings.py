@@ -198,6 +198,22 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "archive/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = 1 if env_bool("ARCHIVE_BEHIND_PROXY", False) else 0
+ARCHIVE_BEHIND_PROXY = env_bool("ARCHIVE_BEHIND_PROXY", False)
+
+# Requests one client may make (archive/ratelimits.py): "N/s", "N/m" or "N/h"; empty for
+# no limit. The search page counts full pages and htmx updates (typing makes a few).
+ARCHIVE_RATE_LIMITS = {
+    "search": os.environ.get("ARCHIVE_RATE_LIMIT_SEARCH", "120/m"),
+    "api": os.environ.get("ARCHIVE_RATE_LIMIT_API", "60/m"),
+    "export": os.environ.get("ARCHIVE_RATE_LIMIT_EXPORT", "10/m"),
+}
+# Counters live in the shared cache: the database's, so that every worker counts together.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "archive_cache",
+    }
+}
 
 # Where the Whoosh search index lives.
 ARCHIVE_INDEX_DIR = Path(os.environ.get("ARCHIVE_INDEX_DIR", DATA_DIR / "index"))
@@ -218,6 +234,18 @@ ARCHIVE_INDEX_LOCK_TIMEOUT = float(os.environ.get("ARCHIVE_INDEX_LOCK_TIMEOUT", 
 # /healthz reports the index's write lock (or the rebuild lock) once held this long: a
 # rebuild holds it throughout (about 4 minutes at 100,000 entries).
 ARCHIVE_INDEX_LOCK_ALERT_SECONDS = float(os.environ.get("ARCHIVE_INDEX_LOCK_ALERT_SECONDS", "1800"))
+# What one search may cost (README, "Limits"): words a wildcard stands for (the most
+# frequent first), wildcard words per query, words and phrases per query, words per phrase,
+# words of the archive looked at to expand one wildcard, and seconds before a search is
+# stopped (answered with 503 and Retry-After).
+ARCHIVE_SEARCH_MAX_EXPANSIONS = int(os.environ.get("ARCHIVE_SEARCH_MAX_EXPANSIONS", "30"))
+ARCHIVE_SEARCH_MAX_WILDCARDS = int(os.environ.get("ARCHIVE_SEARCH_MAX_WILDCARDS", "3"))
+ARCHIVE_SEARCH_MAX_CLAUSES = int(os.environ.get("ARCHIVE_SEARCH_MAX_CLAUSES", "64"))
+ARCHIVE_SEARCH_MAX_PHRASE_WORDS = int(os.environ.get("ARCHIVE_SEARCH_MAX_PHRASE_WORDS", "12"))
+ARCHIVE_SEARCH_MAX_SCANNED_WORDS = int(
+    os.environ.get("ARCHIVE_SEARCH_MAX_SCANNED_WORDS", "100000")
+)
+ARCHIVE_SEARCH_TIME_BUDGET = float(os.environ.get("ARCHIVE_SEARCH_TIME_BUDGET", "2"))
 # Megabytes of postings a rebuild sorts in memory per process before spilling to disk:
 # more is faster (fewer runs to merge); a process's RSS runs to about 1.5× this.
 ARCHIVE_REBUILD_MEMORY_MB = int(os.environ.get("ARCHIVE_REBUILD_MEMORY_MB", "1024"))

@@ -1,10 +1,14 @@
 #!/usr/bin/env python
 """Load test on loopback: gunicorn with several workers, 20 concurrent searchers (mixed
 queries, facet clicks, pages, htmx partials, API) and 2 editors saving entries, for a
-bounded time. Prints a table, writes JSON, and exits non-zero on any error, index drift,
-or a saved entry that is not searchable.
+bounded time; with --attackers N, also N clients sending the worst queries (leading
+wildcards, many prefixes) in a loop. Every client has its own address (sent as
+X-Forwarded-For to a site that trusts one proxy), so per-client rate limits apply as in
+production. Prints a table, writes JSON, and exits non-zero on any error of an ordinary
+client, index drift, or a saved entry that is not searchable.
 
-    .venv/bin/python scripts/load_test.py [--seconds 60] [--searchers 20] [--json out.json]
+    .venv/bin/python scripts/load_test.py [--seconds 60] [--searchers 20] [--attackers 4]
+        [--entries 300] [--json out.json]
 """
 
 import argparse
@@ -30,6 +34,18 @@ QUERIES = [
 ]  # fmt: skip
 
 
+# The worst queries of the bounded-cost issue: each held a worker for seconds before.
+ATTACK_QUERIES = [
+    "?*", "*a*", "a* b* c* d* e* f* g* h*", "a* OR b* OR c* OR d* OR e* OR f*", "р* я* к* м*",
+]  # fmt: skip
+
+
+def client_headers(kind: str, number: int) -> dict:
+    """A client's own address (documentation ranges), as a proxy in front would send it."""
+    network = {"searcher": "198.51.100", "attacker": "203.0.113"}[kind]
+    return {"X-Forwarded-For": f"{network}.{number + 1}"}
+
+
 def searcher_requests(rng: random.Random):
     query = rng.choice(QUERIES)
     kind = rng.choice(["page", "partial", "facet", "paging", "api", "entry"])
@@ -51,12 +67,25 @@ def main():
     parser.add_argument("--searchers", type=int, default=20)
     parser.add_argument("--editors", type=int, default=2)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--attackers", type=int, default=0)
+    parser.add_argument("--entries", type=int, default=300, help="generated entries")
+    parser.add_argument(
+        "--rate",
+        default="300/m",
+        help="per-client limit on searches and API calls for this run (the simulated "
+        "searchers search without pause, several times faster than a person)",
+    )
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     parser.add_argument("--json", default=None, help="also write the figures here")
     args = parser.parse_args()
 
-    print("Preparing a site (migrate, seed, 300 generated entries, index)…", flush=True)
-    site = Site(workers=args.workers, database_url=args.database_url)
+    print(f"Preparing a site (migrate, seed, {args.entries} generated entries, index)…", flush=True)
+    site = Site(workers=args.workers, corpus=args.entries, database_url=args.database_url)
+    site.env.update(
+        ARCHIVE_BEHIND_PROXY="true",
+        ARCHIVE_RATE_LIMIT_SEARCH=args.rate,
+        ARCHIVE_RATE_LIMIT_API=args.rate,
+    )
     site.start()
     latencies = defaultdict(list)
     errors: list[str] = []
@@ -64,9 +93,30 @@ def main():
     lock = threading.Lock()
     stop_at = time.monotonic() + args.seconds
 
+    attacks = defaultdict(int)  # status code → count
+    attack_latencies: list[float] = []
+
+    def attacker(number: int):
+        session = requests.Session()
+        session.headers.update(client_headers("attacker", number))
+        turn = number
+        while time.monotonic() < stop_at:
+            query = ATTACK_QUERIES[turn % len(ATTACK_QUERIES)]
+            path = "/api/search/" if turn % 2 else "/"
+            turn += 1
+            started = time.perf_counter()
+            try:
+                status = session.get(site.url + path, params={"q": query}, timeout=60).status_code
+            except requests.RequestException:
+                status = "no answer"
+            with lock:
+                attacks[status] += 1
+                attack_latencies.append((time.perf_counter() - started) * 1000)
+
     def searcher(number: int):
         rng = random.Random(number)
         session = requests.Session()
+        session.headers.update(client_headers("searcher", number))
         while time.monotonic() < stop_at:
             kind, path, params, headers = searcher_requests(rng)
             started = time.perf_counter()
@@ -103,8 +153,10 @@ def main():
 
     threads = [threading.Thread(target=searcher, args=(n,)) for n in range(args.searchers)]
     threads += [threading.Thread(target=editor, args=(n,)) for n in range(args.editors)]
+    threads += [threading.Thread(target=attacker, args=(n,)) for n in range(args.attackers)]
     print(
-        f"Running {args.searchers} searchers and {args.editors} editors for {args.seconds:.0f} s…",
+        f"Running {args.searchers} searchers, {args.editors} editors and {args.attackers} "
+        f"attackers for {args.seconds:.0f} s…",
         flush=True,
     )
     for thread in threads:
@@ -141,6 +193,9 @@ def main():
         "seconds": args.seconds,
         "searchers": args.searchers,
         "editors": args.editors,
+        "attackers": args.attackers,
+        "generated_entries": args.entries,
+        "rate_limit": args.rate,
         "gunicorn_workers": args.workers,
         "database": "PostgreSQL" if args.database_url else "SQLite",
         "requests": sum(len(v) for v in latencies.values()),
@@ -150,6 +205,11 @@ def main():
         "saved_entries_not_searchable": len(missing),
         "check_index": "clean" if check.returncode == 0 else check.stdout.strip(),
         "by_kind": rows,
+        "attacker_requests": dict(sorted((str(k), v) for k, v in attacks.items())),
+        "attacker_p50_ms": round(statistics.median(attack_latencies), 1)
+        if attack_latencies
+        else None,
+        "attacker_p95_ms": round(percentile(attack_latencies, 0.95), 1),
     }
     print(f"\n{'kind':8} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for row in rows:
@@ -158,7 +218,8 @@ def main():
             f"{row['p95_ms']:8.1f} {row['p99_ms']:8.1f}"
         )
     for key in ("machine", "database", "requests", "errors", "search_page_p95_ms", "entries_saved",
-                "saved_entries_not_searchable", "check_index"):  # fmt: skip
+                "saved_entries_not_searchable", "check_index", "attacker_requests",
+                "attacker_p50_ms", "attacker_p95_ms"):  # fmt: skip
         print(f"{key}: {summary[key]}")
     for problem in errors[:10]:
         print("error:", problem)

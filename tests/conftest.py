@@ -75,6 +75,13 @@ def search_index_dir(settings, tmp_path):
     storage.searchers.clear()
 
 
+@pytest.fixture(autouse=True)
+def generous_rate_limits(settings):
+    """Tests make requests faster than any person: only the tests of the limits (which
+    set their own) meet them."""
+    settings.ARCHIVE_RATE_LIMITS = {"search": "100000/m", "api": "100000/m", "export": "100000/m"}
+
+
 @pytest.fixture
 def indexed_seed(seed):
     """The seed collection, published and indexed."""

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connections
 
 from archive.dates import InvalidPartialDate, PartialDate
-from archive.search import storage
+from archive.search import limits, storage
 from archive.search.facets import FACETS_BY_NAME, FacetResult
 from archive.search.highlighting import highlight_paragraphs
 from archive.search.indexing import (
@@ -121,6 +121,12 @@ class SearchPage:
     notes: tuple[str, ...] = field(default=())
     searched_query: str = ""
     available: bool = True
+    stopped: bool = False  # reached its time budget (unavailable, for now)
+
+    @property
+    def retry_after(self) -> int:
+        """Seconds a client should wait before asking again, when unavailable."""
+        return 5 if self.stopped else 30
 
     @property
     def page_count(self) -> int:
@@ -131,6 +137,10 @@ class SearchPage:
         return (self.request.page - 1) * self.request.per_page + 1
 
 
+TOO_SLOW_NOTE = (
+    "This search took too long and was stopped. Try more specific words, or fewer "
+    "wildcards, or try again in a moment."
+)
 UNAVAILABLE_NOTE = (
     "Search is being rebuilt and will be back shortly; the archive's pages still work."
 )
@@ -144,7 +154,11 @@ def search(request: SearchRequest) -> SearchPage:
     _apply_pending_if_idle()
     try:
         # A damaged file may show only when a search reads it: the same answer either way.
-        return execute(request, storage.searchers.get())
+        with limits.time_budget(settings.ARCHIVE_SEARCH_TIME_BUDGET):
+            return execute(request, storage.searchers.get())
+    except limits.SearchTooSlow:
+        logger.warning("Search stopped by its time budget: %r", request.query)
+        return SearchPage(request, notes=(TOO_SLOW_NOTE,), available=False, stopped=True)
     except IndexUnavailable as error:
         logger.error("Search index unavailable: %s", error)
         storage.searchers.clear()

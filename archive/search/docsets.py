@@ -25,6 +25,7 @@ from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE
 
 from archive.search import postings_cache
+from archive.search.limits import SearchTooSlow, check_time
 from archive.search.storage import IndexUnavailable
 
 DOCNUM = np.int32
@@ -121,6 +122,8 @@ def term_postings(
         return postings if among is None else postings.among(among)
     try:
         ids, weights, encoded = _read_blocks(matcher, values, among)
+    except SearchTooSlow:
+        raise
     except Exception as error:  # A truncated or damaged postings file.
         raise IndexUnavailable(f"the search index is damaged ({error!r})") from error
     if not ids:
@@ -133,6 +136,7 @@ def _read_blocks(matcher, values: bool, among: np.ndarray | None):
     ids, weights, encoded = [], [], []
     next_wanted = 0  # index in ``among`` of the first document still to look for
     while matcher.is_active():
+        check_time()
         if among is not None:
             if next_wanted == len(among):
                 break
@@ -240,6 +244,7 @@ class Evaluator:
         return Scored(scored.docs[keep], scored.scores[keep])
 
     def evaluate(self, query) -> Scored:
+        check_time()
         q = whoosh_query
         if isinstance(query, q.Term):
             return self._term(query)

@@ -75,7 +75,7 @@ def _ranked(matches: Matches, request: SearchRequest, browsing: bool):
 
 
 def execute(request: SearchRequest, searcher) -> SearchPage:
-    parsed = parse(request.query, searcher.schema)
+    parsed = parse(request.query, searcher.schema, reader=searcher.reader())
     notes = list(parsed.notes)
     query = parsed.query
     matches = _matches(searcher, parsed, query, request)
@@ -91,7 +91,9 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
     ):
         # A pasted question rarely has every word in one document: rank by how many
         # words (and how well) each entry matches instead.
-        query = parse(request.query, searcher.schema, match_any=True).query
+        query = parse(
+            request.query, searcher.schema, match_any=True, reader=searcher.reader()
+        ).query
         matches = _matches(searcher, parsed, query, request)
         if matches.total:
             notes.append("No entry contains all of your words; showing entries with some.")

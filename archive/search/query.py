@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from whoosh import qparser
 from whoosh import query as whoosh_query
 
+from archive.search import limits
 from archive.search.analysis import STOP_WORDS, significant_words, stem
 from archive.search.schema import DEFAULT_FIELD_BOOSTS, FIELD_ALIASES
 
@@ -113,8 +114,9 @@ def _is_empty(query: whoosh_query.Query) -> bool:
     return query is whoosh_query.NullQuery or query.normalize() is whoosh_query.NullQuery
 
 
-def parse(text: str, schema, *, match_any: bool = False) -> ParsedQuery:
-    """Parse a searcher's query; ``match_any`` ranks entries with any of the words."""
+def parse(text: str, schema, *, match_any: bool = False, reader=None) -> ParsedQuery:
+    """Parse a searcher's query; ``match_any`` ranks entries with any of the words. With
+    the index's ``reader``, the query is also bounded in cost (``limits.py``)."""
     text, notes = clean(text)
     if not text:
         return ParsedQuery("", whoosh_query.Every(), tuple(notes), browse_all=True)
@@ -143,6 +145,12 @@ def parse(text: str, schema, *, match_any: bool = False) -> ParsedQuery:
         else:
             notes.append("Nothing searchable was left in the query: showing the whole archive.")
         return ParsedQuery(text, whoosh_query.Every(), tuple(notes), browse_all=True)
+    if reader is not None:
+        query, limit_notes = limits.bound(query, reader)
+        notes += limit_notes
+        if _is_empty(query):
+            notes.append("Nothing searchable was left in the query: showing the whole archive.")
+            return ParsedQuery(text, whoosh_query.Every(), tuple(notes), browse_all=True)
     return ParsedQuery(text, query, tuple(notes), uses_syntax=uses_syntax)
 
 

@@ -1,0 +1,256 @@
+"""What one search may cost, bounded by design: no leading wildcards, a bounded number of
+words per wildcard (the most frequent first), of wildcards, clauses and phrase words per
+query, and a time budget. The searcher is told in a note whenever a limit applied.
+
+The limits are settings (``ARCHIVE_SEARCH_*``, documented in the README), as Lucene's
+clause and expansion limits and Elasticsearch's ``allow_expensive_queries`` are.
+"""
+
+import heapq
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.conf import settings
+from whoosh import query as whoosh_query
+
+WILDCARD_CHARACTERS = "*?"
+
+
+class SearchTooSlow(Exception):
+    """A search reached its time budget and was stopped."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_expansions: int  # words one wildcard word may stand for
+    max_wildcards: int  # wildcard words in one query
+    max_clauses: int  # words and phrases in one query
+    max_phrase_words: int  # words in one phrase
+    max_scanned_words: int  # words of the archive looked at to expand one wildcard
+
+    @classmethod
+    def from_settings(cls) -> "Limits":
+        return cls(
+            max_expansions=settings.ARCHIVE_SEARCH_MAX_EXPANSIONS,
+            max_wildcards=settings.ARCHIVE_SEARCH_MAX_WILDCARDS,
+            max_clauses=settings.ARCHIVE_SEARCH_MAX_CLAUSES,
+            max_phrase_words=settings.ARCHIVE_SEARCH_MAX_PHRASE_WORDS,
+            max_scanned_words=settings.ARCHIVE_SEARCH_MAX_SCANNED_WORDS,
+        )
+
+
+class ChosenTerms(whoosh_query.MultiTerm):
+    """A wildcard word reduced to the words chosen for it; searched like the wildcard
+    (each segment reads only the chosen words it has)."""
+
+    def __init__(self, fieldname, text, words, boost=1.0, constantscore=True):
+        self.fieldname = fieldname
+        self.text = text  # the pattern as typed, for display
+        self.words = tuple(words)  # encoded, as the index stores them
+        self.boost = boost
+        self.constantscore = constantscore
+
+    def __eq__(self, other):
+        return type(other) is type(self) and (self.fieldname, self.words, self.boost) == (
+            other.fieldname,
+            other.words,
+            other.boost,
+        )
+
+    def __hash__(self):
+        return hash((self.fieldname, self.words, self.boost))
+
+    def __repr__(self):
+        return f"ChosenTerms({self.fieldname!r}, {self.text!r}, {len(self.words)} words)"
+
+    def _btexts(self, ixreader):
+        return (word for word in self.words if (self.fieldname, word) in ixreader)
+
+
+def _is_wildcard(query) -> bool:
+    return isinstance(query, whoosh_query.Prefix | whoosh_query.Wildcard)
+
+
+def _pattern(query) -> str:
+    return f"{query.text}*" if isinstance(query, whoosh_query.Prefix) else query.text
+
+
+class _Bounding:
+    """One pass over a parsed query: repairs leading wildcards, then counts and expands."""
+
+    def __init__(self, reader, limits: Limits):
+        self.reader = reader
+        self.limits = limits
+        self.notes: list[str] = []
+        self.patterns: list[str] = []  # wildcard words kept, in query order
+        self.dropped_patterns: list[str] = []
+        self.truncated: list[str] = []
+        self.leading: dict[str, str] = {}  # typed pattern → what was searched ("" = none)
+        self.clauses = 0
+        self.dropped_clauses = 0
+        self.shortened_phrases = False
+
+    def bound(self, query):
+        query = self._visit(query)
+        self._write_notes()
+        return query
+
+    def _visit(self, query):
+        # A word searched in several fields is one clause: count it once.
+        if not _children(query) or _same_word(query):
+            return self._clause(query)
+        return query.apply(self._visit)
+
+    def _clause(self, query):
+        if query is whoosh_query.NullQuery or isinstance(query, whoosh_query.Every):
+            return query
+        if self.clauses >= self.limits.max_clauses:
+            self.dropped_clauses += 1
+            return whoosh_query.NullQuery
+        self.clauses += 1
+        return query.apply(self._leaf) if _children(query) else self._leaf(query)
+
+    def _leaf(self, query):
+        if _is_wildcard(query):
+            return self._wildcard(query)
+        if (
+            isinstance(query, whoosh_query.Phrase)
+            and len(query.words) > self.limits.max_phrase_words
+        ):
+            self.shortened_phrases = True
+            return whoosh_query.Phrase(
+                query.fieldname,
+                query.words[: self.limits.max_phrase_words],
+                slop=query.slop,
+                boost=query.boost,
+            )
+        return query
+
+    def _wildcard(self, query):
+        pattern = _pattern(query)
+        if query.text[:1] in WILDCARD_CHARACTERS:
+            query = self._without_leading_wildcard(query)
+            if not _is_wildcard(query):
+                return query
+            pattern = _pattern(query)
+        if pattern not in self.patterns:
+            if len(self.patterns) >= self.limits.max_wildcards:
+                if pattern not in self.dropped_patterns:
+                    self.dropped_patterns.append(pattern)
+                return whoosh_query.NullQuery
+            self.patterns.append(pattern)
+        return self._expand(query, pattern)
+
+    def _without_leading_wildcard(self, query):
+        typed = query.text
+        rest = typed.lstrip(WILDCARD_CHARACTERS)
+        if not any(character.isalnum() for character in rest):
+            self.leading[typed] = ""
+            return whoosh_query.NullQuery
+        self.leading[typed] = rest
+        if rest.endswith("*") and not any(c in WILDCARD_CHARACTERS for c in rest[:-1]):
+            return whoosh_query.Prefix(query.fieldname, rest[:-1], boost=query.boost)
+        if any(character in WILDCARD_CHARACTERS for character in rest):
+            return whoosh_query.Wildcard(query.fieldname, rest, boost=query.boost)
+        return whoosh_query.Term(query.fieldname, rest, boost=query.boost)
+
+    def _expand(self, query, pattern):
+        """The wildcard's most frequent words in the archive, at most max_expansions."""
+        frequencies = []
+        words = query._btexts(self.reader)  # noqa: SLF001  (Whoosh's own expansion)
+        for scanned, word in enumerate(words, start=1):
+            if scanned > self.limits.max_scanned_words:
+                self._truncated(pattern)
+                break
+            frequencies.append((self.reader.doc_frequency(query.fieldname, word), word))
+        if len(frequencies) > self.limits.max_expansions:
+            self._truncated(pattern)
+        chosen = heapq.nlargest(self.limits.max_expansions, frequencies)
+        return ChosenTerms(
+            query.fieldname,
+            query.text,
+            [word for _, word in chosen],
+            boost=query.boost,
+            constantscore=query.constantscore,
+        )
+
+    def _truncated(self, pattern):
+        if pattern not in self.truncated:
+            self.truncated.append(pattern)
+
+    def _write_notes(self):
+        limits = self.limits
+        for typed, searched in self.leading.items():
+            instead = f"searched “{searched}” instead" if searched else "it was left out"
+            self.notes.append(
+                f"A wildcard at the start of a word (“{typed}”) would read every word in the "
+                f"archive: {instead}."
+            )
+        if self.truncated:
+            words = ", ".join(f"“{pattern}”" for pattern in self.truncated)
+            self.notes.append(
+                f"A wildcard word stands for at most {limits.max_expansions} words: for "
+                f"{words} the most frequent {limits.max_expansions} were searched."
+            )
+        if self.dropped_patterns:
+            words = ", ".join(f"“{pattern}”" for pattern in self.dropped_patterns)
+            self.notes.append(
+                f"Only {limits.max_wildcards} words with wildcards are searched in one query: "
+                f"{words} left out."
+            )
+        if self.dropped_clauses:
+            self.notes.append(
+                f"Only the first {limits.max_clauses} words and phrases of the query were searched."
+            )
+        if self.shortened_phrases:
+            self.notes.append(
+                f"A phrase longer than {limits.max_phrase_words} words was searched for its "
+                f"first {limits.max_phrase_words} words."
+            )
+
+
+def _children(query) -> list:
+    return list(query.children())  # Whoosh gives an iterator
+
+
+def _same_word(query) -> bool:
+    """An OR of one word across several fields (what a plain word is parsed into)."""
+    leaves = _children(query)
+    if not leaves or any(_children(leaf) for leaf in leaves):
+        return False
+    texts = {getattr(leaf, "text", None) or tuple(getattr(leaf, "words", ())) for leaf in leaves}
+    return len(texts) == 1 and len({leaf.field() for leaf in leaves}) == len(leaves)
+
+
+def bound(query, reader, limits: Limits | None = None):
+    """The query within the limits, and the notes saying what was changed."""
+    bounding = _Bounding(reader, limits or Limits.from_settings())
+    bounded = bounding.bound(query)
+    if bounded is not whoosh_query.NullQuery:
+        bounded = bounded.normalize()
+    return bounded, tuple(bounding.notes)
+
+
+# The time budget ---------------------------------------------------------------------------
+
+_deadline = threading.local()
+
+
+@contextmanager
+def time_budget(seconds: float):
+    """Searches in this block stop with SearchTooSlow once ``seconds`` have passed."""
+    previous = getattr(_deadline, "at", None)
+    _deadline.at = time.monotonic() + seconds if seconds > 0 else None
+    try:
+        yield
+    finally:
+        _deadline.at = previous
+
+
+def check_time():
+    """Called between steps of a search (each word, each block of postings)."""
+    at = getattr(_deadline, "at", None)
+    if at is not None and time.monotonic() > at:
+        raise SearchTooSlow
