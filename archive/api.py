@@ -32,6 +32,8 @@ def search_view(request):
         {
             "query": search_request.query,
             "searched_query": result.searched_query,
+            "reading": result.reading,
+            "reading_text": result.reading_text,
             "total": result.total,
             "page": search_request.page,
             "per_page": search_request.per_page,

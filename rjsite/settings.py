@@ -206,6 +206,8 @@ ARCHIVE_RATE_LIMITS = {
     "search": os.environ.get("ARCHIVE_RATE_LIMIT_SEARCH", "120/m"),
     "api": os.environ.get("ARCHIVE_RATE_LIMIT_API", "60/m"),
     "export": os.environ.get("ARCHIVE_RATE_LIMIT_EXPORT", "10/m"),
+    # Searches with * or ? (page, API or export), on top of the limit above.
+    "wildcard": os.environ.get("ARCHIVE_RATE_LIMIT_WILDCARD", "20/m"),
 }
 # Counters live in the shared cache: the database's, so that every worker counts together.
 CACHES = {
@@ -242,9 +244,7 @@ ARCHIVE_SEARCH_MAX_EXPANSIONS = int(os.environ.get("ARCHIVE_SEARCH_MAX_EXPANSION
 ARCHIVE_SEARCH_MAX_WILDCARDS = int(os.environ.get("ARCHIVE_SEARCH_MAX_WILDCARDS", "3"))
 ARCHIVE_SEARCH_MAX_CLAUSES = int(os.environ.get("ARCHIVE_SEARCH_MAX_CLAUSES", "64"))
 ARCHIVE_SEARCH_MAX_PHRASE_WORDS = int(os.environ.get("ARCHIVE_SEARCH_MAX_PHRASE_WORDS", "12"))
-ARCHIVE_SEARCH_MAX_SCANNED_WORDS = int(
-    os.environ.get("ARCHIVE_SEARCH_MAX_SCANNED_WORDS", "100000")
-)
+ARCHIVE_SEARCH_MAX_SCANNED_WORDS = int(os.environ.get("ARCHIVE_SEARCH_MAX_SCANNED_WORDS", "100000"))
 ARCHIVE_SEARCH_TIME_BUDGET = float(os.environ.get("ARCHIVE_SEARCH_TIME_BUDGET", "2"))
 # Megabytes of postings a rebuild sorts in memory per process before spilling to disk:
 # more is faster (fewer runs to merge); a process's RSS runs to about 1.5× this.

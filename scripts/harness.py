@@ -86,7 +86,9 @@ class Site:
         }
         self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         if data_dir is not None:
+            self.manage("migrate", "-v0")
             self.manage("collectstatic", "--noinput", "-v0")
+            self.add_editors()
             return
         self.manage("migrate", "-v0")
         self.manage("load_seed", "-v0")
@@ -94,6 +96,9 @@ class Site:
             self.manage("shell", "-v0", "-c", MAKE_CORPUS.format(count=corpus))
         self.manage("rebuild_index", "-v0")
         self.manage("collectstatic", "--noinput", "-v0")
+        self.add_editors()
+
+    def add_editors(self):
         for name in ("editor1", "editor2"):
             self.manage(
                 "shell",

@@ -22,6 +22,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
+from pathlib import Path
 
 import requests
 
@@ -76,11 +77,25 @@ def main():
         "searchers search without pause, several times faster than a person)",
     )
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
+    parser.add_argument(
+        "--data-dir",
+        default=None,
+        help="serve (and change) an archive already there (its db.sqlite3 and index/), "
+        "e.g. a copy of one made with generate_corpus, instead of a new one",
+    )
     parser.add_argument("--json", default=None, help="also write the figures here")
     args = parser.parse_args()
 
-    print(f"Preparing a site (migrate, seed, {args.entries} generated entries, index)…", flush=True)
-    site = Site(workers=args.workers, corpus=args.entries, database_url=args.database_url)
+    if args.data_dir:
+        print(f"Serving the archive in {args.data_dir}…", flush=True)
+    else:
+        print(f"Preparing a site (migrate, seed, {args.entries} generated entries, index)…")
+    site = Site(
+        workers=args.workers,
+        corpus=args.entries,
+        database_url=args.database_url,
+        data_dir=Path(args.data_dir) if args.data_dir else None,
+    )
     site.env.update(
         ARCHIVE_BEHIND_PROXY="true",
         ARCHIVE_RATE_LIMIT_SEARCH=args.rate,
@@ -194,7 +209,7 @@ def main():
         "searchers": args.searchers,
         "editors": args.editors,
         "attackers": args.attackers,
-        "generated_entries": args.entries,
+        "archive": args.data_dir or f"seed and {args.entries} generated entries",
         "rate_limit": args.rate,
         "gunicorn_workers": args.workers,
         "database": "PostgreSQL" if args.database_url else "SQLite",

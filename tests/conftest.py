@@ -79,7 +79,12 @@ def search_index_dir(settings, tmp_path):
 def generous_rate_limits(settings):
     """Tests make requests faster than any person: only the tests of the limits (which
     set their own) meet them."""
-    settings.ARCHIVE_RATE_LIMITS = {"search": "100000/m", "api": "100000/m", "export": "100000/m"}
+    settings.ARCHIVE_RATE_LIMITS = {
+        "search": "100000/m",
+        "api": "100000/m",
+        "export": "100000/m",
+        "wildcard": "100000/m",
+    }
 
 
 @pytest.fixture

@@ -77,6 +77,17 @@ class Fts5Baseline:
         self.db = sqlite3.connect(self.path)
         return self
 
+    def ranked(self, match: str, limit: int) -> list[int]:
+        """The first ``limit`` entry ids by FTS5's BM25 with its defaults (every column
+        weighing the same), as a plain FTS5 setup ranks."""
+        return [
+            row[0]
+            for row in self.db.execute(
+                "SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ?",
+                (match, limit),
+            )
+        ]
+
     def search(self, match: str, *, facets: bool, snippets: bool, filters: dict | None = None):
         """Top 20 (with snippets), the total, and optionally each facet's counts."""
         # The full-text match drives every statement (CROSS JOIN fixes SQLite's join

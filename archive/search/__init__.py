@@ -122,6 +122,13 @@ class SearchPage:
     searched_query: str = ""
     available: bool = True
     stopped: bool = False  # reached its time budget (unavailable, for now)
+    reading: str = ""  # how the query was read: a key of query.READINGS
+
+    @property
+    def reading_text(self) -> str:
+        from archive.search.query import READINGS
+
+        return READINGS.get(self.reading, "")
 
     @property
     def retry_after(self) -> int:

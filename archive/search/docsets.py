@@ -24,8 +24,9 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE
 
-from archive.search import postings_cache
+from archive.search import postings_cache, ranking
 from archive.search.limits import SearchTooSlow, check_time
+from archive.search.ranking import CombinedFields
 from archive.search.storage import IndexUnavailable
 
 DOCNUM = np.int32
@@ -248,6 +249,8 @@ class Evaluator:
         q = whoosh_query
         if isinstance(query, q.Term):
             return self._term(query)
+        if isinstance(query, CombinedFields):
+            return self._combined(query)
         if isinstance(query, q.NullQuery.__class__):
             return Scored.empty()
         if isinstance(query, q.Every) and not query.fieldname:
@@ -347,6 +350,33 @@ class Evaluator:
             key, lambda: term_postings(self.reader, term.fieldname, term.text)
         )
         return self._scored(term.fieldname, term.text, term.boost, postings)
+
+    def _combined(self, query: CombinedFields) -> Scored:
+        """BM25F: the word's frequency in each field, weighted and normalised by the
+        field's length, summed, then saturated once; idf from the field where the word
+        is most frequent."""
+        weighted = np.zeros(self.size)
+        frequency = 0
+        for fieldname, text, weight in query.weighted:
+            key = (*self.segment, fieldname, text)
+            postings = postings_cache.cache.get(
+                key, lambda f=fieldname, t=text: term_postings(self.reader, f, t)
+            )
+            frequency = max(frequency, self.top.doc_frequency(fieldname, text))
+            if not len(postings.docs):
+                continue
+            average = self.top.avg_field_length(fieldname) or 1
+            lengths = self.facts.lengths(self.reader, fieldname)[postings.docs]
+            lengths = np.where(lengths > 0, lengths, 1)
+            normalised = postings.frequencies / ((1 - ranking.B) + ranking.B * lengths / average)
+            weighted[postings.docs] += weight * normalised
+        docs = np.flatnonzero(weighted).astype(DOCNUM)
+        if not len(docs):
+            return Scored.empty()
+        frequencies = weighted[docs]
+        idf = ranking.inverse_document_frequency(self.top.doc_count_all(), frequency)
+        scores = idf * frequencies * (ranking.K1 + 1) / (frequencies + ranking.K1)
+        return Scored(docs, scores * query.boost)
 
     def _scored(self, fieldname: str, text, boost: float, postings: Postings) -> Scored:
         """BM25F, as Whoosh computes it, for every posting of a term."""

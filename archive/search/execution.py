@@ -10,7 +10,7 @@ from archive.search import SearchHit, SearchPage, SearchRequest
 from archive.search.facets import FACETS, FACETS_BY_NAME
 from archive.search.indexing import date_number, period
 from archive.search.matches import DateRange, Matches
-from archive.search.query import ParsedQuery, parse, significant_words, suggest
+from archive.search.query import ParsedQuery, parse, read, significant_words, suggest
 from archive.search.snippets import SnippetMaker, searched_words
 
 
@@ -75,28 +75,34 @@ def _ranked(matches: Matches, request: SearchRequest, browsing: bool):
 
 
 def execute(request: SearchRequest, searcher) -> SearchPage:
-    parsed = parse(request.query, searcher.schema, reader=searcher.reader())
+    reader = searcher.reader()
+    parsed = read(request.query, searcher.schema, reader)
     notes = list(parsed.notes)
     query = parsed.query
+    reading = "browse" if parsed.browse_all else parsed.reading
     matches = _matches(searcher, parsed, query, request)
     # Suggest when the query as typed finds nothing, even if looser matching does.
     suggestion = (
         suggest(parsed.text, searcher) if not matches.total and not parsed.browse_all else None
     )
-    if (
-        not matches.total
-        and not parsed.browse_all
-        and not parsed.uses_syntax
-        and len(significant_words(parsed.text)) > 1
-    ):
-        # A pasted question rarely has every word in one document: rank by how many
-        # words (and how well) each entry matches instead.
-        query = parse(
-            request.query, searcher.schema, match_any=True, reader=searcher.reader()
-        ).query
-        matches = _matches(searcher, parsed, query, request)
-        if matches.total:
-            notes.append("No entry contains all of your words; showing entries with some.")
+    if not matches.total and reading in ("all", "operators"):
+        if reading == "operators":
+            # Brackets, dashes or quotes read as operators can make a query impossible:
+            # search the words alone.
+            looser = parse(request.query, searcher.schema, words_only=True, reader=reader)
+            note = "Nothing matched the query read with its operators; searched its words alone."
+        elif len(significant_words(parsed.text)) > 1:
+            # A pasted question rarely has every word in one document: rank by how many
+            # words (and how well) each entry matches instead.
+            looser = parse(request.query, searcher.schema, match_any=True, reader=reader)
+            note = "No entry contains all of your words; showing entries with some."
+        else:
+            looser = None
+        if looser is not None and not looser.browse_all:
+            looser_matches = _matches(searcher, looser, looser.query, request)
+            if looser_matches.total:
+                query, matches, reading = looser.query, looser_matches, looser.reading
+                notes.append(note)
 
     ranked = _ranked(matches, request, browsing=parsed.browse_all)
     entry_ids = [int(searcher.stored_fields(docnum)["entry_id"]) for docnum, _ in ranked]
@@ -122,4 +128,5 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
         suggestion=suggestion,
         notes=tuple(notes),
         searched_query=parsed.text,
+        reading=reading,
     )

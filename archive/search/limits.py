@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from whoosh import query as whoosh_query
 
+from archive.search.analysis import stem
+from archive.search.query_tree import children, rewrite
+
 WILDCARD_CHARACTERS = "*?"
 
 
@@ -99,9 +102,9 @@ class _Bounding:
 
     def _visit(self, query):
         # A word searched in several fields is one clause: count it once.
-        if not _children(query) or _same_word(query):
+        if not children(query) or _same_word(query):
             return self._clause(query)
-        return query.apply(self._visit)
+        return rewrite(query, self._visit)
 
     def _clause(self, query):
         if query is whoosh_query.NullQuery or isinstance(query, whoosh_query.Every):
@@ -110,7 +113,7 @@ class _Bounding:
             self.dropped_clauses += 1
             return whoosh_query.NullQuery
         self.clauses += 1
-        return query.apply(self._leaf) if _children(query) else self._leaf(query)
+        return rewrite(query, self._leaf) if children(query) else self._leaf(query)
 
     def _leaf(self, query):
         if _is_wildcard(query):
@@ -211,17 +214,24 @@ class _Bounding:
             )
 
 
-def _children(query) -> list:
-    return list(query.children())  # Whoosh gives an iterator
-
-
 def _same_word(query) -> bool:
     """An OR of one word across several fields (what a plain word is parsed into)."""
-    leaves = _children(query)
-    if not leaves or any(_children(leaf) for leaf in leaves):
+    leaves = children(query)
+    if not leaves or any(children(leaf) for leaf in leaves):
         return False
     texts = {getattr(leaf, "text", None) or tuple(getattr(leaf, "words", ())) for leaf in leaves}
     return len(texts) == 1 and len({leaf.field() for leaf in leaves}) == len(leaves)
+
+
+def distinctive_words(words: list[str], reader, limits: Limits | None = None):
+    """At most ``max_clauses`` of the words, the rarest in the archive first (they say
+    most about what is asked); returns (kept in their order, how many were dropped)."""
+    limit = (limits or Limits.from_settings()).max_clauses
+    if len(words) <= limit:
+        return words, 0
+    rarity = {word: reader.doc_frequency("body", stem(word)) for word in words}
+    kept = set(sorted(words, key=lambda word: rarity[word])[:limit])
+    return [word for word in words if word in kept], len(words) - limit
 
 
 def bound(query, reader, limits: Limits | None = None):

@@ -8,16 +8,31 @@ the searcher is told how the query was understood.
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 
 from whoosh import qparser
 from whoosh import query as whoosh_query
 
 from archive.search import limits
 from archive.search.analysis import STOP_WORDS, significant_words, stem
+from archive.search.ranking import combine_fields
 from archive.search.schema import DEFAULT_FIELD_BOOSTS, FIELD_ALIASES
 
-MAX_QUERY_CHARACTERS = 500
+MAX_QUERY_CHARACTERS = 2500  # a pasted question of several sentences
+QUESTION_WORDS = 5  # significant words from which a query without operators is a question
+PASTED_WORDS = 12  # significant words from which any query is read as prose
+# Operators nobody types by accident in prose: quotes, AND/OR/NOT, field:, prefix*.
+_DELIBERATE = re.compile(r'"|\b(?:AND|OR|NOT)\b|(?<![\w])[A-Za-z_]+:\S|\w\*')
+
+# How a query was read, as the page says it.
+READINGS = {
+    "all": "Showing entries with all of your words.",
+    "operators": "Your query was read with its operators (see the search tips).",
+    "any": "Showing entries with some of your words, those with more of them first.",
+    "question": "Read as a question: entries are ranked by how well they match its words.",
+    "browse": "",
+}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 _FIELD_PREFIX = re.compile(r"(?<![\w])([A-Za-z_]+):")
@@ -32,6 +47,7 @@ class ParsedQuery:
     notes: tuple[str, ...] = ()
     browse_all: bool = False  # nothing to search for: show the whole archive
     uses_syntax: bool = False  # operators, phrases, fields or wildcards were used
+    reading: str = "all"  # how it was read: one of READINGS
 
 
 def clean(text: str) -> tuple[str, list[str]]:
@@ -114,15 +130,48 @@ def _is_empty(query: whoosh_query.Query) -> bool:
     return query is whoosh_query.NullQuery or query.normalize() is whoosh_query.NullQuery
 
 
-def parse(text: str, schema, *, match_any: bool = False, reader=None) -> ParsedQuery:
-    """Parse a searcher's query; ``match_any`` ranks entries with any of the words. With
-    the index's ``reader``, the query is also bounded in cost (``limits.py``)."""
+def is_question(text: str) -> bool:
+    """A query pasted or written as prose, to be ranked by its words: long (whatever
+    characters it holds: quotes and brackets in a pasted paragraph are punctuation), or
+    of several words without operators typed on purpose, or of four words written as a
+    sentence (with small words such as "of", "the", or a question mark)."""
+    significant = len(significant_words(text))
+    if significant >= PASTED_WORDS:
+        return True
+    if _DELIBERATE.search(text):
+        return False
+    if significant >= QUESTION_WORDS:
+        return True
+    words = re.findall(r"\w+", text.lower())
+    prose = "?" in text or any(word in STOP_WORDS for word in words)
+    return significant >= QUESTION_WORDS - 1 and prose
+
+
+def read(text: str, schema, reader) -> "ParsedQuery":
+    """A searcher's query read as they meant it: a question ranked by its words, or
+    keywords (all must match) with any operators as documented."""
+    if is_question(clean(text)[0]):
+        return parse(text, schema, words_only=True, reader=reader)
+    return parse(text, schema, reader=reader)
+
+
+def parse(
+    text: str, schema, *, match_any: bool = False, words_only: bool = False, reader=None
+) -> ParsedQuery:
+    """Parse a searcher's query; ``match_any`` ranks entries with any of the words;
+    ``words_only`` reads the words alone, every other character as punctuation, ranked
+    by how well entries match them (a question). With the index's ``reader``, the query
+    is also bounded in cost (``limits.py``)."""
     text, notes = clean(text)
     if not text:
         return ParsedQuery("", whoosh_query.Every(), tuple(notes), browse_all=True)
+    if words_only:
+        parsed = _parse_words(text, schema, reader)
+        return replace(parsed, notes=tuple(notes) + parsed.notes)
     text, repair_notes = repair(text)
     notes += repair_notes
     uses_syntax = bool(_OPERATORS.search(text))
+    reading = "any" if match_any else "operators" if uses_syntax else "all"
     group = qparser.OrGroup.factory(0.9) if match_any else qparser.AndGroup
     try:
         query = _parser(schema, group).parse(text)
@@ -132,6 +181,7 @@ def parse(text: str, schema, *, match_any: bool = False, reader=None) -> ParsedQ
         notes.append("The query could not be read as written; searched for its words instead.")
         query = _parser(schema, group).parse(" ".join(words)) if words else whoosh_query.NullQuery
         uses_syntax = False
+        reading = "any" if match_any else "all"
     if _is_everything(query):
         notes.append("A lone “*” matches everything: showing the whole archive.")
         return ParsedQuery(text, whoosh_query.Every(), tuple(notes), browse_all=True)
@@ -145,13 +195,48 @@ def parse(text: str, schema, *, match_any: bool = False, reader=None) -> ParsedQ
         else:
             notes.append("Nothing searchable was left in the query: showing the whole archive.")
         return ParsedQuery(text, whoosh_query.Every(), tuple(notes), browse_all=True)
+    query = combine_fields(query)
     if reader is not None:
         query, limit_notes = limits.bound(query, reader)
         notes += limit_notes
         if _is_empty(query):
             notes.append("Nothing searchable was left in the query: showing the whole archive.")
             return ParsedQuery(text, whoosh_query.Every(), tuple(notes), browse_all=True)
-    return ParsedQuery(text, query, tuple(notes), uses_syntax=uses_syntax)
+    return ParsedQuery(text, query, tuple(notes), uses_syntax=uses_syntax, reading=reading)
+
+
+def _parse_words(text: str, schema, reader) -> ParsedQuery:
+    """The words of a question, each once, any of them matching, ranked by BM25F; when
+    there are more than a query may hold, the most distinctive ones."""
+    words = list(dict.fromkeys(significant_words(text)))
+    notes = []
+    if reader is not None:
+        words, dropped = limits.distinctive_words(words, reader)
+        if dropped:
+            notes.append(
+                f"Only the {len(words)} most distinctive words of your question were searched."
+            )
+    if not words:
+        notes.append("Nothing searchable was left in the query: showing the whole archive.")
+        return ParsedQuery(text, whoosh_query.Every(), tuple(notes), browse_all=True)
+    # Parsed one by one: a word of prose is never an operator.
+    # Parsed one by one: a word of prose is never an operator. A word the question
+    # repeats (in any form) weighs as often as it is written, as BM25 weighs a query's
+    # term frequency.
+    parser = _parser(schema, qparser.OrGroup)
+    repeats = Counter(stem(word) for word in significant_words(text))
+    clauses = []
+    for word in words:
+        clause = parser.parse(word)
+        clause.boost = repeats[stem(word)]
+        clauses.append(clause)
+    query = combine_fields(whoosh_query.Or([c for c in clauses if not _is_empty(c)]))
+    if _is_empty(query):
+        notes.append("Nothing searchable was left in the query: showing the whole archive.")
+        return ParsedQuery(text, whoosh_query.Every(), tuple(notes), browse_all=True)
+    return ParsedQuery(
+        text, query.normalize(), tuple(notes), reading="question" if len(words) > 1 else "all"
+    )
 
 
 def suggest(text: str, searcher) -> str | None:

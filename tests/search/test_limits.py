@@ -84,7 +84,7 @@ def test_a_search_past_its_time_budget_answers_503_with_retry_after(
 @pytest.fixture
 def tight_limits(settings):
     cache.clear()
-    settings.ARCHIVE_RATE_LIMITS = {"search": "3/m", "api": "2/m", "export": "1/m"}
+    settings.ARCHIVE_RATE_LIMITS = {"search": "3/m", "api": "2/m", "export": "1/m", "wildcard": ""}
     yield settings
     cache.clear()
 
@@ -105,6 +105,13 @@ def test_the_search_page_and_exports_are_limited_too(words_archive, client, tigh
     assert "Too many searches" in client.get("/", {"q": "treaty"}).content.decode()
     exports = [client.get("/cite.bib", {"q": "treaty"}).status_code for _ in range(2)]
     assert exports == [200, 429]
+
+
+def test_wildcard_searches_have_a_tighter_limit_of_their_own(words_archive, client, tight_limits):
+    tight_limits.ARCHIVE_RATE_LIMITS = {"search": "10/m", "api": "10/m", "wildcard": "2/m"}
+    wildcards = [client.get("/api/search/", {"q": "tre*"}).status_code for _ in range(3)]
+    assert wildcards == [200, 200, 429]
+    assert client.get("/api/search/", {"q": "treaty"}).status_code == 200
 
 
 def test_editors_signed_in_are_never_limited(words_archive, editor_client, tight_limits):

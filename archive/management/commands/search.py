@@ -58,6 +58,8 @@ class Command(BaseCommand):
         if not page.available:
             raise CommandError("The search index is unavailable.")
         self.stdout.write(f"{page.total} result{'s' if page.total != 1 else ''}")
+        if page.reading_text:
+            self.stdout.write(page.reading_text)
         if page.suggestion:
             self.stdout.write(f"Did you mean: {page.suggestion}")
         for position, hit in enumerate(page.hits, start=page.first_position):
