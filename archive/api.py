@@ -75,3 +75,15 @@ def entry_view(request, entry_id: int):
     if entry is None:
         return error("No published entry has this id.", status=404)
     return JsonResponse(entry_metadata(entry, request), json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def related_view(request, entry_id: int):
+    entry = published_entries().filter(pk=entry_id).first()
+    if entry is None:
+        return error("No published entry has this id.", status=404)
+    related = search.related_entries(entry)
+    return JsonResponse(
+        {"entry": entry.pk, "results": [entry_summary(item, request) for item in related]},
+        json_dumps_params={"ensure_ascii": False},
+    )

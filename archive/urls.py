@@ -18,4 +18,5 @@ urlpatterns = [
     path("cite.<str:fmt>", citation_views.search_citations, name="search-citations"),
     path("api/search/", api.search_view, name="api-search"),
     path("api/entries/<int:entry_id>/", api.entry_view, name="api-entry"),
+    path("api/entries/<int:entry_id>/related/", api.related_view, name="api-related"),
 ]

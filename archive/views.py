@@ -102,6 +102,7 @@ def entry_detail(request, entry_id: int, slug: str | None = None):
     document = DocumentView.from_snapshot(snapshot(entry))
     url = request.build_absolute_uri(entry.get_absolute_url())
     context = _entry_page(request, entry, document, citation_url=url)
+    context["related"] = search.related_entries(entry)
     return render(request, "archive/entry_detail.html", context)
 
 

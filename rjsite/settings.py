@@ -207,7 +207,7 @@ ARCHIVE_RATE_LIMITS = {
     "api": os.environ.get("ARCHIVE_RATE_LIMIT_API", "60/m"),
     "export": os.environ.get("ARCHIVE_RATE_LIMIT_EXPORT", "10/m"),
     # Searches with * or ? (page, API or export), on top of the limit above.
-    "wildcard": os.environ.get("ARCHIVE_RATE_LIMIT_WILDCARD", "20/m"),
+    "wildcard": os.environ.get("ARCHIVE_RATE_LIMIT_WILDCARD", "10/m"),
 }
 # Counters live in the shared cache: the database's, so that every worker counts together.
 CACHES = {
@@ -240,7 +240,7 @@ ARCHIVE_INDEX_LOCK_ALERT_SECONDS = float(os.environ.get("ARCHIVE_INDEX_LOCK_ALER
 # frequent first), wildcard words per query, words and phrases per query, words per phrase,
 # words of the archive looked at to expand one wildcard, and seconds before a search is
 # stopped (answered with 503 and Retry-After).
-ARCHIVE_SEARCH_MAX_EXPANSIONS = int(os.environ.get("ARCHIVE_SEARCH_MAX_EXPANSIONS", "30"))
+ARCHIVE_SEARCH_MAX_EXPANSIONS = int(os.environ.get("ARCHIVE_SEARCH_MAX_EXPANSIONS", "20"))
 ARCHIVE_SEARCH_MAX_WILDCARDS = int(os.environ.get("ARCHIVE_SEARCH_MAX_WILDCARDS", "3"))
 ARCHIVE_SEARCH_MAX_CLAUSES = int(os.environ.get("ARCHIVE_SEARCH_MAX_CLAUSES", "64"))
 ARCHIVE_SEARCH_MAX_PHRASE_WORDS = int(os.environ.get("ARCHIVE_SEARCH_MAX_PHRASE_WORDS", "12"))

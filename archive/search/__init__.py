@@ -51,6 +51,7 @@ __all__ = [
     "pending_count",
     "queue_entries",
     "rebuild",
+    "related_entries",
     "remove_leftovers",
     "repair",
     "search",
@@ -171,6 +172,26 @@ def search(request: SearchRequest) -> SearchPage:
         storage.searchers.clear()
         start_background_rebuild()
         return SearchPage(request, notes=(UNAVAILABLE_NOTE,), available=False)
+
+
+def related_entries(entry, limit: int = 5) -> list:
+    """Up to ``limit`` published entries most like ``entry`` (itself never), closest
+    first; none while the index cannot be read."""
+    from archive.models import Entry, Status
+    from archive.search.related import related_numbers
+
+    try:
+        numbers = related_numbers(entry, limit)
+    except IndexUnavailable as error:
+        logger.error("Related entries unavailable: %s", error)
+        return []
+    found = (
+        Entry.objects.filter(status=Status.PUBLISHED)
+        .select_related("source")
+        .prefetch_related("topics")
+        .in_bulk(numbers)
+    )
+    return [found[number] for number in numbers if number in found]
 
 
 def warm_up():

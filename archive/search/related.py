@@ -1,0 +1,71 @@
+"""More like this: the entries closest to one entry, found with the same ranking as a
+search, the entry's own most distinctive words (by tf·idf) standing for the question.
+
+Only published entries are in the index, so a draft is never related; the entry itself
+is left out. Words in most of the archive say little about an entry and would read long
+posting lists: they are not used.
+"""
+
+import math
+from collections import Counter
+
+from whoosh import query as whoosh_query
+
+from archive.search import storage
+from archive.search.matches import DateRange, Matches
+from archive.search.ranking import CombinedFields
+from archive.search.schema import DEFAULT_FIELD_BOOSTS
+
+DISTINCTIVE_WORDS = 25  # words of the entry that stand for it
+MAX_SHARE = 0.1  # a word in more than this share of the archive is not used,
+MIN_COMMON = 20  # unless in this few entries (a small archive)
+RELATED_FIELDS = ("title", "summary", "body", "topic")
+
+
+def distinctive_words(text: str, reader, analyzer) -> list[tuple[str, float]]:
+    """The entry's words with the highest tf·idf, as (indexed word, weight)."""
+    counts = Counter(
+        token.text for token in analyzer(text) if len(token.text) > 1 and not token.text.isdigit()
+    )
+    documents = reader.doc_count() or 1
+    weighted = []
+    for word, count in counts.items():
+        frequency = reader.doc_frequency("body", word)
+        if frequency < 2 or frequency > max(MAX_SHARE * documents, MIN_COMMON):
+            continue  # only in this entry, or in too many to tell entries apart
+        weighted.append(((1 + math.log(count)) * math.log(documents / frequency), word))
+    return [(word, weight) for weight, word in sorted(weighted, reverse=True)][
+        :DISTINCTIVE_WORDS
+    ]
+
+
+def related_numbers(entry, limit: int = 5) -> list[int]:
+    """Ids of up to ``limit`` published entries most like ``entry``, closest first."""
+    searcher = storage.searchers.get()
+    reader = searcher.reader()
+    analyzer = searcher.schema["body"].analyzer
+    text = "\n".join([entry.title, entry.summary, entry.body])
+    words = distinctive_words(text, reader, analyzer)
+    if not words:
+        return []
+    top_weight = words[0][1]
+    query = whoosh_query.Or(
+        [
+            CombinedFields(
+                [(field, word, DEFAULT_FIELD_BOOSTS[field]) for field in RELATED_FIELDS],
+                boost=weight / top_weight,
+            )
+            for word, weight in words
+        ]
+    )
+    itself = {
+        docnum for docnum in searcher.document_numbers(entry_id=str(entry.pk))
+    }  # absent for a draft
+    matches = Matches(searcher, query, everything=False, filters={}, dates=DateRange(None, None))
+    ranked = matches.by_relevance(limit + len(itself))
+    numbers = [
+        int(searcher.stored_fields(docnum)["entry_id"])
+        for docnum, _ in ranked
+        if docnum not in itself
+    ]
+    return numbers[:limit]
