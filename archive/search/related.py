@@ -34,9 +34,7 @@ def distinctive_words(text: str, reader, analyzer) -> list[tuple[str, float]]:
         if frequency < 2 or frequency > max(MAX_SHARE * documents, MIN_COMMON):
             continue  # only in this entry, or in too many to tell entries apart
         weighted.append(((1 + math.log(count)) * math.log(documents / frequency), word))
-    return [(word, weight) for weight, word in sorted(weighted, reverse=True)][
-        :DISTINCTIVE_WORDS
-    ]
+    return [(word, weight) for weight, word in sorted(weighted, reverse=True)][:DISTINCTIVE_WORDS]
 
 
 def related_numbers(entry, limit: int = 5) -> list[int]:
