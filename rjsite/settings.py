@@ -238,8 +238,8 @@ ARCHIVE_INDEX_LOCK_TIMEOUT = float(os.environ.get("ARCHIVE_INDEX_LOCK_TIMEOUT", 
 ARCHIVE_INDEX_LOCK_ALERT_SECONDS = float(os.environ.get("ARCHIVE_INDEX_LOCK_ALERT_SECONDS", "1800"))
 # What one search may cost (README, "Limits"): words a wildcard stands for (the most
 # frequent first), wildcard words per query, words and phrases per query, words per phrase,
-# words of the archive looked at to expand one wildcard, and seconds before a search is
-# stopped (answered with 503 and Retry-After).
+# words of the archive looked at to expand one wildcard, and seconds of processor time
+# before a search is stopped (answered with 503 and Retry-After).
 ARCHIVE_SEARCH_MAX_EXPANSIONS = int(os.environ.get("ARCHIVE_SEARCH_MAX_EXPANSIONS", "20"))
 ARCHIVE_SEARCH_MAX_WILDCARDS = int(os.environ.get("ARCHIVE_SEARCH_MAX_WILDCARDS", "3"))
 ARCHIVE_SEARCH_MAX_CLAUSES = int(os.environ.get("ARCHIVE_SEARCH_MAX_CLAUSES", "64"))

@@ -250,9 +250,11 @@ _deadline = threading.local()
 
 @contextmanager
 def time_budget(seconds: float):
-    """Searches in this block stop with SearchTooSlow once ``seconds`` have passed."""
+    """Searches in this block stop with SearchTooSlow once they have used ``seconds`` of
+    the processor. Processor time, not the clock: on a busy server a cheap search waits
+    for its turn, and must not be stopped for the others' work."""
     previous = getattr(_deadline, "at", None)
-    _deadline.at = time.monotonic() + seconds if seconds > 0 else None
+    _deadline.at = time.thread_time() + seconds if seconds > 0 else None
     try:
         yield
     finally:
@@ -262,5 +264,5 @@ def time_budget(seconds: float):
 def check_time():
     """Called between steps of a search (each word, each block of postings)."""
     at = getattr(_deadline, "at", None)
-    if at is not None and time.monotonic() > at:
+    if at is not None and time.thread_time() > at:
         raise SearchTooSlow
