@@ -39,3 +39,20 @@ def _phrase(rng, bodies) -> str | None:
         return None
     start = rng.randrange(len(words) - 1)
     return f'"{words[start]} {words[start + 1]}"'
+
+
+def questions(seed: int, size: int) -> list[str]:
+    """Questions of 8 to 20 words in prose, drawn from the corpus's English texts (as a
+    researcher pastes a sentence), with brackets and a question mark."""
+    rng = random.Random(f"questions-{seed}")
+    bodies = list(
+        Entry.objects.filter(language="en").order_by("pk").values_list("body", flat=True)[:200]
+    )
+    found = []
+    for _ in range(size):
+        words = [w.strip(".,") for w in rng.choice(bodies).split()] if bodies else ["japan"]
+        length = rng.randint(8, 20)
+        start = rng.randrange(max(1, len(words) - length))
+        chosen = words[start : start + length]
+        found.append(f"What about {' '.join(chosen[:-2])} ({' '.join(chosen[-2:])})?")
+    return found

@@ -15,7 +15,9 @@ from django.test import Client
 from archive import search
 from archive.benchmark import corpus
 from archive.benchmark.fts5 import Fts5Baseline, to_fts5
-from archive.benchmark.queries import query_mix
+from archive.benchmark.queries import query_mix, questions
+from archive.benchmark.worst_queries import WORST_QUERIES
+from archive.evaluation.run import fts5_or_query
 from archive.models import Entry
 from archive.search import postings_cache
 
@@ -170,6 +172,23 @@ def run(entries: int, seed: int, queries: int, work_dir: Path, progress=print) -
         ),
     }
 
+    progress("Worst queries, questions, related entries…")
+    report["worst_queries_ms"] = {
+        query: round(timed(lambda q=query: client.get("/api/search/", {"q": q})), 1)
+        for query in WORST_QUERIES
+    }
+    asked = questions(seed, min(queries, 50))
+    report["questions_ms"] = {
+        "ours_ms": percentiles([timed_ours(question, "snippets") for question in asked]),
+        "fts5_ms": percentiles(
+            [timed(lambda q=question: fts.ranked(fts5_or_query(q), 20)) for question in asked]
+        ),
+    }
+    sample = list(Entry.objects.filter(status="published").order_by("?")[: min(queries, 50)])
+    report["related_ms"] = percentiles(
+        [timed(lambda e=entry: search.related_entries(e)) for entry in sample]
+    )
+
     # Last, so that the HTTP figures above see the cache as a serving process would.
     progress("Query mix: cold…")
     report["queries_ms"]["cold"] = measure_mode("cold", mix, fts)
@@ -225,6 +244,16 @@ def table(report: dict) -> str:
         )
     for kind, values in report["http_ms"].items():
         lines.append(f"| HTTP {kind} p50/p95 ms | {values['p50']} / {values['p95']} | | |")
+    question = report["questions_ms"]
+    o, f = question["ours_ms"], question["fts5_ms"]
+    lines.append(
+        f"| questions (8–20 words of prose; ours with facets + snippets, FTS5 its words by "
+        f"OR, top 20) p50/p95 ms | {o['p50']} / {o['p95']} | {f['p50']} / {f['p95']} | |"
+    )
+    related = report["related_ms"]
+    lines.append(f"| related entries p50/p95 ms | {related['p50']} / {related['p95']} | | |")
+    worst = ", ".join(f"`{q}` {ms}" for q, ms in report["worst_queries_ms"].items())
+    lines.append(f"| worst queries through the API, once each, ms | {worst} | | |")
     save = report["save_to_searchable_ms"]
     lines.append(f"| save → searchable p50/p95 ms | {save['p50']} / {save['p95']} | | |")
     lines.append(f"| peak RSS of the benchmark process | {report['peak_rss_mib']} MiB | | |")

@@ -92,6 +92,16 @@ def test_bench_runs_end_to_end_and_writes_json(db, tmp_path, settings):
     for row in report["queries_ms"].values():
         assert row["ours_ms"]["n"] == row["fts5_ms"]["n"] == 30
     assert report["save_to_searchable_ms"]["n"] == 20
+    assert report["questions_ms"]["ours_ms"]["n"] == report["questions_ms"]["fts5_ms"]["n"] == 30
+    assert report["related_ms"]["n"] == 30
+    assert set(report["worst_queries_ms"]) == {
+        "?*",
+        "*a*",
+        "a* b* c* d* e* f* g* h*",
+        "a* OR b* OR c* OR d* OR e* OR f*",
+        "р* я* к* м*",
+    }
+    assert "| worst queries through the API" in out.getvalue()
     assert report["postings_cache"]["misses"] > 0
     assert "| results + facets + 20 snippets" in out.getvalue()
     assert "machine:" in out.getvalue()
