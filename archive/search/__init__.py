@@ -161,9 +161,10 @@ def search(request: SearchRequest) -> SearchPage:
 
     _apply_pending_if_idle()
     try:
+        searcher = storage.searchers.get()
         # A damaged file may show only when a search reads it: the same answer either way.
         with limits.time_budget(settings.ARCHIVE_SEARCH_TIME_BUDGET):
-            return execute(request, storage.searchers.get())
+            return execute(request, searcher)
     except limits.SearchTooSlow:
         logger.warning("Search stopped by its time budget: %r", request.query)
         return SearchPage(request, notes=(TOO_SLOW_NOTE,), available=False, stopped=True)

@@ -266,3 +266,16 @@ def check_time():
     at = getattr(_deadline, "at", None)
     if at is not None and time.thread_time() > at:
         raise SearchTooSlow
+
+
+@contextmanager
+def not_counted():
+    """Work done once per process (reading a segment's arrays into the caches) is not
+    the search's cost: the budget is moved on by the processor time it took."""
+    started = time.thread_time()
+    try:
+        yield
+    finally:
+        at = getattr(_deadline, "at", None)
+        if at is not None:
+            _deadline.at = at + (time.thread_time() - started)

@@ -17,6 +17,7 @@ from whoosh.util.numeric import byte_to_length
 
 from archive.search.docsets import DOCNUM, marked, segment_key, term_docs
 from archive.search.facets import FACETS
+from archive.search.limits import not_counted
 
 CACHED_SEGMENTS = 64
 NO_VALUE = -1
@@ -86,7 +87,8 @@ class SegmentFacts:
         """Each document's length of a text field, as BM25F sees it (``reader`` is any
         open reader of this segment)."""
         if fieldname not in self._lengths:
-            self._lengths[fieldname] = _field_lengths(reader, fieldname)
+            with not_counted():
+                self._lengths[fieldname] = _field_lengths(reader, fieldname)
         return self._lengths[fieldname]
 
 
@@ -161,7 +163,8 @@ def facts_for(reader) -> SegmentFacts:
     with _lock:
         facts = _cache.get(key)
         if facts is None:
-            facts = build(reader)
+            with not_counted():
+                facts = build(reader)
             _cache[key] = facts
             while len(_cache) > CACHED_SEGMENTS:
                 _cache.popitem(last=False)

@@ -136,3 +136,24 @@ def test_the_limits_keep_search_answering_the_worst_queries(words_archive):
         page = search.search(search.SearchRequest(query=query))
         assert page.available, query
         assert page.notes, query
+
+
+def test_work_done_once_per_process_is_not_charged_to_a_search():
+    """Reading a segment's arrays into the caches (1-2 s at 100,000 entries, once per
+    process) must not stop the search that happens to trigger it."""
+    import time
+
+    from archive.search import limits
+
+    def burn(seconds):
+        until = time.thread_time() + seconds
+        while time.thread_time() < until:
+            pass
+
+    with limits.time_budget(0.05):
+        with limits.not_counted():
+            burn(0.1)
+        limits.check_time()  # not stopped: the cache filling was not counted
+        burn(0.06)
+        with pytest.raises(limits.SearchTooSlow):
+            limits.check_time()
