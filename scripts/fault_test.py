@@ -23,7 +23,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import PYTHON, ROOT, Editor, Site  # noqa: E402
+from harness import PYTHON, ROOT, Editor, Site, processes_of  # noqa: E402
 
 COUNT_MARKED = (
     "from archive.models import Entry; "
@@ -127,22 +127,9 @@ def rebuild_killed_midway(site: Site) -> str:
 
 
 def processes_left(site: Site, seconds: float = 5.0) -> list[int]:
-    """Processes of this site's commands still running after ``seconds`` (from /proc)."""
-    marker = f"ARCHIVE_INDEX_DIR={site.env['ARCHIVE_INDEX_DIR']}".encode()
+    """Processes of this site's commands still running after ``seconds``."""
     server = {site.server.pid} if site.server else set()
-    deadline = time.monotonic() + seconds
-    while True:
-        found = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit() and int(entry.name) not in server | {os.getpid()}:
-                try:
-                    if marker in (entry / "environ").read_bytes().split(b"\0"):
-                        found.append(int(entry.name))
-                except OSError:
-                    continue
-        if not found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
+    return processes_of(site.env["ARCHIVE_INDEX_DIR"], seconds, ignore=server)
 
 
 def import_killed_midway(site: Site) -> str:

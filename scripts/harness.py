@@ -50,6 +50,26 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def processes_of(index_dir, seconds: float = 0.0, ignore=()) -> list[int]:
+    """Pids of the processes whose environment names this index folder (a command, its
+    workers, multiprocessing's helpers), read from /proc; with ``seconds``, waits up to
+    that long for there to be none."""
+    marker = f"ARCHIVE_INDEX_DIR={index_dir}".encode()
+    deadline = time.monotonic() + seconds
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and int(entry.name) not in {os.getpid(), *ignore}:
+                try:
+                    if marker in (entry / "environ").read_bytes().split(b"\0"):
+                        found.append(int(entry.name))
+                except OSError:
+                    continue
+        if not found or time.monotonic() >= deadline:
+            return found
+        time.sleep(0.1)
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0

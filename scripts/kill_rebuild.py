@@ -17,26 +17,13 @@ import time
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import PYTHON, ROOT, processes_of  # noqa: E402
 
 ADD_ENTRY = (
     "from archive.models import Entry; "
     "Entry.objects.create(title='Saved after a killed rebuild', body='{word}', status='published')"
 )
-
-
-def processes_of(index_dir: Path) -> list[int]:
-    marker = f"ARCHIVE_INDEX_DIR={index_dir}".encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            try:
-                if marker in (entry / "environ").read_bytes().split(b"\0"):
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
 
 
 def main():
@@ -111,9 +98,7 @@ def main():
         ran = rebuild.poll() is None
         rebuild.send_signal(signal.SIGKILL)
         rebuild.wait()
-        killed_at = time.monotonic()
-        while (left := processes_of(index_dir)) and time.monotonic() - killed_at < 5:
-            time.sleep(0.1)
+        left = processes_of(index_dir, seconds=5)
         check = manage("check_index", check=False)
         word = f"afterkill{uuid.uuid4().hex[:8]}"
         manage("shell", "-c", ADD_ENTRY.format(word=word))
