@@ -212,3 +212,24 @@ def test_a_truncated_segment_file_is_reported_and_rebuilt(transactional_db):
         postings.write_bytes(postings.read_bytes()[:100])
 
     assert damaged_index_recovers(truncate_postings) == (False, 1)
+
+
+def test_health_and_check_index_report_a_write_lock_held_too_long(indexed_seed, client, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from archive.search import indexing
+
+    assert client.get("/healthz").json()["status"] == "ok"
+    settings.ARCHIVE_INDEX_LOCK_ALERT_SECONDS = 0
+    with indexing.index_writer():
+        health = client.get("/healthz")
+        out = StringIO()
+        call_command("check_index", stdout=out)
+    assert health.status_code == 200  # searching still works
+    assert health.json()["status"] == "degraded"
+    [report] = health.json()["index_locks"]
+    assert report.startswith(f"The index's write lock is held by pid {os.getpid()} (")
+    assert f"The index's write lock is held by pid {os.getpid()}" in out.getvalue()
+    assert client.get("/healthz").json()["status"] == "ok"  # released
