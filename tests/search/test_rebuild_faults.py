@@ -233,3 +233,48 @@ def test_health_and_check_index_report_a_write_lock_held_too_long(indexed_seed, 
     assert report.startswith(f"The index's write lock is held by pid {os.getpid()} (")
     assert f"The index's write lock is held by pid {os.getpid()}" in out.getvalue()
     assert client.get("/healthz").json()["status"] == "ok"  # released
+
+
+def test_a_database_going_away_fails_the_rebuild_with_one_line(indexed_seed):
+    from django.core.management import CommandError, call_command
+    from django.db import OperationalError, connection
+
+    from archive.search import storage
+
+    before = storage.current_generation()
+    queries = []
+
+    def database_gone(execute, sql, params, many, context):
+        queries.append(sql)
+        if len(queries) > 2:  # the rebuild has started reading entries
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(database_gone), pytest.raises(CommandError) as failure:
+        call_command("rebuild_index", "--processes", "1", "-v0")
+    message = str(failure.value)
+    assert message == (
+        "the rebuild could not read the database: server closed the connection "
+        "unexpectedly. The current index is unchanged."
+    )
+    assert storage.current_generation() == before
+    assert [p.name for p in before.parent.iterdir()] == [before.name]
+
+
+@pytest.mark.skipif(sys.platform != "linux" or os.geteuid() != 0, reason="bind-mounts a folder")
+def test_a_rebuild_into_a_read_only_folder_fails_with_one_line(process_site):
+    site = process_site
+    if not (
+        _mount("--bind", str(site.index_dir), str(site.index_dir))
+        and _mount("-o", "remount,ro,bind", str(site.index_dir))
+    ):
+        pytest.skip("this machine does not allow a read-only bind mount")
+    try:
+        started = time.monotonic()
+        result = site.manage("rebuild_index", check=False)
+        assert time.monotonic() - started < 60
+        line = one_line_error(result)
+        assert "Read-only file system" in line and "The current index is unchanged." in line
+        assert "0 results" in site.manage("search", "anything").stdout  # still answering
+    finally:
+        subprocess.run(["umount", "-l", str(site.index_dir)], capture_output=True)
