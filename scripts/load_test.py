@@ -13,6 +13,7 @@ saved entry that is not searchable.
 """
 
 import argparse
+import atexit
 import json
 import os
 import platform
@@ -99,6 +100,7 @@ def main():
     )
     site.env.update(ARCHIVE_BEHIND_PROXY="true")  # each client's address is its own
     site.start()
+    atexit.register(site.stop)  # whatever happens below, the server does not outlive us
     latencies = defaultdict(list)
     errors: list[str] = []
     saved_tokens: list[str] = []
