@@ -30,22 +30,23 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Built the index: {report.documents} entries."))
             return
         self.report(comparison)
-        if comparison.in_agreement and not orphaned:
-            self.stdout.write(self.style.SUCCESS("The index agrees with the database."))
-            return
-        if not fix:
-            if comparison.in_agreement:
-                raise CommandError("A lock is held by a process that is gone; run with --fix.")
-            raise CommandError("The index differs from the database; run with --fix to repair.")
         if comparison.in_agreement:
             self.stdout.write(self.style.SUCCESS("The index agrees with the database."))
-            return
-        written = search.repair(comparison)
-        after = search.compare()
-        if not after.in_agreement:
-            self.report(after)
-            raise CommandError("The index still differs after repair.")
-        self.stdout.write(self.style.SUCCESS(f"Repaired: {written} entries rewritten."))
+        elif not fix:
+            raise CommandError("The index differs from the database; run with --fix to repair.")
+        else:
+            written = search.repair(comparison)
+            after = search.compare()
+            if not after.in_agreement:
+                self.report(after)
+                raise CommandError("The index still differs after repair.")
+            self.stdout.write(self.style.SUCCESS(f"Repaired: {written} entries rewritten."))
+        if orphaned:
+            raise CommandError(
+                "A lock is held by a process that is gone; run with --fix."
+                if not fix
+                else "A lock whose holder is gone could not be cleared."
+            )
 
     def rebuild(self):
         try:
@@ -56,11 +57,12 @@ class Command(BaseCommand):
     def report_locks(self, fix: bool) -> bool:
         """Say who holds a lock; with --fix clear those whose holder is gone and remove
         what killed rebuilds left. Returns whether an orphaned lock remains."""
-        for lock in search.index_locks():
+        states = search.index_locks()
+        for lock in states:
             if lock.held:
                 self.stdout.write(lock.describe())
         if not fix:
-            return any(lock.orphaned for lock in search.index_locks())
+            return any(lock.orphaned for lock in states)
         for lock in search.clear_orphaned_locks():
             self.stdout.write(self.style.WARNING(f"Cleared the {lock.name} ({lock.path})."))
         for path in search.remove_leftovers():
