@@ -344,11 +344,13 @@ class Evaluator:
             lambda: Positioned.decode(term_postings(self.reader, fieldname, word, values=True)),
         )
 
+    def _postings(self, fieldname: str, text) -> Postings:
+        """A term's postings in this segment, through the process's postings cache."""
+        key = (*self.segment, fieldname, text)
+        return postings_cache.cache.get(key, lambda: term_postings(self.reader, fieldname, text))
+
     def _term(self, term) -> Scored:
-        key = (*self.segment, term.fieldname, term.text)
-        postings = postings_cache.cache.get(
-            key, lambda: term_postings(self.reader, term.fieldname, term.text)
-        )
+        postings = self._postings(term.fieldname, term.text)
         return self._scored(term.fieldname, term.text, term.boost, postings)
 
     def _combined(self, query: CombinedFields) -> Scored:
@@ -358,10 +360,7 @@ class Evaluator:
         weighted = np.zeros(self.size)
         frequency = 0
         for fieldname, text, weight in query.weighted:
-            key = (*self.segment, fieldname, text)
-            postings = postings_cache.cache.get(
-                key, lambda f=fieldname, t=text: term_postings(self.reader, f, t)
-            )
+            postings = self._postings(fieldname, text)
             frequency = max(frequency, self.top.doc_frequency(fieldname, text))
             if not len(postings.docs):
                 continue

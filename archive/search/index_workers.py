@@ -106,6 +106,11 @@ def _read_ahead(connection) -> queue.SimpleQueue:
     return messages
 
 
+def _stopped(process) -> WorkerFailed:
+    """A worker that ended without a word: killed, or crashed in the interpreter."""
+    return WorkerFailed(f"an indexing process stopped unexpectedly (exit code {process.exitcode})")
+
+
 class WorkerPool:
     """The parent's side: batches to the least busy worker, never more than a few in
     flight, and a failure or death of any worker raised as WorkerFailed at once."""
@@ -160,10 +165,8 @@ class WorkerPool:
         except OSError:  # The worker is gone: wait for its end, and say why it ended.
             process = next(process for process, conn in self.workers if conn is connection)
             process.join(timeout=5)
-            self._receive()
-            raise WorkerFailed(
-                f"an indexing process stopped unexpectedly (exit code {process.exitcode})"
-            ) from None
+            self._receive()  # raises with the worker's own reason, when it gave one
+            raise _stopped(process) from None
 
     def _receive(self) -> list:
         """Wait until some worker answers or ends; returns the segments received."""
@@ -185,9 +188,7 @@ class WorkerPool:
                 pass  # Ended: told apart below.
             if process.sentinel in ready and connection not in self.done:
                 process.join(timeout=1)
-                raise WorkerFailed(
-                    f"an indexing process stopped unexpectedly (exit code {process.exitcode})"
-                )
+                raise _stopped(process)
         return received
 
     def stop(self):

@@ -16,7 +16,7 @@ from django.conf import settings
 from whoosh import query as whoosh_query
 
 from archive.search.analysis import stem
-from archive.search.query_tree import children, rewrite
+from archive.search.query_tree import children, one_word_across_fields, rewrite
 
 WILDCARD_CHARACTERS = "*?"
 
@@ -102,7 +102,7 @@ class _Bounding:
 
     def _visit(self, query):
         # A word searched in several fields is one clause: count it once.
-        if not children(query) or _same_word(query):
+        if not children(query) or one_word_across_fields(query):
             return self._clause(query)
         return rewrite(query, self._visit)
 
@@ -212,15 +212,6 @@ class _Bounding:
                 f"A phrase longer than {limits.max_phrase_words} words was searched for its "
                 f"first {limits.max_phrase_words} words."
             )
-
-
-def _same_word(query) -> bool:
-    """An OR of one word across several fields (what a plain word is parsed into)."""
-    leaves = children(query)
-    if not leaves or any(children(leaf) for leaf in leaves):
-        return False
-    texts = {getattr(leaf, "text", None) or tuple(getattr(leaf, "words", ())) for leaf in leaves}
-    return len(texts) == 1 and len({leaf.field() for leaf in leaves}) == len(leaves)
 
 
 def distinctive_words(words: list[str], reader, limits: Limits | None = None):

@@ -25,6 +25,8 @@ PASTED_WORDS = 12  # significant words from which any query is read as prose
 # Operators nobody types by accident in prose: quotes, AND/OR/NOT, field:, prefix*.
 _DELIBERATE = re.compile(r'"|\b(?:AND|OR|NOT)\b|(?<![\w])[A-Za-z_]+:\S|\w\*')
 
+NOTHING_LEFT = "Nothing searchable was left in the query: showing the whole archive."
+
 # How a query was read, as the page says it.
 READINGS = {
     "all": "Showing entries with all of your words.",
@@ -193,14 +195,14 @@ def parse(
                 f"Very common words ({common}) are not searched: showing the whole archive."
             )
         else:
-            notes.append("Nothing searchable was left in the query: showing the whole archive.")
+            notes.append(NOTHING_LEFT)
         return ParsedQuery(text, whoosh_query.Every(), tuple(notes), browse_all=True)
     query = combine_fields(query)
     if reader is not None:
         query, limit_notes = limits.bound(query, reader)
         notes += limit_notes
         if _is_empty(query):
-            notes.append("Nothing searchable was left in the query: showing the whole archive.")
+            notes.append(NOTHING_LEFT)
             return ParsedQuery(text, whoosh_query.Every(), tuple(notes), browse_all=True)
     return ParsedQuery(text, query, tuple(notes), uses_syntax=uses_syntax, reading=reading)
 
@@ -217,9 +219,8 @@ def _parse_words(text: str, schema, reader) -> ParsedQuery:
                 f"Only the {len(words)} most distinctive words of your question were searched."
             )
     if not words:
-        notes.append("Nothing searchable was left in the query: showing the whole archive.")
+        notes.append(NOTHING_LEFT)
         return ParsedQuery(text, whoosh_query.Every(), tuple(notes), browse_all=True)
-    # Parsed one by one: a word of prose is never an operator.
     # Parsed one by one: a word of prose is never an operator. A word the question
     # repeats (in any form) weighs as often as it is written, as BM25 weighs a query's
     # term frequency.
@@ -232,7 +233,7 @@ def _parse_words(text: str, schema, reader) -> ParsedQuery:
         clauses.append(clause)
     query = combine_fields(whoosh_query.Or([c for c in clauses if not _is_empty(c)]))
     if _is_empty(query):
-        notes.append("Nothing searchable was left in the query: showing the whole archive.")
+        notes.append(NOTHING_LEFT)
         return ParsedQuery(text, whoosh_query.Every(), tuple(notes), browse_all=True)
     return ParsedQuery(
         text, query.normalize(), tuple(notes), reading="question" if len(words) > 1 else "all"

@@ -18,3 +18,13 @@ def rewrite(query, function):
         rewritten.subqueries = [function(child) for child in query.subqueries]
         return rewritten
     return query.apply(function)
+
+
+def one_word_across_fields(query) -> bool:
+    """A compound of one word (or phrase, or pattern) searched in several fields: what
+    the parser makes of a plain word."""
+    leaves = children(query)
+    if not leaves or any(children(leaf) for leaf in leaves):
+        return False
+    texts = {getattr(leaf, "text", None) or tuple(getattr(leaf, "words", ())) for leaf in leaves}
+    return len(texts) == 1 and len({leaf.field() for leaf in leaves}) == len(leaves)

@@ -12,7 +12,7 @@ import math
 
 from whoosh import query as whoosh_query
 
-from archive.search.query_tree import children, rewrite
+from archive.search.query_tree import children, one_word_across_fields, rewrite
 
 K1 = 1.2  # how soon repeating a word stops adding to its score
 B = 0.75  # how much a field's length (against the average) normalises frequencies
@@ -81,9 +81,6 @@ class CombinedFields(whoosh_query.Query):
     def matcher(self, searcher, context=None):
         return self.as_terms().matcher(searcher, context)
 
-    def with_boost(self, boost: float) -> "CombinedFields":
-        return CombinedFields(self.weighted, boost)
-
 
 def inverse_document_frequency(documents: int, frequency: int) -> float:
     """BM25's idf (Lucene's form, never negative)."""
@@ -91,13 +88,13 @@ def inverse_document_frequency(documents: int, frequency: int) -> float:
 
 
 def _is_word_across_fields(query) -> bool:
+    """A plain word searched in several fields: an OR of the same Term in each."""
     leaves = children(query)
     return (
         isinstance(query, whoosh_query.Or)
         and len(leaves) > 1
         and all(type(leaf) is whoosh_query.Term for leaf in leaves)
-        and len({leaf.text for leaf in leaves}) == 1
-        and len({leaf.fieldname for leaf in leaves}) == len(leaves)
+        and one_word_across_fields(query)
     )
 
 

@@ -83,12 +83,15 @@ class _Documents:
     a word only to the first document that has it, which writes a small fraction of that
     field's postings."""
 
-    def __init__(self):
+    def __init__(self, progress: Callable[[int, int], None] | None):
         self.entries = indexing.indexable_entries()
         self.total = self.entries.count()
         self.known_words: set[str] = set()
+        self.progress = progress
+        self.done = 0  # entries handed on so far
 
     def batches(self):
+        """Each batch of documents; progress is reported once the batch is handed on."""
         last_id = 0
         while batch := list(self.entries.filter(pk__gt=last_id)[: indexing.BATCH_SIZE]):
             documents = []
@@ -99,40 +102,34 @@ class _Documents:
                 )
             last_id = batch[-1].pk
             yield documents
+            self.done += len(documents)
+            if self.progress:
+                self.progress(self.done, self.total)
 
 
-def _write_serially(index, documents: _Documents, progress) -> int:
+def _write_serially(index, documents: _Documents):
     writer = index.writer(limitmb=settings.ARCHIVE_REBUILD_MEMORY_MB, **SEGMENT_FILES)
-    done = 0
     try:
         for batch in documents.batches():
             for document in batch:
                 writer.add_document(**document)
-            done += len(batch)
-            if progress:
-                progress(done, documents.total)
         writer.commit(optimize=True)
     except BaseException:
         with contextlib.suppress(Exception):
             writer.cancel()
         raise
-    return done
 
 
-def _write_in_parallel(index, folder: Path, documents: _Documents, processes, progress) -> int:
+def _write_in_parallel(index, folder: Path, documents: _Documents, processes: int):
     # The parent holds the new generation's lock and writes its table of contents; each
     # worker writes one segment. (What Whoosh's MpWriter does, without its forked
     # workers, which inherited every lock and outlived a killed parent.)
     writer = SegmentWriter(index, **SEGMENT_FILES)
     pool = None
-    done = 0
     try:
         pool = WorkerPool(processes, folder, settings.ARCHIVE_REBUILD_MEMORY_MB)
         for batch in documents.batches():
             pool.add(batch)
-            done += len(batch)
-            if progress:
-                progress(done, documents.total)
         segments = pool.finish()
         writer._close_segment()
         writer._commit_toc([segment for segment in segments if segment.doc_count_all()])
@@ -143,7 +140,6 @@ def _write_in_parallel(index, folder: Path, documents: _Documents, processes, pr
         with contextlib.suppress(Exception):
             writer.cancel()
         raise
-    return done
 
 
 def rebuild(
@@ -159,11 +155,11 @@ def rebuild(
         with rebuild_lock(), _incremental_writes_paused():
             storage.remove_unfinished()  # left by a rebuild that was killed
             folder, index = storage.new_generation()
-            documents = _Documents()
+            documents = _Documents(progress)
             if processes > 1:
-                done = _write_in_parallel(index, folder, documents, processes, progress)
+                _write_in_parallel(index, folder, documents, processes)
             else:
-                done = _write_serially(index, documents, progress)
+                _write_serially(index, documents)
             folder = storage.make_current(folder)
     except BaseException as error:
         if folder is not None and storage.is_unfinished(folder):
@@ -178,7 +174,7 @@ def rebuild(
     except (indexing.IndexBusy, storage.IndexUnavailable) as error:
         logger.warning("Updates queued during the rebuild stay queued: %s", error)
     size = sum(path.stat().st_size for path in folder.iterdir() if path.is_file())
-    return RebuildReport(done, time.monotonic() - started, size, folder)
+    return RebuildReport(documents.done, time.monotonic() - started, size, folder)
 
 
 def remove_leftovers() -> list[Path]:

@@ -56,9 +56,7 @@ def related_numbers(entry, limit: int = 5) -> list[int]:
             for word, weight in words
         ]
     )
-    itself = {
-        docnum for docnum in searcher.document_numbers(entry_id=str(entry.pk))
-    }  # absent for a draft
+    itself = set(searcher.document_numbers(entry_id=str(entry.pk)))  # none for a draft
     matches = Matches(searcher, query, everything=False, filters={}, dates=DateRange(None, None))
     ranked = matches.by_relevance(limit + len(itself))
     numbers = [
