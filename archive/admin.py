@@ -235,3 +235,7 @@ class TopicAdmin(admin.ModelAdmin):
     @admin.display(description="entries", ordering="entry_count")
     def entry_count(self, topic):
         return topic.entry_count
+
+
+# The thesaurus keeps its admin with the rest of the thesaurus.
+from archive.thesaurus import admin as thesaurus_admin  # noqa: E402, F401

@@ -63,6 +63,20 @@ def search_view(request):
             "timeline": [{"year": bar.year, "count": bar.count} for bar in context["timeline"]],
             "suggestion": result.suggestion,
             "notes": list(result.notes),
+            "expand": search_request.expand,
+            "also_searched": [
+                {
+                    "concept": item.expansion.concept_key,
+                    "name": item.expansion.concept_name,
+                    "labels": list(item.expansion.labels),
+                    "narrower": list(item.expansion.narrower),
+                    "url": request.build_absolute_uri(item.concept_url),
+                }
+                for item in context["also_searched"]
+            ],
+            "only_my_words_url": request.build_absolute_uri(context["only_my_words_url"])
+            if result.expansions
+            else None,
             "canonical_url": request.build_absolute_uri(context["search_url"]),
         },
         json_dumps_params={"ensure_ascii": False},

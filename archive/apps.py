@@ -10,3 +10,4 @@ class ArchiveConfig(AppConfig):
         # The search index follows every change made through the ORM.
         from archive import signals  # noqa: F401  (versions and tombstones)
         from archive.search import signals as search_signals  # noqa: F401
+        from archive.thesaurus import signals as thesaurus_signals  # noqa: F401

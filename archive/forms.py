@@ -6,6 +6,7 @@ from django.http import QueryDict
 from archive import search
 from archive.dates import InvalidPartialDate, PartialDate
 from archive.search.facets import FACETS, FACETS_BY_NAME
+from archive.thesaurus.models import Concept
 
 MAX_VALUES_PER_FACET = 20
 MAX_QUERY_LENGTH = 10_000
@@ -37,6 +38,9 @@ class SearchForm(forms.Form):
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
     per_page = forms.IntegerField(required=False, min_value=1, max_value=search.MAX_PER_PAGE)
+    # "0": search only the words typed, not the other names of thesaurus concepts.
+    expand = forms.ChoiceField(required=False, choices=[("0", "0"), ("1", "1")])
+    concept = forms.SlugField(required=False, max_length=100)
 
     def __init__(self, data: QueryDict, *, strict: bool = False):
         super().__init__(data)
@@ -73,6 +77,13 @@ class SearchForm(forms.Form):
             elif unknown:
                 self.ignored += [f"{facet.label} “{value}”" for value in unknown]
                 cleaned[facet.name] = [value for value in values if value not in unknown]
+        concept = cleaned.get("concept")
+        if concept and not Concept.objects.filter(key=concept).exists():
+            if self.strict:
+                self.add_error("concept", f"Unknown concept: {concept}.")
+            else:
+                self.ignored.append(f"Concept “{concept}”")
+                cleaned["concept"] = ""
         start, end = cleaned.get("from"), cleaned.get("to")
         if start and end and PartialDate.parse(start).value > PartialDate.parse(end).value:
             self.add_error("to", "The end of the date range is before its start.")
@@ -97,6 +108,8 @@ class SearchForm(forms.Form):
             sort=data.get("sort") or "relevance",
             page=data.get("page") or 1,
             per_page=data.get("per_page") or 20,
+            expand=data.get("expand") != "0",
+            concept=data.get("concept") or "",
         )
 
     def error_messages(self) -> list[str]:

@@ -411,3 +411,8 @@ class EntryTombstone(models.Model):
 
     def __str__(self):
         return f"Entry {self.entry_id} (deleted)"
+
+
+# The thesaurus's models live with the rest of the thesaurus; importing them here
+# registers them with the archive app.
+from archive.thesaurus.models import Concept, ConceptLabel  # noqa: E402, F401

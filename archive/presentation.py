@@ -10,7 +10,17 @@ from django.urls import get_script_prefix, reverse
 from archive import search
 from archive.search.facets import FACETS, FACETS_BY_NAME
 
-PARAMETER_ORDER = ["q", *(facet.name for facet in FACETS), "from", "to", "sort", "more", "page"]
+PARAMETER_ORDER = [
+    "q",
+    "concept",
+    *(facet.name for facet in FACETS),
+    "from",
+    "to",
+    "sort",
+    "expand",
+    "more",
+    "page",
+]
 # How many values of a facet a page lists before "Show all" (selected ones always show).
 FACET_VALUES_SHOWN = 10
 _POSITION = {name: index for index, name in enumerate(PARAMETER_ORDER)}
@@ -37,6 +47,8 @@ class SearchState:
         cls, request: search.SearchRequest, expanded: tuple[str, ...] = ()
     ) -> "SearchState":
         params = [("q", request.query)] if request.query else []
+        if request.concept:
+            params.append(("concept", request.concept))
         for facet in FACETS:
             params += [(facet.name, value) for value in request.selected(facet.name)]
         params += [
@@ -46,6 +58,8 @@ class SearchState:
         ]
         if request.sort != "relevance":
             params.append(("sort", request.sort))
+        if not request.expand:
+            params.append(("expand", "0"))
         params += [("more", name) for name in expanded]
         if request.page > 1:
             params.append(("page", str(request.page)))
@@ -141,6 +155,14 @@ def _labelled_years(years: list[str]) -> set[int]:
 
 
 @dataclass(frozen=True)
+class AlsoSearched:
+    """A concept the query named, the other names it was searched under, and its page."""
+
+    expansion: object  # search.expansion.Expansion
+    concept_url: str
+
+
+@dataclass(frozen=True)
 class PageLink:
     number: int
     url: str
@@ -185,6 +207,10 @@ def present(
         if value.selected
     ]
     request = page.request
+    if page.concept is not None:
+        chips.insert(
+            0, Chip(f"About: {page.concept.name()}", state.first_page().without("concept").url())
+        )
     if request.date_from:
         chips.append(Chip(f"From {request.date_from}", state.first_page().without("from").url()))
     if request.date_to:
@@ -234,4 +260,10 @@ def present(
         else None,
         "search_url": state.url(),
         "export_query": state.without("page").url(path=""),
+        "also_searched": tuple(
+            AlsoSearched(expansion, reverse("archive:concept", args=[expansion.concept_key]))
+            for expansion in page.expansions
+        ),
+        "only_my_words_url": state.first_page().with_param("expand", "0").url(),
+        "other_names_url": state.first_page().without("expand").url(),
     }

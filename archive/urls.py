@@ -1,6 +1,6 @@
 from django.urls import path
 
-from archive import api, citation_views, views
+from archive import api, citation_views, concept_views, views
 
 app_name = "archive"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("entries/<int:entry_id>/cite.<str:fmt>", citation_views.entry_citation, name="citation"),
     path("entries/<int:entry_id>/<str:slug>/", views.entry_detail, name="entry"),
     path("cite.<str:fmt>", citation_views.search_citations, name="search-citations"),
+    path("concepts/", concept_views.concept_list, name="concepts"),
+    path("concepts/<slug:key>/", concept_views.concept_detail, name="concept"),
     path("api/search/", api.search_view, name="api-search"),
     path("api/entries/<int:entry_id>/", api.entry_view, name="api-entry"),
     path("api/entries/<int:entry_id>/related/", api.related_view, name="api-related"),

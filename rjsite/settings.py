@@ -229,6 +229,9 @@ LOGGING = {
 
 # The curated seed collection loaded by `manage.py load_seed`.
 ARCHIVE_SEED_DIR = BASE_DIR / "archive" / "seed"
+# The archive's public address: the base of the URIs it gives things outside a request
+# (the thesaurus's concepts in SKOS files).
+ARCHIVE_BASE_URL = os.environ.get("ARCHIVE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Seconds an index writer waits for Whoosh's lock before leaving its change queued for
 # the next writer (nothing is lost: see archive.models.PendingIndexUpdate).

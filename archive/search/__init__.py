@@ -81,6 +81,8 @@ class SearchRequest:
     per_page: int = 20
     snippets: bool = True  # highlighted snippets for the hits (not needed for exports)
     facets: bool = True  # facet counts and the timeline
+    expand: bool = True  # also search the other names of thesaurus concepts named
+    concept: str = ""  # only entries about this thesaurus concept (its key)
 
     def __post_init__(self):
         if self.sort not in SORTS:
@@ -124,6 +126,8 @@ class SearchPage:
     available: bool = True
     stopped: bool = False  # reached its time budget (unavailable, for now)
     reading: str = ""  # how the query was read: a key of query.READINGS
+    expansions: tuple = ()  # expansion.Expansion: other names also searched
+    concept: object = None  # thesaurus.snapshot.ConceptNames of request.concept
 
     @property
     def reading_text(self) -> str:

@@ -157,3 +157,16 @@ def significant_words(text: str) -> list[str]:
 def distinct_words(text: str) -> list[str]:
     """Each word of a text once, in order of first appearance."""
     return list(dict.fromkeys(match.group() for match in _TOKEN.finditer(text)))
+
+
+_KANA_ONLY = re.compile(r"^[\u3040-\u309f]+$")
+
+
+def character_pairs(run: str) -> list[str]:
+    """A CJK run's overlapping character pairs (as the index holds them), leaving out
+    pairs of hiragana alone: particles and endings (について, です), not content."""
+    if len(run) < 2:
+        return [run]
+    pairs = [run[i : i + 2] for i in range(len(run) - 1)]
+    kept = list(dict.fromkeys(pair for pair in pairs if not _KANA_ONLY.match(pair)))
+    return kept or pairs[:1]

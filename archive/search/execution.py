@@ -4,9 +4,14 @@ The matching documents are found once as arrays (``matches.py``): totals, filter
 facet counts and date sorting come from those; Whoosh ranks the page by relevance.
 """
 
+from dataclasses import replace
+
+from whoosh import query as whoosh_query
+
 from archive.dates import PartialDate
 from archive.models import Entry
 from archive.search import SearchHit, SearchPage, SearchRequest
+from archive.search.expansion import concept_query, expand, label_index
 from archive.search.facets import FACETS, FACETS_BY_NAME
 from archive.search.indexing import date_number, period
 from archive.search.matches import DateRange, Matches
@@ -74,9 +79,36 @@ def _ranked(matches: Matches, request: SearchRequest, browsing: bool):
     return [(docnum, 0.0) for docnum in matches.by_date(newest_first, limit)[start:]]
 
 
+def _thesaurus(request: SearchRequest):
+    """The labels of the thesaurus as it is now, when the request needs them."""
+    if not (request.expand or request.concept):
+        return None
+    from archive.thesaurus.snapshot import current
+
+    return label_index(current())
+
+
+def _expanded(parsed: ParsedQuery, labels, request: SearchRequest):
+    """The parsed query with other names of the concepts it names (when asked), and
+    narrowed to the request's concept."""
+    if parsed.browse_all or labels is None:
+        query, expansions = parsed.query, ()
+    elif request.expand:
+        query, expansions = expand(parsed.query, labels)
+    else:
+        query, expansions = parsed.query, ()
+    if request.concept and labels is not None:
+        about = concept_query(request.concept, labels)
+        query = about if parsed.browse_all else whoosh_query.And([query, about])
+        reading = "browse" if parsed.browse_all else parsed.reading
+        parsed = replace(parsed, browse_all=False, reading=reading)
+    return replace(parsed, query=query), expansions
+
+
 def execute(request: SearchRequest, searcher) -> SearchPage:
     reader = searcher.reader()
-    parsed = read(request.query, searcher.schema, reader)
+    labels = _thesaurus(request)
+    parsed, expansions = _expanded(read(request.query, searcher.schema, reader), labels, request)
     notes = list(parsed.notes)
     query = parsed.query
     reading = "browse" if parsed.browse_all else parsed.reading
@@ -99,9 +131,11 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
         else:
             looser = None
         if looser is not None and not looser.browse_all:
+            looser, looser_expansions = _expanded(looser, labels, request)
             looser_matches = _matches(searcher, looser, looser.query, request)
             if looser_matches.total:
                 query, matches, reading = looser.query, looser_matches, looser.reading
+                expansions = looser_expansions
                 notes.append(note)
 
     ranked = _ranked(matches, request, browsing=parsed.browse_all)
@@ -129,4 +163,6 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
         notes=tuple(notes),
         searched_query=parsed.text,
         reading=reading,
+        expansions=expansions,
+        concept=labels.thesaurus.concepts_by_key.get(request.concept) if labels else None,
     )

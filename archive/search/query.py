@@ -15,7 +15,7 @@ from whoosh import qparser
 from whoosh import query as whoosh_query
 
 from archive.search import limits
-from archive.search.analysis import STOP_WORDS, significant_words, stem
+from archive.search.analysis import STOP_WORDS, character_pairs, script_of, significant_words, stem
 from archive.search.ranking import combine_fields
 from archive.search.schema import DEFAULT_FIELD_BOOSTS, FIELD_ALIASES
 
@@ -136,8 +136,11 @@ def is_question(text: str) -> bool:
     """A query pasted or written as prose, to be ranked by its words: long (whatever
     characters it holds: quotes and brackets in a pasted paragraph are punctuation), or
     of several words without operators typed on purpose, or of four words written as a
-    sentence (with small words such as "of", "the", or a question mark)."""
+    sentence (with small words such as "of", "the", or a question mark). Japanese is
+    written without spaces: a run with grammatical kana (の, について) is a sentence."""
     significant = len(significant_words(text))
+    if any(_is_japanese_sentence(word) for word in significant_words(text)):
+        return not _DELIBERATE.search(text)
     if significant >= PASTED_WORDS:
         return True
     if _DELIBERATE.search(text):
@@ -147,6 +150,18 @@ def is_question(text: str) -> bool:
     words = re.findall(r"\w+", text.lower())
     prose = "?" in text or any(word in STOP_WORDS for word in words)
     return significant >= QUESTION_WORDS - 1 and prose
+
+
+_KANA_PARTICLES = re.compile(r"[\u3040-\u309f]{1,}")
+JAPANESE_SENTENCE_CHARACTERS = 6
+
+
+def _is_japanese_sentence(word: str) -> bool:
+    return (
+        script_of(word) == "cjk"
+        and len(word) >= JAPANESE_SENTENCE_CHARACTERS
+        and bool(_KANA_PARTICLES.search(word))
+    )
 
 
 def read(text: str, schema, reader) -> "ParsedQuery":
@@ -228,9 +243,13 @@ def _parse_words(text: str, schema, reader) -> ParsedQuery:
     repeats = Counter(stem(word) for word in significant_words(text))
     clauses = []
     for word in words:
-        clause = parser.parse(word)
-        clause.boost = repeats[stem(word)]
-        clauses.append(clause)
+        # A run of Japanese is a sentence, not a phrase: its character pairs are its
+        # words (those of kana alone are grammar, as stop words are).
+        pieces = character_pairs(word) if script_of(word) == "cjk" else [word]
+        for piece in pieces:
+            clause = parser.parse(piece)
+            clause.boost = repeats[stem(word)]
+            clauses.append(clause)
     query = combine_fields(whoosh_query.Or([c for c in clauses if not _is_empty(c)]))
     if _is_empty(query):
         notes.append(NOTHING_LEFT)

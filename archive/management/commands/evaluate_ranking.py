@@ -1,19 +1,13 @@
 """Measure the search's ranking on a judged test collection, beside SQLite FTS5 BM25."""
 
 import json
-import os
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.evaluation import run, smart
-
-ISOLATED = "ARCHIVE_EVALUATION_ARCHIVE"  # set in the process that runs in its own archive
+from archive.evaluation.isolation import is_isolated, isolated_folder, run_isolated
 
 
 class Command(BaseCommand):
@@ -39,14 +33,16 @@ class Command(BaseCommand):
             collection = smart.load(path)
         except (smart.CollectionError, OSError) as error:
             raise CommandError(str(error)) from None
-        if not os.environ.get(ISOLATED):
+        if not is_isolated():
             arguments = [str(Path(path).resolve())]
             for flag, value in (("--save", save), ("--compare", compare)):
                 if value:
                     arguments += [flag, str(Path(value).resolve())]
             if questions:
                 arguments += ["--questions", str(questions)]
-            return self.run_isolated(arguments)
+            if run_isolated("evaluate_ranking", arguments, self.stdout):
+                raise CommandError("The evaluation failed.")
+            return
         if questions:
             judged = collection.judged_questions[:questions]
             collection = smart.Collection(
@@ -59,32 +55,13 @@ class Command(BaseCommand):
             f"{len(collection.judged_questions)} judged questions."
         )
         ours = run.run_archive(collection)
-        fts5 = run.run_fts5(collection, Path(os.environ[ISOLATED]))
+        fts5 = run.run_fts5(collection, isolated_folder())
         self.table(ours, fts5)
         if compare:
             self.compare(ours, compare)
         if save:
             Path(save).write_text(json.dumps(ours.as_json(), indent=2))
             self.stdout.write(f"Saved this run's figures to {save}.")
-
-    def run_isolated(self, arguments: list[str]):
-        """Run again in a new process whose database and index are a temporary folder's."""
-        with tempfile.TemporaryDirectory(prefix="rjarchive-evaluation-") as folder:
-            env = {
-                **os.environ,
-                ISOLATED: folder,
-                "DATABASE_URL": f"sqlite:///{Path(folder) / 'db.sqlite3'}",
-                "ARCHIVE_DATA_DIR": folder,
-                "ARCHIVE_INDEX_DIR": str(Path(folder) / "index"),
-            }
-            command = [
-                sys.executable, str(settings.BASE_DIR / "manage.py"), "evaluate_ranking",
-                *arguments,
-            ]  # fmt: skip
-            result = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True)
-            self.stdout.write(result.stdout, ending="")
-            if result.returncode:
-                raise CommandError("The evaluation failed.")
 
     def table(self, ours, fts5):
         self.stdout.write(

@@ -4,11 +4,18 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.management.commands.import_entries import write_report
+from archive.management.commands.import_thesaurus import load_thesaurus_file
 from archive.services.importing import ImportValidationError, import_manifest
+from archive.thesaurus.skos import ThesaurusFileError
+
+SEED_THESAURUS = "thesaurus.ttl"
 
 
 class Command(BaseCommand):
-    help = "Load (or refresh) the curated seed collection in archive/seed/. Safe to re-run."
+    help = (
+        "Load (or refresh) the curated seed collection in archive/seed/ and its starting "
+        "thesaurus (thesaurus.ttl, SKOS). Safe to re-run."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -21,3 +28,14 @@ class Command(BaseCommand):
         except ImportValidationError as error:
             raise CommandError(f"The seed collection is invalid:\n{error}") from None
         write_report(self, report, verbosity=options["verbosity"])
+        if dry_run:
+            return
+        try:
+            concepts = load_thesaurus_file(settings.ARCHIVE_SEED_DIR / SEED_THESAURUS)
+        except ThesaurusFileError as error:
+            raise CommandError(f"The seed thesaurus is invalid:\n{error}") from None
+        if options["verbosity"]:
+            self.stdout.write(
+                f"Thesaurus: created {concepts.created}, updated {concepts.updated}, "
+                f"{concepts.unchanged} unchanged."
+            )

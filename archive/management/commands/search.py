@@ -17,6 +17,13 @@ def plain_snippet(snippet: str) -> str:
     return " ".join(html.unescape(strip_tags(marked)).split())
 
 
+def also_searched(expansion) -> str:
+    names = ", ".join(expansion.labels)
+    if expansion.narrower:
+        names += ("; " if names else "") + "narrower: " + ", ".join(expansion.narrower)
+    return names
+
+
 class Command(BaseCommand):
     help = 'Search the archive: manage.py search "query" [--topic T] [--source S] [--from Y] …'
 
@@ -35,6 +42,12 @@ class Command(BaseCommand):
         parser.add_argument("--sort", choices=search.SORTS, default="relevance")
         parser.add_argument("--page", type=int, default=1)
         parser.add_argument("--per-page", type=int, default=10)
+        parser.add_argument(
+            "--only-my-words",
+            action="store_true",
+            help="Search only the words typed, not the thesaurus's other names for them.",
+        )
+        parser.add_argument("--concept", default="", help="Only entries about this concept (key).")
 
     def handle(self, *args, **options):
         filters = tuple(
@@ -49,6 +62,8 @@ class Command(BaseCommand):
                 sort=options["sort"],
                 page=options["page"],
                 per_page=options["per_page"],
+                expand=not options["only_my_words"],
+                concept=options["concept"],
             )
         except search.InvalidSearch as error:
             raise CommandError(str(error)) from None
@@ -62,6 +77,12 @@ class Command(BaseCommand):
             self.stdout.write(page.reading_text)
         if page.suggestion:
             self.stdout.write(f"Did you mean: {page.suggestion}")
+        for expansion in page.expansions:
+            self.stdout.write(
+                f"Also searched ({expansion.concept_name}): {also_searched(expansion)}"
+            )
+        if page.expansions:
+            self.stdout.write("(--only-my-words searches only the words typed)")
         for position, hit in enumerate(page.hits, start=page.first_position):
             entry = hit.entry
             source = f" · {entry.source.name}" if entry.source else ""

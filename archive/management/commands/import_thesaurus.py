@@ -1,0 +1,45 @@
+"""Read a SKOS file into the thesaurus: all of it, or nothing when anything is wrong."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from archive.thesaurus.services import import_records
+from archive.thesaurus.skos import EXTENSIONS, ThesaurusFileError, parse, records_from
+
+
+def load_thesaurus_file(path: Path, format_name: str | None = None):
+    """Import a SKOS file; ThesaurusFileError (naming what is wrong) writes nothing."""
+    format_name = format_name or EXTENSIONS.get(path.suffix.lstrip(".").lower())
+    if format_name is None:
+        raise ThesaurusFileError(
+            f"Cannot tell the format of {path.name}: name it .ttl or .jsonld, or pass --format."
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ThesaurusFileError(f"Cannot read {path}: {error.strerror}.") from None
+    return import_records(records_from(parse(data, format_name)))
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a SKOS thesaurus file (Turtle .ttl, JSON-LD .jsonld, RDF/XML .rdf): each "
+        "concept is created or made exactly as the file says; others are left alone."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--format", choices=sorted(set(EXTENSIONS.values())))
+
+    def handle(self, *args, file: str, format: str | None, **options):
+        try:
+            report = load_thesaurus_file(Path(file), format)
+        except ThesaurusFileError as error:
+            raise CommandError(f"{file}: nothing was imported.\n{error}") from None
+        for warning in report.warnings:
+            self.stdout.write(self.style.WARNING(f"Warning: {warning}"))
+        self.stdout.write(
+            f"Concepts: created {report.created}, updated {report.updated}, "
+            f"{report.unchanged} unchanged."
+        )

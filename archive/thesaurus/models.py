@@ -1,0 +1,158 @@
+"""Concepts and their labels, modelled on SKOS (the W3C standard for thesauri): a concept
+has at most one preferred label per language, any number of alternative and hidden
+labels, a scope note, a note naming the sources its labels were checked against,
+broader and related concepts, and optionally the topic it corresponds to."""
+
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+LANGUAGES = (("en", "English"), ("ru", "Russian"), ("ja", "Japanese"))
+LANGUAGE_CODES = tuple(code for code, _ in LANGUAGES)
+_HAS_WORD = re.compile(r"[^\W_]")
+
+
+def fold(text: str) -> str:
+    """A label's form for comparing and looking up: Unicode NFKC, case folded, Russian
+    ё as е, spaces collapsed (SQLite compares non-ASCII letters case-sensitively)."""
+    folded = unicodedata.normalize("NFKC", text or "").casefold().replace("ё", "е")
+    return " ".join(folded.split())
+
+
+class LabelKind(models.TextChoices):
+    PREFERRED = "preferred", "Preferred"
+    ALTERNATIVE = "alternative", "Alternative"
+    HIDDEN = "hidden", "Hidden (searched, never shown)"
+
+
+class Concept(models.Model):
+    key = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="Stable name in the concept's address and SKOS URI (never change it).",
+    )
+    scope_note = models.TextField(blank=True, help_text="What the concept covers (English).")
+    note = models.TextField(
+        blank=True, help_text="The public sources each label was checked against."
+    )
+    broader = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="narrower")
+    related = models.ManyToManyField("self", symmetrical=True, blank=True)
+    topic = models.ForeignKey(
+        "archive.Topic",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="concepts",
+        help_text="The archive topic this concept corresponds to, if any.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self):
+        return self.name()
+
+    def get_absolute_url(self):
+        return reverse("archive:concept", args=[self.key])
+
+    def preferred_labels(self) -> dict[str, str]:
+        return {
+            label.language: label.text
+            for label in self.labels.all()
+            if label.kind == LabelKind.PREFERRED
+        }
+
+    def name(self, language: str = "en") -> str:
+        """The preferred label in ``language``, else in English, else any, else the key."""
+        preferred = self.preferred_labels()
+        for code in (language, "en", *LANGUAGE_CODES):
+            if preferred.get(code):
+                return preferred[code]
+        return self.key
+
+    def ancestors(self) -> set[int]:
+        """Ids of every concept above this one (stops at cycles)."""
+        seen: set[int] = set()
+        frontier = list(self.broader.values_list("pk", flat=True)) if self.pk else []
+        while frontier:
+            found = [pk for pk in frontier if pk not in seen]
+            seen.update(found)
+            frontier = list(
+                Concept.broader.through.objects.filter(from_concept_id__in=found).values_list(
+                    "to_concept_id", flat=True
+                )
+            )
+        return seen
+
+    def descendants(self) -> set[int]:
+        """Ids of every concept below this one (stops at cycles)."""
+        seen: set[int] = set()
+        frontier = [self.pk] if self.pk else []
+        while frontier:
+            found = list(
+                Concept.broader.through.objects.filter(to_concept_id__in=frontier).values_list(
+                    "from_concept_id", flat=True
+                )
+            )
+            frontier = [pk for pk in found if pk not in seen]
+            seen.update(frontier)
+        return seen
+
+
+def broader_cycle(concept: Concept, broader: list[Concept]) -> Concept | None:
+    """A proposed broader concept that is the concept itself or one of its narrower
+    concepts (which would make a cycle), or None."""
+    below = concept.descendants() | {concept.pk}
+    return next((other for other in broader if other.pk in below), None)
+
+
+class ConceptLabel(models.Model):
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="labels")
+    language = models.CharField(max_length=2, choices=LANGUAGES)
+    kind = models.CharField(max_length=12, choices=LabelKind.choices, default=LabelKind.ALTERNATIVE)
+    text = models.CharField(max_length=200)
+    folded = models.CharField(max_length=200, db_index=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["language", "kind", "text"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concept", "language"],
+                condition=Q(kind="preferred"),
+                name="one_preferred_label_per_language",
+            ),
+            models.UniqueConstraint(
+                fields=["concept", "language", "folded"], name="label_once_per_concept_language"
+            ),
+            models.CheckConstraint(condition=~Q(folded=""), name="label_is_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.text} ({self.language})"
+
+    def save(self, *args, **kwargs):
+        self.text = " ".join(unicodedata.normalize("NFC", self.text or "").split())
+        self.folded = fold(self.text)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.text = " ".join(unicodedata.normalize("NFC", self.text or "").split())
+        problem = label_problem(self.text)
+        if problem:
+            raise ValidationError({"text": problem})
+
+
+def label_problem(text: str) -> str | None:
+    """Why a label cannot be used, or None."""
+    if not text.strip():
+        return "A label cannot be empty."
+    if not _HAS_WORD.search(text):
+        return f"The label “{text}” has no letters or digits."
+    return None
