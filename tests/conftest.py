@@ -1,4 +1,6 @@
-"""Shared fixtures: the seed collection, editors and superusers, an entry factory."""
+"""Shared fixtures: the seed collection, editors and superusers, an entry factory, and a
+small thesaurus (the Kuril Islands, the Northern Territories under them, Iturup under
+those, and Motegi beside them)."""
 
 import itertools
 
@@ -8,6 +10,7 @@ from django.contrib.auth.models import Group, User
 
 from archive.models import Entry, Source, Status
 from archive.services.importing import import_manifest
+from archive.thesaurus.models import Concept, ConceptLabel
 
 _counter = itertools.count(1)
 
@@ -111,3 +114,49 @@ def committed(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return block
+
+
+def make_concept(key: str, *labels, broader=(), **fields) -> Concept:
+    """``labels``: (language, kind, text), kind "preferred", "alternative" or "hidden"."""
+    concept = Concept.objects.create(key=key, **fields)
+    for language, kind, text in labels:
+        ConceptLabel.objects.create(concept=concept, language=language, kind=kind, text=text)
+    concept.broader.set(broader)
+    return concept
+
+
+@pytest.fixture
+def kurils(db):
+    islands = make_concept(
+        "kuril-islands",
+        ("en", "preferred", "Kuril Islands"),
+        ("en", "alternative", "Kurils"),
+        ("ru", "preferred", "Курильские острова"),
+        ("ja", "preferred", "千島列島"),
+        scope_note="The island chain between Hokkaido and Kamchatka.",
+        note="Checked against the Wikipedia articles in three languages.",
+    )
+    territories = make_concept(
+        "northern-territories",
+        ("en", "preferred", "Northern Territories"),
+        ("ru", "preferred", "Южные Курилы"),
+        ("ja", "preferred", "北方領土"),
+        ("ja", "alternative", "北方四島"),
+        broader=[islands],
+    )
+    iturup = make_concept(
+        "iturup",
+        ("en", "preferred", "Iturup"),
+        ("en", "hidden", "Iturup Island"),
+        ("ru", "preferred", "Итуруп"),
+        ("ja", "preferred", "択捉島"),
+        broader=[territories],
+    )
+    motegi = make_concept(
+        "toshimitsu-motegi",
+        ("en", "preferred", "Toshimitsu Motegi"),
+        ("en", "alternative", "Motegi"),
+        ("ru", "preferred", "Тосимицу Мотэги"),
+        ("ja", "preferred", "茂木敏充"),
+    )
+    return {"islands": islands, "territories": territories, "iturup": iturup, "motegi": motegi}

@@ -105,6 +105,34 @@ def measure_mode(mode: str, mix, fts) -> dict:
     }
 
 
+def measure_expansion(client) -> dict:
+    """The seed thesaurus loaded, each concept's preferred names (English, Russian,
+    Japanese) searched through the API with expansion and with only the words typed: what
+    expansion adds to a search (the thesaurus check, the rewriting, the other names)."""
+    from archive.management.commands.import_thesaurus import load_thesaurus_file
+    from archive.management.commands.load_seed import SEED_THESAURUS
+    from archive.thesaurus.models import Concept
+
+    load_thesaurus_file(settings.ARCHIVE_SEED_DIR / SEED_THESAURUS)
+    names = [
+        name
+        for concept in Concept.objects.prefetch_related("labels")
+        for name in concept.preferred_labels().values()
+    ]
+    client.get("/api/search/", {"q": names[0]})  # the thesaurus read once, as a server would
+    expanded, typed = [], []
+    for name in names:
+        expanded.append(timed(lambda q=name: client.get("/api/search/", {"q": q})))
+        typed.append(timed(lambda q=name: client.get("/api/search/", {"q": q, "expand": "0"})))
+    added = [with_names - alone for with_names, alone in zip(expanded, typed, strict=True)]
+    return {
+        "queries": len(names),
+        "expanded": percentiles(expanded),
+        "only_words_typed": percentiles(typed),
+        "added": percentiles(added),
+    }
+
+
 def run(entries: int, seed: int, queries: int, work_dir: Path, progress=print) -> dict:
     work_dir.mkdir(parents=True, exist_ok=True)
     report = {"machine": machine(), "entries": entries, "seed": seed, "queries": queries}
@@ -189,6 +217,9 @@ def run(entries: int, seed: int, queries: int, work_dir: Path, progress=print) -
         [timed(lambda e=entry: search.related_entries(e)) for entry in sample]
     )
 
+    progress("Thesaurus expansion…")
+    report["concepts_ms"] = measure_expansion(client)
+
     # Last, so that the HTTP figures above see the cache as a serving process would.
     progress("Query mix: cold…")
     report["queries_ms"]["cold"] = measure_mode("cold", mix, fts)
@@ -254,6 +285,14 @@ def table(report: dict) -> str:
     lines.append(f"| related entries p50/p95 ms | {related['p50']} / {related['p95']} | | |")
     worst = ", ".join(f"`{q}` {ms}" for q, ms in report["worst_queries_ms"].items())
     lines.append(f"| worst queries through the API, once each, ms | {worst} | | |")
+    concepts = report["concepts_ms"]
+    expanded, typed, added = (concepts[key] for key in ("expanded", "only_words_typed", "added"))
+    lines.append(
+        f"| concept names ({concepts['queries']}, en/ru/ja) through the API, expanded / only "
+        f"the words typed / added by expansion, p50/p95 ms | {expanded['p50']} / "
+        f"{expanded['p95']}; {typed['p50']} / {typed['p95']}; {added['p50']} / "
+        f"{added['p95']} | | |"
+    )
     save = report["save_to_searchable_ms"]
     lines.append(f"| save → searchable p50/p95 ms | {save['p50']} / {save['p95']} | | |")
     lines.append(f"| peak RSS of the benchmark process | {report['peak_rss_mib']} MiB | | |")

@@ -19,7 +19,11 @@ from archive.search.query_tree import children
 from archive.search.ranking import CombinedFields
 from archive.search.schema import DEFAULT_FIELD_BOOSTS
 
-EXPANSION_WEIGHT = 0.5  # an other name counts half as much as the words typed
+# An other name counts half as much as the words typed, per word it stands for: a label's
+# clause is weighted by the number of words it replaces over its own number of terms, so
+# that a long name (or a Japanese one, indexed as many character pairs) does not outweigh
+# the two words typed.
+EXPANSION_WEIGHT = 0.5
 MAX_ADDED_LABELS = 30  # labels added to one query (the matched concepts' first)
 MAX_LABEL_WORDS = 12  # a label longer than this (in indexed terms) is never matched
 
@@ -227,10 +231,10 @@ class _Expander:
         self.added_terms.add(tuple(matched))
         clauses = []
         for concept_id in concept_ids:
-            clauses += self._concept_clauses(concept_id)
+            clauses += self._concept_clauses(concept_id, len(matched))
         return whoosh_query.Or([group, *clauses]) if clauses else group
 
-    def _concept_clauses(self, concept_id: int) -> list:
+    def _concept_clauses(self, concept_id: int, words_replaced: int) -> list:
         if concept_id in self.expanded:
             return []
         self.expanded.add(concept_id)
@@ -245,7 +249,8 @@ class _Expander:
                     continue
                 self.added_terms.add(terms)
                 self.added += 1
-                clauses.append(label_clause(terms, EXPANSION_WEIGHT))
+                weight = EXPANSION_WEIGHT * words_replaced / len(terms)
+                clauses.append(label_clause(terms, weight))
                 searched_any = True
                 if member_id == concept_id and label in member.shown_labels():
                     own.append(label)
@@ -270,5 +275,5 @@ def concept_query(key: str, index: LabelIndex):
             terms = index.terms.get(label) or ()
             if terms and terms not in seen:
                 seen.add(terms)
-                clauses.append(label_clause(terms))
+                clauses.append(label_clause(terms, 1 / len(terms)))
     return whoosh_query.Or(clauses) if clauses else whoosh_query.NullQuery

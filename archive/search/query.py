@@ -255,7 +255,7 @@ def _parse_words(text: str, schema, reader) -> ParsedQuery:
         notes.append(NOTHING_LEFT)
         return ParsedQuery(text, whoosh_query.Every(), tuple(notes), browse_all=True)
     return ParsedQuery(
-        text, query.normalize(), tuple(notes), reading="question" if len(words) > 1 else "all"
+        text, query.normalize(), tuple(notes), reading="question" if len(clauses) > 1 else "all"
     )
 
 

@@ -105,3 +105,7 @@ def test_bench_runs_end_to_end_and_writes_json(db, tmp_path, settings):
     assert report["postings_cache"]["misses"] > 0
     assert "| results + facets + 20 snippets" in out.getvalue()
     assert "machine:" in out.getvalue()
+    concepts = report["concepts_ms"]
+    assert concepts["queries"] >= 90  # the seed thesaurus's names in three languages
+    assert concepts["expanded"]["n"] == concepts["only_words_typed"]["n"] == concepts["queries"]
+    assert "| concept names (" in out.getvalue()
