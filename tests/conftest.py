@@ -116,7 +116,7 @@ def committed(django_capture_on_commit_callbacks):
     return block
 
 
-def make_concept(key: str, *labels, broader=(), **fields) -> Concept:
+def create_concept(key: str, *labels, broader=(), **fields) -> Concept:
     """``labels``: (language, kind, text), kind "preferred", "alternative" or "hidden"."""
     concept = Concept.objects.create(key=key, **fields)
     for language, kind, text in labels:
@@ -126,8 +126,14 @@ def make_concept(key: str, *labels, broader=(), **fields) -> Concept:
 
 
 @pytest.fixture
+def make_concept(db):
+    """``make_concept(key, (language, kind, text), …, broader=[…], **fields)``."""
+    return create_concept
+
+
+@pytest.fixture
 def kurils(db):
-    islands = make_concept(
+    islands = create_concept(
         "kuril-islands",
         ("en", "preferred", "Kuril Islands"),
         ("en", "alternative", "Kurils"),
@@ -136,7 +142,7 @@ def kurils(db):
         scope_note="The island chain between Hokkaido and Kamchatka.",
         note="Checked against the Wikipedia articles in three languages.",
     )
-    territories = make_concept(
+    territories = create_concept(
         "northern-territories",
         ("en", "preferred", "Northern Territories"),
         ("ru", "preferred", "Южные Курилы"),
@@ -144,7 +150,7 @@ def kurils(db):
         ("ja", "alternative", "北方四島"),
         broader=[islands],
     )
-    iturup = make_concept(
+    iturup = create_concept(
         "iturup",
         ("en", "preferred", "Iturup"),
         ("en", "hidden", "Iturup Island"),
@@ -152,7 +158,7 @@ def kurils(db):
         ("ja", "preferred", "択捉島"),
         broader=[territories],
     )
-    motegi = make_concept(
+    motegi = create_concept(
         "toshimitsu-motegi",
         ("en", "preferred", "Toshimitsu Motegi"),
         ("en", "alternative", "Motegi"),

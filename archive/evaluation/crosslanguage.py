@@ -79,8 +79,9 @@ class Figures:
     ndcg: float
 
 
-def measure(judged: JudgedSet, *, expand: bool) -> dict[str, Figures]:
-    """Mean recall@10 and nDCG@10 per question language, and "all"."""
+def measure(judged: JudgedSet, *, expand: bool, each=None) -> dict[str, Figures]:
+    """Mean recall@10 and nDCG@10 per question language, and "all"; ``each(question,
+    recall, ndcg)`` is called for every question."""
     prefix = len(EXTERNAL_PREFIX)
     per_language: dict[str, list] = {language: [] for language in LANGUAGES}
     for question in judged.questions:
@@ -91,7 +92,10 @@ def measure(judged: JudgedSet, *, expand: bool) -> dict[str, Figures]:
         )
         ranked = [hit.entry.external_id[prefix:] for hit in page.hits]
         found = len(set(ranked) & question.relevant) / len(question.relevant)
-        per_language[question.language].append((found, metrics.ndcg(ranked, question.relevant)))
+        ndcg = metrics.ndcg(ranked, question.relevant)
+        per_language[question.language].append((found, ndcg))
+        if each:
+            each(question, found, ndcg)
     figures = {
         language: Figures(
             statistics.fmean(recall for recall, _ in values),

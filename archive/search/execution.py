@@ -94,7 +94,7 @@ def _expanded(parsed: ParsedQuery, labels, request: SearchRequest):
     if parsed.browse_all or labels is None:
         query, expansions = parsed.query, ()
     elif request.expand:
-        query, expansions = expand(parsed.query, labels)
+        query, expansions = expand(parsed.query, labels, parsed.runs)
     else:
         query, expansions = parsed.query, ()
     if request.concept and labels is not None:

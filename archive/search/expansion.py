@@ -47,18 +47,23 @@ def label_terms(text: str) -> tuple[str, ...]:
     return tuple(token.text for token in multilingual_analyzer()(text))
 
 
+# A name is searched where names are written: not among identifiers (ISSN, DOI).
+LABEL_FIELDS = {
+    field: boost for field, boost in DEFAULT_FIELD_BOOSTS.items() if field != "identifier"
+}
+
+
 def label_clause(terms: tuple[str, ...], weight: float = 1.0):
-    """A label searched in every default field as a query word (one term) or a phrase
-    is: one BM25F clause, or the phrase in each field."""
+    """A label searched in the text fields as a query word (one term) or a phrase is:
+    one BM25F clause, or the phrase in each field."""
     if len(terms) == 1:
         return CombinedFields(
-            [(field, terms[0], boost) for field, boost in DEFAULT_FIELD_BOOSTS.items()],
-            boost=weight,
+            [(field, terms[0], boost) for field, boost in LABEL_FIELDS.items()], boost=weight
         )
     return whoosh_query.Or(
         [
             whoosh_query.Phrase(field, list(terms), boost=boost * weight)
-            for field, boost in DEFAULT_FIELD_BOOSTS.items()
+            for field, boost in LABEL_FIELDS.items()
         ]
     )
 
@@ -92,13 +97,46 @@ def label_index(thesaurus) -> LabelIndex:
         return _index
 
 
-def expand(query, index: LabelIndex) -> tuple[object, tuple[Expansion, ...]]:
+def expand(
+    query, index: LabelIndex, runs: tuple[str, ...] = ()
+) -> tuple[object, tuple[Expansion, ...]]:
     """The query with every label it contains searched under the concept's other names,
-    and what was added."""
+    and what was added. ``runs``: runs of Japanese a question was read as the character
+    pairs of (some left out as grammar): the labels inside them are found in all their
+    pairs, and their other names added to the question's words."""
     if not index.concepts_by_terms:
         return query, ()
     expander = _Expander(index)
-    return expander.node(query), tuple(expander.expansions)
+    expanded = expander.node(query)
+    added = []
+    for run in runs:
+        pairs = label_terms(run)
+        found = expander.labels_inside(pairs, whole=True)
+        for concept_id in found:
+            added += expander.concept_clauses(concept_id, _words_of(pairs, index, concept_id))
+    if added:
+        expanded = whoosh_query.Or(
+            [*children(expanded), *added]
+            if isinstance(expanded, whoosh_query.Or)
+            else [expanded, *added]
+        )
+    return expanded, tuple(expander.expansions)
+
+
+def _words_of(pairs: tuple[str, ...], index: LabelIndex, concept_id: int) -> int:
+    """How many of the run's pairs the concept's longest label inside it spans."""
+    longest = 1
+    for terms, owners in index.concepts_by_terms.items():
+        if concept_id in owners and len(terms) > longest and _contains(pairs, terms):
+            longest = len(terms)
+    return longest
+
+
+def _contains(sequence: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    return any(
+        sequence[start : start + len(part)] == part
+        for start in range(len(sequence) - len(part) + 1)
+    )
 
 
 @dataclass(frozen=True)
@@ -189,7 +227,7 @@ class _Expander:
             if unit.terms is None:
                 new.extend(self.node(kid) for kid in kids[unit.start : unit.end])
             elif unit.cjk:  # Japanese has no spaces: a label may be part of a longer run
-                found = self._labels_inside(unit.terms)
+                found = self.labels_inside(unit.terms)
                 original = kids[unit.start]
                 new.append(
                     self._with_other_names(original, found, unit.terms) if found else original
@@ -217,12 +255,14 @@ class _Expander:
                 best = (last, concepts, sequence)
         return best
 
-    def _labels_inside(self, terms: tuple[str, ...]) -> list[int]:
+    def labels_inside(self, terms: tuple[str, ...], whole: bool = False) -> list[int]:
+        """Concepts with a label that is part of these terms (or all of them, if
+        ``whole``), the longest label at each place."""
         found = []
         for start in range(len(terms)):
             for end in range(len(terms), start, -1):
                 concepts = self.index.concepts_by_terms.get(terms[start:end])
-                if concepts and (start, end) != (0, len(terms)):
+                if concepts and (whole or (start, end) != (0, len(terms))):
                     found += [concept for concept in concepts if concept not in found]
                     break
         return found
@@ -231,10 +271,12 @@ class _Expander:
         self.added_terms.add(tuple(matched))
         clauses = []
         for concept_id in concept_ids:
-            clauses += self._concept_clauses(concept_id, len(matched))
+            clauses += self.concept_clauses(concept_id, len(matched))
         return whoosh_query.Or([group, *clauses]) if clauses else group
 
-    def _concept_clauses(self, concept_id: int, words_replaced: int) -> list:
+    def concept_clauses(self, concept_id: int, words_replaced: int) -> list:
+        """Clauses for the concept's other names and its narrower concepts' (once per
+        query), and a note of what they are."""
         if concept_id in self.expanded:
             return []
         self.expanded.add(concept_id)

@@ -50,6 +50,7 @@ class ParsedQuery:
     browse_all: bool = False  # nothing to search for: show the whole archive
     uses_syntax: bool = False  # operators, phrases, fields or wildcards were used
     reading: str = "all"  # how it was read: one of READINGS
+    runs: tuple[str, ...] = ()  # runs of Japanese read as their character pairs
 
 
 def clean(text: str) -> tuple[str, list[str]]:
@@ -255,7 +256,11 @@ def _parse_words(text: str, schema, reader) -> ParsedQuery:
         notes.append(NOTHING_LEFT)
         return ParsedQuery(text, whoosh_query.Every(), tuple(notes), browse_all=True)
     return ParsedQuery(
-        text, query.normalize(), tuple(notes), reading="question" if len(clauses) > 1 else "all"
+        text,
+        query.normalize(),
+        tuple(notes),
+        reading="question" if len(clauses) > 1 else "all",
+        runs=tuple(word for word in words if script_of(word) == "cjk"),
     )
 
 

@@ -107,5 +107,8 @@ def test_bench_runs_end_to_end_and_writes_json(db, tmp_path, settings):
     assert "machine:" in out.getvalue()
     concepts = report["concepts_ms"]
     assert concepts["queries"] >= 90  # the seed thesaurus's names in three languages
-    assert concepts["expanded"]["n"] == concepts["only_words_typed"]["n"] == concepts["queries"]
-    assert "| concept names (" in out.getvalue()
+    for when in ("first_time", "again"):
+        row = concepts[when]
+        assert row["expanded"]["n"] == row["only_words_typed"]["n"] == concepts["queries"]
+    assert concepts["expansion_step"]["n"] == concepts["queries"]
+    assert "| the expansion step (thesaurus check, rewriting)" in out.getvalue()

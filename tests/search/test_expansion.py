@@ -152,3 +152,21 @@ def test_the_search_command_shows_what_was_also_searched(shelf):
     call_command("search", "Kurils", "--only-my-words", stdout=(out := StringIO()))
     assert "Also searched" not in out.getvalue()
     assert "1 result" in out.getvalue()
+
+
+def test_a_label_with_kana_inside_a_japanese_question_is_found(
+    shelf, make_entry, make_concept, committed
+):
+    make_concept(
+        "visa-free-exchanges",
+        ("en", "preferred", "visa-free exchanges"),
+        ("ja", "preferred", "ビザなし交流"),
+    )
+    with committed():
+        make_entry(title="Visa-free exchanges to resume", body="Visits resume in summer.")
+    # Read as a question, its pairs of kana alone (なし) are left out as grammar, yet the
+    # label that holds one is still found.
+    page = run("ビザなし交流は行われますか")
+    assert page.reading == "question"
+    assert [e.concept_key for e in page.expansions] == ["visa-free-exchanges"]
+    assert "Visa-free exchanges to resume" in titles(page)

@@ -38,6 +38,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if not is_isolated():
             arguments = [str(Path(path).resolve()), "--thesaurus", str(Path(thesaurus).resolve())]
+            arguments += ["--verbosity", str(options["verbosity"])]
             if run_isolated("evaluate_thesaurus", arguments, self.stdout):
                 raise CommandError("The evaluation failed.")
             return
@@ -51,10 +52,18 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\n{'questions in':14} {'expansion':>10} {'recall@10':>10} {'nDCG@10':>8}"
         )
+        lines = []
+
+        def each(question, recall, ndcg):
+            lines.append(f"  {question.need} {question.language} {recall:5.0%} {question.text}")
+
         for expand in (False, True):
-            figures = crosslanguage.measure(judged, expand=expand)
+            lines.append(f"expansion {'on' if expand else 'off'}: need, language, recall@10")
+            figures = crosslanguage.measure(judged, expand=expand, each=each)
             for language, row in figures.items():
                 self.stdout.write(
                     f"{language:14} {'on' if expand else 'off':>10} "
                     f"{row.recall:10.1%} {row.ndcg:8.3f}"
                 )
+        if options["verbosity"] > 1:
+            self.stdout.write("\n" + "\n".join(lines))
