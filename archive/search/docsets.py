@@ -27,12 +27,12 @@ from whoosh.system import _INT_SIZE
 from archive.search import postings_cache, ranking
 from archive.search.limits import SearchTooSlow, check_time
 from archive.search.ranking import CombinedFields
+from archive.search.segment_format import BLOCK_POSTINGS
 from archive.search.storage import IndexUnavailable
 
 DOCNUM = np.int32
 EMPTY = np.empty(0, dtype=DOCNUM)
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
-SPARSE_RATIO = 16  # skip blocks when a term has this many times more postings than wanted
 
 
 @dataclass(frozen=True)
@@ -295,15 +295,17 @@ class Evaluator:
             if len(words) > 1 and len(docs):
                 docs = np.fromiter(phrase.docs(self.searcher), dtype=DOCNUM)
             return Scored(docs, sum(word.take(docs).scores for word in words) * phrase.boost)
-        # The rarest word first: where it is much rarer than the next, the next one's
-        # postings are read only in the blocks where the rarer ones occur.
+        # The rarest word first. Where the documents holding the rarer words are fewer
+        # than the next word's blocks, its postings are read only in the blocks holding
+        # them; otherwise all of them, once, through the postings cache (reading nearly
+        # every block one by one cost more, and again for every search).
         frequency = [self.reader.doc_frequency(phrase.fieldname, w) for w in phrase.words]
         if not min(frequency):  # a word the field never holds: no posting need be read
             return Scored.empty()
         occurrences: list = [None] * len(phrase.words)
         candidates = None
         for i in sorted(range(len(phrase.words)), key=frequency.__getitem__):
-            if candidates is not None and len(candidates) * SPARSE_RATIO < frequency[i]:
+            if candidates is not None and len(candidates) * BLOCK_POSTINGS < frequency[i]:
                 occurrences[i] = Positioned.decode(
                     term_postings(
                         self.reader,

@@ -12,8 +12,12 @@ class ArchiveCodec(W3Codec):
     length_stats = False
 
 
+# Postings per block of a posting list (Whoosh's default): a search that wants a word's
+# postings in some documents only skips the blocks that hold none of them.
+BLOCK_POSTINGS = 128
+
 # Separate files, not one compound file: Whoosh 2.7 reads the parts of a compound file
 # through BytesIO, which copies them (hundreds of MB at 100,000 entries) into memory each
 # time a searcher opens, in every process. Posting blocks uncompressed: searches decode
 # whole posting lists, and zlib was a third of that.
-SEGMENT_FILES = {"compound": False, "codec": ArchiveCodec(compression=0)}
+SEGMENT_FILES = {"compound": False, "codec": ArchiveCodec(blocklimit=BLOCK_POSTINGS, compression=0)}
