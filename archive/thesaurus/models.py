@@ -76,20 +76,6 @@ class Concept(models.Model):
                 return preferred[code]
         return self.key
 
-    def ancestors(self) -> set[int]:
-        """Ids of every concept above this one (stops at cycles)."""
-        seen: set[int] = set()
-        frontier = list(self.broader.values_list("pk", flat=True)) if self.pk else []
-        while frontier:
-            found = [pk for pk in frontier if pk not in seen]
-            seen.update(found)
-            frontier = list(
-                Concept.broader.through.objects.filter(from_concept_id__in=found).values_list(
-                    "to_concept_id", flat=True
-                )
-            )
-        return seen
-
     def descendants(self) -> set[int]:
         """Ids of every concept below this one (stops at cycles)."""
         seen: set[int] = set()
