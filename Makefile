@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve setup install install-dev browser migrate seed index test test-postgres lint format clean
+.PHONY: run serve setup install install-dev browser migrate seed index test test-postgres messages lint format clean
 
 run: setup ## Set everything up and serve the archive with its seed content
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -64,6 +64,14 @@ test: install-dev browser ## Install what the tests need and run them all
 # The suite against PostgreSQL: installs and starts Debian's server on loopback if needed.
 test-postgres: install-dev browser
 	scripts/with_postgres.sh $(BIN)/pytest -n 2
+
+# The interface's catalogues: find new strings (needs GNU gettext's xgettext), keep the
+# translations, and compile the .mo files (with polib; they are committed).
+LANGUAGES ?= ru ja
+messages: install-dev
+	$(BIN)/python manage.py makemessages $(addprefix -l ,$(LANGUAGES)) --add-location=file \
+		--ignore=.venv --ignore=tests --ignore=scripts --ignore=var --ignore=test-artifacts
+	$(BIN)/python scripts/compile_messages.py
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -1,6 +1,10 @@
 """The JSON API: the search page's parameters in, results and facets out."""
 
+from functools import wraps
+
+from django.conf import settings
 from django.http import JsonResponse
+from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from archive import search
@@ -15,8 +19,25 @@ def error(message: str, status: int = 400, **details) -> JsonResponse:
     return JsonResponse({"error": message, **details}, status=status)
 
 
+def in_requested_language(view):
+    """Values stay the same in every language; ``lang=ru`` or ``lang=ja`` gives labels,
+    notes and dates in that language (English by default)."""
+
+    @wraps(view)
+    def answer(request, *args, **kwargs):
+        language = request.GET.get("lang") or settings.LANGUAGE_CODE
+        if language not in dict(settings.LANGUAGES):
+            codes = ", ".join(code for code, _ in settings.LANGUAGES)
+            return error(f"lang must be one of: {codes}.", fields={"lang": [language]})
+        with translation.override(language):
+            return view(request, *args, **kwargs)
+
+    return answer
+
+
 @rate_limited("api", "api")
 @require_GET
+@in_requested_language
 def search_view(request):
     form = SearchForm(request.GET, strict=True)
     if not form.is_valid():
@@ -84,6 +105,7 @@ def search_view(request):
 
 
 @require_GET
+@in_requested_language
 def entry_view(request, entry_id: int):
     entry = published_entries().prefetch_related("identifiers").filter(pk=entry_id).first()
     if entry is None:
@@ -92,6 +114,7 @@ def entry_view(request, entry_id: int):
 
 
 @require_GET
+@in_requested_language
 def related_view(request, entry_id: int):
     entry = published_entries().filter(pk=entry_id).first()
     if entry is None:

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from archive import citations, search
 from archive.forms import SearchForm
+from archive.languages import permalink
 from archive.models import EntryVersion
 from archive.ratelimits import rate_limited
 from archive.selectors import EntryState, entry_for_visitor
@@ -32,14 +33,14 @@ def _visible_entry(request, entry_id):
 
 def entry_citation(request, entry_id: int, fmt: str):
     entry = _visible_entry(request, entry_id)
-    url = request.build_absolute_uri(entry.get_absolute_url())
+    url = request.build_absolute_uri(permalink(entry))
     return _download([citations.record_for_entry(entry, url)], fmt, f"rjarchive-{entry.pk}")
 
 
 def version_citation(request, entry_id: int, number: int, fmt: str):
     entry = _visible_entry(request, entry_id)
     version = get_object_or_404(EntryVersion, entry=entry, number=number)
-    url = request.build_absolute_uri(version.get_absolute_url())
+    url = request.build_absolute_uri(permalink(version))
     record = citations.record_for_version(version, url)
     return _download([record], fmt, f"rjarchive-{entry.pk}-v{number}")
 
@@ -63,9 +64,7 @@ def search_citations(request, fmt: str):
         response["Retry-After"] = str(page.retry_after)
         return response
     records = [
-        citations.record_for_entry(
-            hit.entry, request.build_absolute_uri(hit.entry.get_absolute_url())
-        )
+        citations.record_for_entry(hit.entry, request.build_absolute_uri(permalink(hit.entry)))
         for hit in page.hits
     ]
     return _download(records, fmt, "rjarchive-search")

@@ -4,7 +4,12 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from babel.dates import format_date, format_skeleton
+from django.utils.translation import get_language, gettext
+
 DAY, MONTH, YEAR, UNDATED = "day", "month", "year", "undated"
+# Babel's locale for each interface language: British English writes the day first.
+_LOCALES = {"en": "en_GB", "ru": "ru", "ja": "ja"}
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -51,15 +56,18 @@ class PartialDate:
             YEAR: str(self.value.year),
         }[self.precision]
 
-    def display(self) -> str:
-        """Human form: "22 November 2021", "November 2021", "2021" or "undated"."""
+    def display(self, language: str | None = None) -> str:
+        """Human form in the interface's language (or ``language``), as precise as the
+        date is known: "22 November 2021" / "22 ноября 2021 г." / "2021年11月22日";
+        "November 2021" / "ноябрь 2021 г." / "2021年11月"; the year; "undated"."""
         if self.value is None:
-            return "undated"
+            return gettext("undated")
+        locale = _LOCALES.get(language or get_language() or "en", "en_GB")
         if self.precision == DAY:
-            return f"{self.value.day} {self.value:%B %Y}"
+            return format_date(self.value, "long", locale=locale)
         if self.precision == MONTH:
-            return f"{self.value:%B %Y}"
-        return str(self.value.year)
+            return format_skeleton("yMMMM", self.value, locale=locale)
+        return format_skeleton("y", self.value, locale=locale)
 
 
 def normalise(value: datetime.date | None, precision: str) -> datetime.date | None:

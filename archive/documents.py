@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from archive import dates, vocabularies
 from archive.identifiers import IdentifierScheme
@@ -65,24 +66,25 @@ def paragraphs_of(text: str) -> tuple[str, ...]:
 
 
 FIELD_LABELS = {
-    "title": "Title",
-    "date": "Date",
-    "date_note": "Date note",
-    "source": "Source",
-    "authors": "Authors",
-    "topics": "Topics",
-    "document_type": "Type",
-    "language": "Language",
-    "identifiers": "Identifiers",
-    "original_url": "Original URL",
-    "rights": "Rights",
-    "summary": "Summary",
+    "title": _("Title"),
+    "date": _("Date"),
+    "date_note": _("Date note"),
+    "source": _("Source"),
+    "authors": _("Authors"),
+    "topics": _("Topics"),
+    "document_type": _("Type"),
+    "language": _("Language"),
+    "identifiers": _("Identifiers"),
+    "original_url": _("Original URL"),
+    "rights": _("Rights"),
+    "summary": _("Summary"),
 }
 
 
 def changed_fields(before: dict, after: dict) -> list[str]:
-    """Labels of the metadata that differ between two snapshots (the text aside)."""
-    return [label for key, label in FIELD_LABELS.items() if before.get(key) != after.get(key)]
+    """Keys of the metadata that differ between two snapshots (the text aside); their
+    labels are FIELD_LABELS."""
+    return [key for key in FIELD_LABELS if before.get(key) != after.get(key)]
 
 
 def word_diff(before: str, after: str) -> SafeString:

@@ -11,17 +11,18 @@ from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from archive import dates, vocabularies
 from archive.identifiers import IdentifierScheme, validate_identifier
 
 
 class SourceKind(models.TextChoices):
-    NEWS_OUTLET = "news_outlet", "News outlet or agency"
-    GOVERNMENT = "government", "Government body"
-    JOURNAL = "journal", "Journal"
-    ORGANISATION = "organisation", "Organisation or foundation"
-    OTHER = "other", "Other"
+    NEWS_OUTLET = "news_outlet", _("News outlet or agency")
+    GOVERNMENT = "government", _("Government body")
+    JOURNAL = "journal", _("Journal")
+    ORGANISATION = "organisation", _("Organisation or foundation")
+    OTHER = "other", _("Other")
 
 
 class Source(models.Model):
@@ -99,26 +100,26 @@ class Topic(models.Model):
 
 
 class DatePrecision(models.TextChoices):
-    DAY = dates.DAY, "Day"
-    MONTH = dates.MONTH, "Month"
-    YEAR = dates.YEAR, "Year"
-    UNDATED = dates.UNDATED, "Undated"
+    DAY = dates.DAY, _("Day")
+    MONTH = dates.MONTH, _("Month")
+    YEAR = dates.YEAR, _("Year")
+    UNDATED = dates.UNDATED, _("Undated")
 
 
 class DocumentType(models.TextChoices):
-    NEWS = "news", "News article"
-    PRESS_RELEASE = "press_release", "Press release"
-    JOURNAL_ARTICLE = "journal_article", "Journal article"
-    STATEMENT = "statement", "Official statement"
-    SPEECH = "speech", "Speech or interview"
-    REPORT = "report", "Report"
-    BOOK = "book", "Book or chapter"
-    OTHER = "other", "Other"
+    NEWS = "news", _("News article")
+    PRESS_RELEASE = "press_release", _("Press release")
+    JOURNAL_ARTICLE = "journal_article", _("Journal article")
+    STATEMENT = "statement", _("Official statement")
+    SPEECH = "speech", _("Speech or interview")
+    REPORT = "report", _("Report")
+    BOOK = "book", _("Book or chapter")
+    OTHER = "other", _("Other")
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
 
 
 def text_fingerprint(text: str) -> str:

@@ -1,13 +1,16 @@
 """Turning a SearchPage into what the page and the API show: every facet value, chip,
 sort, page and year carries the URL of the search it leads to."""
 
+import datetime
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language, gettext
 
 from archive import search
+from archive.dates import DAY, PartialDate
 from archive.search.facets import FACETS, FACETS_BY_NAME
 
 PARAMETER_ORDER = [
@@ -27,13 +30,14 @@ _POSITION = {name: index for index, name in enumerate(PARAMETER_ORDER)}
 
 
 @lru_cache(maxsize=16)
-def _search_path(script_prefix: str) -> str:
+def _search_path(script_prefix: str, language: str) -> str:
     return reverse("archive:search")
 
 
 def search_path() -> str:
-    """The search page's path (a page links to it hundreds of times: resolved once)."""
-    return _search_path(get_script_prefix())
+    """The search page's path in the current language (a page links to it hundreds of
+    times: resolved once per language)."""
+    return _search_path(get_script_prefix(), get_language())
 
 
 @dataclass(frozen=True)
@@ -156,10 +160,13 @@ def _labelled_years(years: list[str]) -> set[int]:
 
 @dataclass(frozen=True)
 class AlsoSearched:
-    """A concept the query named, the other names it was searched under, and its page."""
+    """A concept the query named, the other names it was searched under, and its page;
+    ``name`` and ``narrower`` in the interface's language."""
 
     expansion: object  # search.expansion.Expansion
     concept_url: str
+    name: str = ""
+    narrower: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -201,20 +208,26 @@ def present(
     state = SearchState.from_request(page.request, expanded)
     facets = tuple(_linked_facet(facet, state, expanded, limit) for facet in page.facets)
     chips = [
-        Chip(f"{FACETS_BY_NAME[facet.name].label}: {value.label}", value.toggle_url)
+        Chip(
+            gettext("%(facet)s: %(value)s")
+            % {"facet": FACETS_BY_NAME[facet.name].label, "value": value.label},
+            value.toggle_url,
+        )
         for facet in facets
         for value in facet.values
         if value.selected
     ]
     request = page.request
     if page.concept is not None:
-        chips.insert(
-            0, Chip(f"About: {page.concept.name()}", state.first_page().without("concept").url())
-        )
+        name = page.concept.name(get_language())
+        about = gettext("About: %(concept)s") % {"concept": name}
+        chips.insert(0, Chip(about, state.first_page().without("concept").url()))
     if request.date_from:
-        chips.append(Chip(f"From {request.date_from}", state.first_page().without("from").url()))
+        label = gettext("From %(date)s") % {"date": request.date_from}
+        chips.append(Chip(label, state.first_page().without("from").url()))
     if request.date_to:
-        chips.append(Chip(f"To {request.date_to}", state.first_page().without("to").url()))
+        label = gettext("To %(date)s") % {"date": request.date_to}
+        chips.append(Chip(label, state.first_page().without("to").url()))
     highest = max((count for _, count in page.timeline), default=0)
     labelled = _labelled_years([year for year, _ in page.timeline])
     timeline = tuple(
@@ -243,9 +256,9 @@ def present(
         "sorts": [
             (sort, label, state.sorted_by(sort).url())
             for sort, label in (
-                ("relevance", "Relevance"),
-                ("newest", "Newest first"),
-                ("oldest", "Oldest first"),
+                ("relevance", gettext("Relevance")),
+                ("newest", gettext("Newest first")),
+                ("oldest", gettext("Oldest first")),
             )
         ],
         "pages": [PageLink(n, state.on_page(n).url(), n == request.page) for n in numbers],
@@ -259,9 +272,15 @@ def present(
         if page.suggestion
         else None,
         "search_url": state.url(),
+        "run_date": PartialDate(datetime.date.today(), DAY).display(),
         "export_query": state.without("page").url(path=""),
         "also_searched": tuple(
-            AlsoSearched(expansion, reverse("archive:concept", args=[expansion.concept_key]))
+            AlsoSearched(
+                expansion,
+                reverse("archive:concept", args=[expansion.concept_key]),
+                expansion.concept_name,
+                expansion.narrower,
+            )
             for expansion in page.expansions
         ),
         "only_my_words_url": state.first_page().with_param("expand", "0").url(),

@@ -12,6 +12,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
 
 
@@ -25,7 +26,11 @@ def client_address(group, request) -> str:
 
 
 def _answer(kind: str, request, seconds: int):
-    message = f"Too many requests from your address: please wait {seconds} seconds and try again."
+    message = ngettext(
+        "Too many requests from your address: please wait %(seconds)d second and try again.",
+        "Too many requests from your address: please wait %(seconds)d seconds and try again.",
+        seconds,
+    ) % {"seconds": seconds}
     if kind == "api":
         response = JsonResponse({"error": message}, status=429)
     elif kind == "page":

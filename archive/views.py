@@ -7,8 +7,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
 from archive import citations, search
-from archive.documents import DocumentView, changed_fields, word_diff
+from archive.dates import DAY, PartialDate
+from archive.documents import FIELD_LABELS, DocumentView, changed_fields, word_diff
 from archive.forms import SearchForm
+from archive.languages import permalink
 from archive.models import EntryVersion
 from archive.presentation import FACET_VALUES_SHOWN, present
 from archive.ratelimits import rate_limited
@@ -55,6 +57,8 @@ def _unavailable(request, state, entry, tombstone):
         raise Http404("No published entry has this id.")
     title = entry.display_title if entry else tombstone.title
     context = {"title": title, "deleted": tombstone is not None, "tombstone": tombstone}
+    if tombstone is not None and tombstone.deleted_at:
+        context["deleted_on"] = PartialDate(tombstone.deleted_at.date(), DAY).display()
     return render(request, "archive/entry_gone.html", context, status=410)
 
 
@@ -66,6 +70,11 @@ def _versions_context(entry, current_number=None):
         "latest_version": latest,
         "current_number": current_number or (latest.number if latest else None),
     }
+
+
+def _when(moment) -> str:
+    """A moment as the interface's language writes a day, and the time (UTC)."""
+    return f"{PartialDate(moment.date(), DAY).display()}, {moment:%H:%M} UTC"
 
 
 def _entry_page(request, entry, document, *, citation_url, version=None):
@@ -84,8 +93,10 @@ def _entry_page(request, entry, document, *, citation_url, version=None):
         "highwire": citations.highwire(record),
         "dublin_core": citations.dublin_core(record),
         "json_ld": mark_safe(citations.json_ld_script(citations.json_ld(record))),
+        "permalink": citation_url,
         "canonical_url": citation_url,
         "version": version,
+        "version_saved": _when(version.created_at) if version else "",
         **_versions_context(entry, version.number if version else None),
     }
 
@@ -100,8 +111,9 @@ def entry_detail(request, entry_id: int, slug: str | None = None):
             target += "?" + request.GET.urlencode()
         return redirect(target, permanent=True)
     document = DocumentView.from_snapshot(snapshot(entry))
-    url = request.build_absolute_uri(entry.get_absolute_url())
+    url = request.build_absolute_uri(permalink(entry))
     context = _entry_page(request, entry, document, citation_url=url)
+    context["canonical_url"] = request.build_absolute_uri(entry.get_absolute_url())
     context["related"] = search.related_entries(entry)
     return render(request, "archive/entry_detail.html", context)
 
@@ -112,12 +124,15 @@ def version_detail(request, entry_id: int, number: int):
         return _unavailable(request, state, entry, tombstone)
     version = get_object_or_404(EntryVersion, entry=entry, number=number)
     document = DocumentView.from_snapshot(version.snapshot)
-    url = request.build_absolute_uri(version.get_absolute_url())
+    url = request.build_absolute_uri(permalink(version))
     context = _entry_page(request, entry, document, citation_url=url, version=version)
+    context["canonical_url"] = request.build_absolute_uri(version.get_absolute_url())
     previous = entry.versions.filter(number=number - 1).first()
     if previous is not None:
         context["previous"] = previous
-        context["changed_fields"] = changed_fields(previous.snapshot, version.snapshot)
+        changed = changed_fields(previous.snapshot, version.snapshot)
+        context["changed_fields"] = [FIELD_LABELS[key] for key in changed]
+        context["title_changed"] = "title" in changed
         context["title_diff"] = word_diff(previous.snapshot["title"], version.snapshot["title"])
         context["body_diff"] = word_diff(previous.snapshot["body"], version.snapshot["body"])
         context["body_changed"] = previous.snapshot["body"] != version.snapshot["body"]

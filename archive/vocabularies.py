@@ -1,8 +1,11 @@
-"""Controlled vocabularies: ISO 639-1 languages and ISO 3166 countries, from pycountry."""
+"""Controlled vocabularies: ISO 639-1 languages and ISO 3166 countries, from pycountry;
+languages named in the interface's language by Babel."""
 
 from functools import cache
 
 import pycountry
+from babel import Locale
+from django.utils.translation import get_language
 
 
 @cache
@@ -29,5 +32,17 @@ def is_country_code(code: str) -> bool:
     return code in dict(country_choices())
 
 
-def language_name(code: str) -> str:
+def language_name(code: str, interface: str | None = None) -> str:
+    """A language's name in the interface's language (Babel's CLDR names), else its
+    English name (pycountry), else its code."""
+    interface = interface or get_language() or "en"
+    if interface != "en":
+        name = _locale(interface).languages.get(code)
+        if name:
+            return name[:1].upper() + name[1:]
     return dict(language_choices()).get(code, code)
+
+
+@cache
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)

@@ -1,6 +1,7 @@
 """Root URLs: the public archive and the editors' admin."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -18,5 +19,9 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health, name="health"),
     path("sitemap.xml", sitemap, {"sitemaps": {"entries": EntrySitemap}}, name="sitemap"),
-    path("", include("archive.urls")),
+    # The language switcher posts here; it remembers the choice in a cookie.
+    path("i18n/", include("django.conf.urls.i18n")),
 ]
+# Every page in English at the address it always had, and in Russian and Japanese under
+# /ru/ and /ja/ (the API and citation downloads answer the same under any of them).
+urlpatterns += i18n_patterns(path("", include("archive.urls")), prefix_default_language=False)

@@ -86,7 +86,7 @@ class CitationRecord:
 
     @property
     def language_name(self) -> str:
-        return vocabularies.language_name(self.language)
+        return vocabularies.language_name(self.language, "en")  # a citation's convention
 
     @property
     def is_corporate_release(self) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connections
+from django.utils.translation import gettext_lazy as _
 
 from archive.dates import InvalidPartialDate, PartialDate
 from archive.search import limits, storage
@@ -129,11 +130,15 @@ class SearchPage:
     expansions: tuple = ()  # expansion.Expansion: other names also searched
     concept: object = None  # thesaurus.snapshot.ConceptNames of request.concept
 
+    def __post_init__(self):
+        # Notes may be written lazily (translated when shown): the page holds them as text.
+        object.__setattr__(self, "notes", tuple(str(note) for note in self.notes))
+
     @property
     def reading_text(self) -> str:
         from archive.search.query import READINGS
 
-        return READINGS.get(self.reading, "")
+        return str(READINGS.get(self.reading, ""))
 
     @property
     def retry_after(self) -> int:
@@ -149,11 +154,11 @@ class SearchPage:
         return (self.request.page - 1) * self.request.per_page + 1
 
 
-TOO_SLOW_NOTE = (
+TOO_SLOW_NOTE = _(
     "This search took too long and was stopped. Try more specific words, or fewer "
     "wildcards, or try again in a moment."
 )
-UNAVAILABLE_NOTE = (
+UNAVAILABLE_NOTE = _(
     "Search is being rebuilt and will be back shortly; the archive's pages still work."
 )
 

@@ -6,6 +6,7 @@ facet counts and date sorting come from those; Whoosh ranks the page by relevanc
 
 from dataclasses import replace
 
+from django.utils.translation import gettext
 from whoosh import query as whoosh_query
 
 from archive.dates import PartialDate
@@ -122,12 +123,14 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
             # Brackets, dashes or quotes read as operators can make a query impossible:
             # search the words alone.
             looser = parse(request.query, searcher.schema, words_only=True, reader=reader)
-            note = "Nothing matched the query read with its operators; searched its words alone."
+            note = gettext(
+                "Nothing matched the query read with its operators; searched its words alone."
+            )
         elif len(significant_words(parsed.text)) > 1:
             # A pasted question rarely has every word in one document: rank by how many
             # words (and how well) each entry matches instead.
             looser = parse(request.query, searcher.schema, match_any=True, reader=reader)
-            note = "No entry contains all of your words; showing entries with some."
+            note = gettext("No entry contains all of your words; showing entries with some.")
         else:
             looser = None
         if looser is not None and not looser.browse_all:

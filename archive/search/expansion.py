@@ -12,6 +12,7 @@ import copy
 import threading
 from dataclasses import dataclass
 
+from django.utils.translation import get_language
 from whoosh import query as whoosh_query
 
 from archive.search.analysis import multilingual_analyzer, script_of
@@ -297,10 +298,10 @@ class _Expander:
                 if member_id == concept_id and label in member.shown_labels():
                     own.append(label)
             if member_id != concept_id and searched_any:
-                narrower.append(member.name())
+                narrower.append(member.name(get_language()))
         if clauses:
             self.expansions.append(
-                Expansion(concept.key, concept.name(), tuple(own), tuple(narrower))
+                Expansion(concept.key, concept.name(get_language()), tuple(own), tuple(narrower))
             )
         return clauses
 

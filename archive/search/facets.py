@@ -6,6 +6,9 @@ counts are computed with the other facets' filters applied, as catalogue users e
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from archive import vocabularies
 from archive.models import DocumentType, Source, Topic
 from archive.search.schema import UNDATED_YEAR
@@ -58,7 +61,7 @@ class Facet:
 
 
 class TopicFacet(Facet):
-    name, label, field = "topic", "Topic", "topic_facet"
+    name, label, field = "topic", _("Topic"), "topic_facet"
     multi_valued = True
 
     def labels(self, values):
@@ -67,18 +70,18 @@ class TopicFacet(Facet):
 
 
 class SourceFacet(Facet):
-    name, label, field = "source", "Source", "source_facet"
+    name, label, field = "source", _("Source"), "source_facet"
 
     def labels(self, values):
         return dict(Source.objects.filter(slug__in=values).values_list("slug", "name"))
 
 
 class YearFacet(Facet):
-    name, label, field = "year", "Year", "year_facet"
+    name, label, field = "year", _("Year"), "year_facet"
 
     def labels(self, values):
         return {
-            value: "Undated" if value == UNDATED_YEAR else value
+            value: gettext("Undated") if value == UNDATED_YEAR else value
             for value in values
             if value == UNDATED_YEAR or (value.isdigit() and len(value) == 4)
         }
@@ -90,7 +93,7 @@ class YearFacet(Facet):
 
 
 class LanguageFacet(Facet):
-    name, label, field = "language", "Language", "language_facet"
+    name, label, field = "language", _("Language"), "language_facet"
 
     def labels(self, values):
         return {value: vocabularies.language_name(value) for value in values if value}
@@ -100,7 +103,7 @@ class LanguageFacet(Facet):
 
 
 class DocumentTypeFacet(Facet):
-    name, label, field = "type", "Document type", "type_facet"
+    name, label, field = "type", _("Document type"), "type_facet"
 
     def labels(self, values):
         names = dict(DocumentType.choices)

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext
 from whoosh import query as whoosh_query
 
 from archive.search.analysis import stem
@@ -186,31 +187,47 @@ class _Bounding:
     def _write_notes(self):
         limits = self.limits
         for typed, searched in self.leading.items():
-            instead = f"searched “{searched}” instead" if searched else "it was left out"
-            self.notes.append(
-                f"A wildcard at the start of a word (“{typed}”) would read every word in the "
-                f"archive: {instead}."
-            )
+            if searched:
+                note = gettext(
+                    "A wildcard at the start of a word (“%(typed)s”) would read every word "
+                    "in the archive: searched “%(searched)s” instead."
+                )
+            else:
+                note = gettext(
+                    "A wildcard at the start of a word (“%(typed)s”) would read every word "
+                    "in the archive: it was left out."
+                )
+            self.notes.append(note % {"typed": typed, "searched": searched})
         if self.truncated:
             words = ", ".join(f"“{pattern}”" for pattern in self.truncated)
             self.notes.append(
-                f"A wildcard word stands for at most {limits.max_expansions} words: for "
-                f"{words} the most frequent {limits.max_expansions} were searched."
+                gettext(
+                    "A wildcard word stands for at most %(limit)d words: for %(words)s the "
+                    "most frequent %(limit)d were searched."
+                )
+                % {"limit": limits.max_expansions, "words": words}
             )
         if self.dropped_patterns:
             words = ", ".join(f"“{pattern}”" for pattern in self.dropped_patterns)
             self.notes.append(
-                f"Only {limits.max_wildcards} words with wildcards are searched in one query: "
-                f"{words} left out."
+                gettext(
+                    "Only %(limit)d words with wildcards are searched in one query: "
+                    "%(words)s left out."
+                )
+                % {"limit": limits.max_wildcards, "words": words}
             )
         if self.dropped_clauses:
             self.notes.append(
-                f"Only the first {limits.max_clauses} words and phrases of the query were searched."
+                gettext("Only the first %(limit)d words and phrases of the query were searched.")
+                % {"limit": limits.max_clauses}
             )
         if self.shortened_phrases:
             self.notes.append(
-                f"A phrase longer than {limits.max_phrase_words} words was searched for its "
-                f"first {limits.max_phrase_words} words."
+                gettext(
+                    "A phrase longer than %(limit)d words was searched for its first %(limit)d "
+                    "words."
+                )
+                % {"limit": limits.max_phrase_words}
             )
 
 

@@ -11,6 +11,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from whoosh import qparser
 from whoosh import query as whoosh_query
 
@@ -25,14 +27,14 @@ PASTED_WORDS = 12  # significant words from which any query is read as prose
 # Operators nobody types by accident in prose: quotes, AND/OR/NOT, field:, prefix*.
 _DELIBERATE = re.compile(r'"|\b(?:AND|OR|NOT)\b|(?<![\w])[A-Za-z_]+:\S|\w\*')
 
-NOTHING_LEFT = "Nothing searchable was left in the query: showing the whole archive."
+NOTHING_LEFT = _("Nothing searchable was left in the query: showing the whole archive.")
 
 # How a query was read, as the page says it.
 READINGS = {
-    "all": "Showing entries with all of your words.",
-    "operators": "Your query was read with its operators (see the search tips).",
-    "any": "Showing entries with some of your words, those with more of them first.",
-    "question": "Read as a question: entries are ranked by how well they match its words.",
+    "all": _("Showing entries with all of your words."),
+    "operators": _("Your query was read with its operators (see the search tips)."),
+    "any": _("Showing entries with some of your words, those with more of them first."),
+    "question": _("Read as a question: entries are ranked by how well they match its words."),
     "browse": "",
 }
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -62,7 +64,10 @@ def clean(text: str) -> tuple[str, list[str]]:
     if len(text) > MAX_QUERY_CHARACTERS:
         cut = text[:MAX_QUERY_CHARACTERS]
         text = cut.rsplit(" ", 1)[0] if " " in cut else cut
-        notes.append(f"Your query was shortened to its first {MAX_QUERY_CHARACTERS} characters.")
+        notes.append(
+            gettext("Your query was shortened to its first %(limit)d characters.")
+            % {"limit": MAX_QUERY_CHARACTERS}
+        )
     return text, notes
 
 
@@ -73,23 +78,26 @@ def repair(text: str) -> tuple[str, list[str]]:
     if text.count('"') % 2:
         position = text.rfind('"')
         text = text[:position] + text[position + 1 :]
-        notes.append("An unmatched quotation mark was ignored.")
+        notes.append(gettext("An unmatched quotation mark was ignored."))
     depth, balanced = 0, True
     for character in text:
         depth += {"(": 1, ")": -1}.get(character, 0)
         balanced = balanced and depth >= 0
     if depth != 0 or not balanced:
         text = text.replace("(", " ").replace(")", " ")
-        notes.append("Unbalanced parentheses were ignored.")
+        notes.append(gettext("Unbalanced parentheses were ignored."))
     if _EMPTY_FIELD.search(text):
         text = _EMPTY_FIELD.sub(" ", text)
-        notes.append("A field name with nothing after it (like “title:”) was ignored.")
+        notes.append(gettext("A field name with nothing after it (like “title:”) was ignored."))
 
     def known_field(match):
         name = match.group(1).lower()
         if name in FIELD_ALIASES:
             return f"{FIELD_ALIASES[name]}:"
-        notes.append(f"“{match.group(1)}:” is not a field you can search; searched it as text.")
+        notes.append(
+            gettext("“%(name)s:” is not a field you can search; searched it as text.")
+            % {"name": match.group(1)}
+        )
         return f"{match.group(1)} "
 
     text = _FIELD_PREFIX.sub(known_field, text)
@@ -196,19 +204,24 @@ def parse(
         query = _analyse_wildcards(query).normalize()
     except Exception:  # The parser has many ways to fail on odd input; read plain words.
         words = significant_words(text)
-        notes.append("The query could not be read as written; searched for its words instead.")
+        notes.append(
+            gettext("The query could not be read as written; searched for its words instead.")
+        )
         query = _parser(schema, group).parse(" ".join(words)) if words else whoosh_query.NullQuery
         uses_syntax = False
         reading = "any" if match_any else "all"
     if _is_everything(query):
-        notes.append("A lone “*” matches everything: showing the whole archive.")
+        notes.append(gettext("A lone “*” matches everything: showing the whole archive."))
         return ParsedQuery(text, whoosh_query.Every(), tuple(notes), browse_all=True)
     if _is_empty(query):
         words = [word for word in re.findall(r"\w+", text.lower()) if word in STOP_WORDS]
         if words:
             common = ", ".join(f"“{word}”" for word in dict.fromkeys(words))
             notes.append(
-                f"Very common words ({common}) are not searched: showing the whole archive."
+                gettext(
+                    "Very common words (%(words)s) are not searched: showing the whole archive."
+                )
+                % {"words": common}
             )
         else:
             notes.append(NOTHING_LEFT)
@@ -232,7 +245,8 @@ def _parse_words(text: str, schema, reader) -> ParsedQuery:
         words, dropped = limits.distinctive_words(words, reader)
         if dropped:
             notes.append(
-                f"Only the {len(words)} most distinctive words of your question were searched."
+                gettext("Only the %(count)d most distinctive words of your question were searched.")
+                % {"count": len(words)}
             )
     if not words:
         notes.append(NOTHING_LEFT)

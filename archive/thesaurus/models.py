@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
-LANGUAGES = (("en", "English"), ("ru", "Russian"), ("ja", "Japanese"))
+LANGUAGES = (("en", _("English")), ("ru", _("Russian")), ("ja", _("Japanese")))
 LANGUAGE_CODES = tuple(code for code, _ in LANGUAGES)
 _HAS_WORD = re.compile(r"[^\W_]")
 
@@ -24,9 +26,9 @@ def fold(text: str) -> str:
 
 
 class LabelKind(models.TextChoices):
-    PREFERRED = "preferred", "Preferred"
-    ALTERNATIVE = "alternative", "Alternative"
-    HIDDEN = "hidden", "Hidden (searched, never shown)"
+    PREFERRED = "preferred", _("Preferred")
+    ALTERNATIVE = "alternative", _("Alternative")
+    HIDDEN = "hidden", _("Hidden (searched, never shown)")
 
 
 class Concept(models.Model):
@@ -68,8 +70,10 @@ class Concept(models.Model):
             if label.kind == LabelKind.PREFERRED
         }
 
-    def name(self, language: str = "en") -> str:
-        """The preferred label in ``language``, else in English, else any, else the key."""
+    def name(self, language: str | None = None) -> str:
+        """The preferred label in ``language`` (the interface's by default), else in
+        English, else any, else the key."""
+        language = language or get_language() or "en"
         preferred = self.preferred_labels()
         for code in (language, "en", *LANGUAGE_CODES):
             if preferred.get(code):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Count, Max
+from django.utils.translation import get_language
 
 from archive.thesaurus.models import LANGUAGE_CODES, Concept, ConceptLabel, LabelKind
 
@@ -19,7 +20,10 @@ class ConceptNames:
     labels: tuple[tuple[str, str, str], ...]  # (language, kind, text): every label
     narrower: tuple[int, ...] = ()
 
-    def name(self, language: str = "en") -> str:
+    def name(self, language: str | None = None) -> str:
+        """The preferred label in ``language`` (the interface's by default), else in
+        English, else any, else the key."""
+        language = language or get_language() or "en"
         preferred = dict(self.preferred)
         for code in (language, "en", *LANGUAGE_CODES):
             if preferred.get(code):
