@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from modeltranslation.admin import TranslationAdmin
 
 from archive import vocabularies
 from archive.models import Entry, EntryIdentifier, Source, Topic
@@ -199,13 +200,13 @@ class SourceAdminForm(forms.ModelForm):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(TranslationAdmin):
     form = SourceAdminForm
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ["name", "kind", "country", "entry_count"]
     list_filter = ["kind", "country"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "name_ru", "name_ja"]
+    prepopulated_fields = {"slug": ["name_en"]}
 
     def get_queryset(self, request):
         # Meta.ordering is dropped from GROUP BY queries, so order explicitly.
@@ -217,11 +218,11 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(TranslationAdmin):
     list_display = ["__str__", "slug", "entry_count"]
-    search_fields = ["name", "parent__name"]
+    search_fields = ["name", "name_ru", "name_ja", "parent__name"]
     autocomplete_fields = ["parent"]
-    prepopulated_fields = {"slug": ["name"]}
+    prepopulated_fields = {"slug": ["name_en"]}
 
     def get_queryset(self, request):
         return (

@@ -61,6 +61,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 
 INSTALLED_APPS = [
+    # Before the admin, as django-modeltranslation requires.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.sitemaps",
     "django.contrib.auth",
@@ -149,6 +151,9 @@ LANGUAGE_CODE = "en"
 # The interface's languages (the documents' own languages are any ISO 639-1 code).
 LANGUAGES = [("en", "English"), ("ru", "Русский"), ("ja", "日本語")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Topic and source names in each language (archive/translation.py); English where missing.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

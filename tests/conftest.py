@@ -7,6 +7,7 @@ import itertools
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.utils import translation
 
 from archive.models import Entry, Source, Status
 from archive.services.importing import import_manifest
@@ -76,6 +77,14 @@ def search_index_dir(settings, tmp_path):
     # A rebuild that search() started in the background must not outlive its test.
     search.wait_for_background_rebuild()
     storage.searchers.clear()
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A request in another language leaves it active in the thread: start each test in
+    English, as a new request or command would."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from archive.models import Entry, Source, Status, Topic
 
@@ -186,11 +187,18 @@ def test_editors_cannot_delete_or_manage_users(editor_client, make_entry):
 
 def test_editors_can_add_sources_and_topics(editor_client):
     assert editor_client.get(reverse("admin:archive_source_add")).status_code == 200
+    # A topic's name in each interface language, side by side (English required).
     response = editor_client.post(
-        reverse("admin:archive_topic_add"), {"name": "Fisheries", "slug": "fisheries"}
+        reverse("admin:archive_topic_add"),
+        {"name_en": "Fisheries", "name_ru": "Рыболовство", "name_ja": "", "slug": "fisheries"},
     )
     assert response.status_code == 302
-    assert Topic.objects.filter(slug="fisheries").exists()
+    topic = Topic.objects.get(slug="fisheries")
+    assert (topic.name_en, topic.name_ru, topic.name_ja) == ("Fisheries", "Рыболовство", None)
+    with translation.override("ru"):
+        assert topic.name == "Рыболовство"
+    with translation.override("ja"):
+        assert topic.name == "Fisheries"  # English where a translation is missing
 
 
 def test_source_autocomplete_finds_sources_by_name(editor_client, seed):

@@ -170,3 +170,37 @@ def test_the_api_gives_labels_in_the_language_asked_and_values_in_none(client, i
     assert russian["results"][0]["display_date"] == "21 декабря 2020\u202fг."  # CLDR: no break
     assert russian["results"][0]["url"] == english["results"][0]["url"]  # the permalink
     assert client.get("/api/search/", {"q": "Motegi", "lang": "de"}).status_code == 400
+
+
+def test_topic_and_source_names_show_in_the_visitors_language(client, indexed_seed):
+    japanese = client.get("/ja/", {"q": "Motegi"}).content.decode()
+    assert "外交・二国間関係 › 平和条約交渉" in japanese  # a topic with its parent
+    assert "外務省" in japanese  # the source
+    assert "topic=peace-treaty" in japanese  # facet values stay language-independent
+    russian = client.get("/ru/", {"q": "exchanges"}).content.decode()
+    assert "Фонд «Русский мир»" in russian
+    # No Japanese name was given for the Russkiy Mir Foundation: English is shown.
+    assert "Russkiy Mir Foundation" in client.get("/ja/", {"q": "exchanges"}).content.decode()
+
+
+def test_names_in_other_languages_survive_an_export_and_import(indexed_seed, tmp_path):
+    from archive.models import Source, Topic
+    from archive.services.exporting import export_archive
+    from archive.services.importing import import_manifest
+
+    export_archive(tmp_path / "backup")
+    Topic.objects.filter(slug="energy").update(name_ru="?")
+    import_manifest(tmp_path / "backup")
+    assert Topic.objects.get(slug="energy").name_ru == "Энергетика"
+    assert Source.objects.get(slug="mofa-japan").name_ja == "外務省"
+
+
+def test_a_name_in_an_unknown_language_is_refused(db, tmp_path):
+    import json
+
+    from archive.services.importing import ImportValidationError, import_manifest
+
+    manifest = {"sources": [{"id": "x", "name": "X", "names": {"de": "Ix"}}], "entries": []}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ImportValidationError, match="“de” is not one of: ru, ja"):
+        import_manifest(tmp_path)

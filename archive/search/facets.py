@@ -73,7 +73,8 @@ class SourceFacet(Facet):
     name, label, field = "source", _("Source"), "source_facet"
 
     def labels(self, values):
-        return dict(Source.objects.filter(slug__in=values).values_list("slug", "name"))
+        # Instances, not values(): the name in the visitor's language, else English.
+        return {source.slug: source.name for source in Source.objects.filter(slug__in=values)}
 
 
 class YearFacet(Facet):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from whoosh.index import LockError
 
 from archive.models import Entry, PendingIndexUpdate, Status
@@ -62,7 +63,13 @@ def period(date, precision: str):
 
 
 def document_for(entry: Entry) -> dict:
-    """The search document of a published entry."""
+    """The search document of a published entry (topic and source names in English,
+    whatever language the interface that saved it was in)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _document_for(entry)
+
+
+def _document_for(entry: Entry) -> dict:
     topics = {ancestor for topic in entry.topics.all() for ancestor in topic.ancestry()}
     identifiers = [identifier.value for identifier in entry.identifiers.all()]
     source_name = entry.source.name if entry.source else ""
@@ -96,7 +103,8 @@ def vocabulary_of(entry: Entry) -> list[str]:
 
     Not part of the fingerprint: a rebuild gives each word to the first document that
     has it only (see ``rebuild``), so this field depends on indexing order."""
-    source_name = entry.source.name if entry.source else ""
+    with translation.override(settings.LANGUAGE_CODE):
+        source_name = entry.source.name if entry.source else ""
     text = " ".join([entry.title, entry.summary, entry.body, source_name, *entry.author_list])
     return distinct_words(text)
 

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from archive.models import Entry, EntryTombstone, Source, Topic
+from archive.services.importing import TRANSLATED_LANGUAGES
 
 
 def _entry_record(entry: Entry) -> dict:
@@ -46,6 +47,15 @@ def _entry_record(entry: Entry) -> dict:
     }
 
 
+def _translations(item, field: str) -> dict[str, str]:
+    """A name or description in the languages besides English it has been given in."""
+    return {
+        language: value
+        for language in TRANSLATED_LANGUAGES
+        if (value := getattr(item, f"{field}_{language}"))
+    }
+
+
 def export_archive(destination: Path) -> dict:
     """Write the archive to ``destination`` (a new folder); returns counts.
 
@@ -71,15 +81,24 @@ def export_archive(destination: Path) -> dict:
             records.append(_entry_record(entry))
         manifest = {
             "sources": [
-                {"id": s.slug, "name": s.name, "kind": s.kind, "country": s.country, "url": s.url}
+                {
+                    "id": s.slug,
+                    "name": s.name_en,
+                    "names": _translations(s, "name"),
+                    "kind": s.kind,
+                    "country": s.country,
+                    "url": s.url,
+                }
                 for s in Source.objects.order_by("pk")
             ],
             "topics": [
                 {
                     "id": t.slug,
-                    "name": t.name,
+                    "name": t.name_en,
+                    "names": _translations(t, "name"),
                     "parent": t.parent.slug if t.parent else None,
-                    "description": t.description,
+                    "description": t.description_en or "",
+                    "descriptions": _translations(t, "description"),
                 }
                 for t in Topic.objects.select_related("parent").order_by("pk")
             ],

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
 
 from archive import dates, vocabularies
@@ -32,8 +34,10 @@ from archive.services.ids import reserve_entry_ids
 
 MANIFEST_NAME = "manifest.json"
 
-SOURCE_KEYS = {"id", "name", "kind", "country", "url"}
-TOPIC_KEYS = {"id", "name", "parent", "description"}
+SOURCE_KEYS = {"id", "name", "names", "kind", "country", "url"}
+TOPIC_KEYS = {"id", "name", "names", "parent", "description", "descriptions"}
+# Languages a source's or topic's name may be given in besides English ("names": {...}).
+TRANSLATED_LANGUAGES = ("ru", "ja")
 ENTRY_KEYS = {
     "id", "title", "title_is_devised", "summary", "body", "body_file", "raw_capture",
     "raw_capture_file", "date", "date_note", "source", "topics", "language", "document_type",
@@ -183,6 +187,26 @@ class _Validator:
             self.problem(label, key, "is required")
         return value.strip() if isinstance(value, str) else value
 
+    def translations(self, label, item, key, field: str) -> dict[str, str | None]:
+        """``{"ru": "…", "ja": "…"}`` under ``key`` as ``field_ru``, ``field_ja`` values
+        (None for a language not given: shown in English)."""
+        given = item.get(key) or {}
+        if not isinstance(given, dict):
+            self.problem(label, key, "must be an object of language: text")
+            given = {}
+        for language in sorted(set(given) - set(TRANSLATED_LANGUAGES)):
+            self.problem(
+                label, key, f"“{language}” is not one of: {', '.join(TRANSLATED_LANGUAGES)}"
+            )
+        values = {}
+        for language in TRANSLATED_LANGUAGES:
+            text = given.get(language)
+            if text is not None and not isinstance(text, str):
+                self.problem(label, key, f"the {language} text must be a string")
+                text = None
+            values[f"{field}_{language}"] = text.strip() or None if text else None
+        return values
+
     def choice(self, label, item, key, choices, default):
         value = item.get(key, default)
         if value not in dict(choices):
@@ -244,6 +268,7 @@ class _Validator:
                 "kind": self.choice(label, item, "kind", SourceKind.choices, SourceKind.OTHER),
                 "country": country,
                 "url": self.url(label, item, "url"),
+                **self.translations(label, item, "names", "name"),
             }
             records.append(_Record(item["id"], values))
         return records
@@ -254,6 +279,8 @@ class _Validator:
             values = {
                 "name": self.text(label, item, "name", required=True),
                 "description": self.text(label, item, "description"),
+                **self.translations(label, item, "names", "name"),
+                **self.translations(label, item, "descriptions", "description"),
             }
             parent = self.text(label, item, "parent") or None
             records.append(_Record(item["id"], values, {"parent": parent, "label": label}))
@@ -434,7 +461,14 @@ def manifest_path_for(path: Path) -> Path:
 
 
 def import_manifest(path: Path, *, dry_run: bool = False) -> ImportReport:
-    """Validate a manifest whole, then apply it in one transaction (unless a dry run)."""
+    """Validate a manifest whole, then apply it in one transaction (unless a dry run).
+    A manifest's "name" is the English one, whatever language the caller's interface is
+    in (the translated names are "names")."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _import_manifest(path, dry_run=dry_run)
+
+
+def _import_manifest(path: Path, *, dry_run: bool = False) -> ImportReport:
     validator = _Validator(manifest_path_for(path))
     data = validator.read_manifest()
     sources = validator.sources(data)
