@@ -36,13 +36,17 @@ class PartialDate:
         match = _PARTIAL_DATE.match(str(text).strip())
         if not match:
             raise InvalidPartialDate(
-                f"“{text}” is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD"
+                gettext("“%(text)s” is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD")
+                % {"text": text}
             )
         year, month, day = match.groups()
         try:
             value = datetime.date(int(year), int(month or 1), int(day or 1))
         except ValueError as error:
-            raise InvalidPartialDate(f"“{text}” is not a real date ({error})") from None
+            raise InvalidPartialDate(
+                gettext("“%(text)s” is not a real date (%(reason)s)")
+                % {"text": text, "reason": _date_error(error)}
+            ) from None
         precision = DAY if day else MONTH if month else YEAR
         return cls(value, precision)
 
@@ -68,6 +72,16 @@ class PartialDate:
         if self.precision == MONTH:
             return format_skeleton("yMMMM", self.value, locale=locale)
         return format_skeleton("y", self.value, locale=locale)
+
+
+def _date_error(error: ValueError) -> str:
+    """Python's reason a date does not exist, in the interface's language."""
+    reasons = {
+        "month must be in 1..12": gettext("month must be in 1..12"),
+        "day is out of range for month": gettext("day is out of range for month"),
+        "year 0 is out of range": gettext("year 0 is out of range"),
+    }
+    return reasons.get(str(error), str(error))
 
 
 def normalise(value: datetime.date | None, precision: str) -> datetime.date | None:

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext
 
 from archive import search
 from archive.dates import InvalidPartialDate, PartialDate
@@ -21,9 +22,11 @@ class ValuesField(forms.Field):
     def to_python(self, value):
         values = [str(item).strip() for item in (value or []) if str(item).strip()]
         if len(values) > MAX_VALUES_PER_FACET:
-            raise forms.ValidationError(f"At most {MAX_VALUES_PER_FACET} values can be chosen.")
+            raise forms.ValidationError(
+                gettext("At most %(limit)d values can be chosen.") % {"limit": MAX_VALUES_PER_FACET}
+            )
         if any(len(item) > 200 for item in values):
-            raise forms.ValidationError("A filter value is too long.")
+            raise forms.ValidationError(gettext("A filter value is too long."))
         return list(dict.fromkeys(values))
 
 
@@ -73,20 +76,24 @@ class SearchForm(forms.Form):
             values = cleaned.get(facet.name) or []
             unknown = [value for value in values if not facet.known(value)]
             if unknown and self.strict:
-                self.add_error(facet.name, f"Unknown {facet.label.lower()}: {', '.join(unknown)}.")
+                message = gettext("Unknown %(facet)s: %(values)s.") % {
+                    "facet": str(facet.label).lower(),
+                    "values": ", ".join(unknown),
+                }
+                self.add_error(facet.name, message)
             elif unknown:
                 self.ignored += [f"{facet.label} “{value}”" for value in unknown]
                 cleaned[facet.name] = [value for value in values if value not in unknown]
         concept = cleaned.get("concept")
         if concept and not Concept.objects.filter(key=concept).exists():
             if self.strict:
-                self.add_error("concept", f"Unknown concept: {concept}.")
+                self.add_error("concept", gettext("Unknown concept: %(key)s.") % {"key": concept})
             else:
-                self.ignored.append(f"Concept “{concept}”")
+                self.ignored.append(gettext("Concept “%(key)s”") % {"key": concept})
                 cleaned["concept"] = ""
         start, end = cleaned.get("from"), cleaned.get("to")
         if start and end and PartialDate.parse(start).value > PartialDate.parse(end).value:
-            self.add_error("to", "The end of the date range is before its start.")
+            self.add_error("to", gettext("The end of the date range is before its start."))
         return cleaned
 
     def clean_more(self) -> list[str]:
@@ -113,9 +120,20 @@ class SearchForm(forms.Form):
         )
 
     def error_messages(self) -> list[str]:
-        labels = {"q": "Query", "from": "From", "to": "To", "per_page": "Results per page"}
+        labels = {
+            "q": gettext("Query"),
+            "from": gettext("From"),
+            "to": gettext("To"),
+            "per_page": gettext("Results per page"),
+            "page": gettext("Page"),
+            "sort": gettext("Sort"),
+            "expand": gettext("Other names"),
+            "concept": gettext("Concept"),
+            **{facet.name: str(facet.label) for facet in FACETS},
+        }
         return [
-            f"{labels.get(name, name.replace('_', ' ').capitalize())}: {message}"
+            gettext("%(field)s: %(message)s")
+            % {"field": labels.get(name, name.replace("_", " ").capitalize()), "message": message}
             for name, messages in self.errors.items()
             for message in messages
         ]
