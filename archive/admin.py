@@ -8,6 +8,8 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from archive import vocabularies
@@ -27,12 +29,15 @@ def form_field_for(db_field, **kwargs):
 
 class EntryAdminForm(forms.ModelForm):
     language = forms.ChoiceField(
-        choices=vocabularies.language_choices, initial="en", help_text="ISO 639-1."
+        label=_("language"),
+        choices=vocabularies.language_choices,
+        initial="en",
+        help_text=_("ISO 639-1."),
     )
     save_anyway = forms.BooleanField(
         required=False,
-        label="Save anyway",
-        help_text="This entry is not a duplicate of the entries listed above.",
+        label=_("Save anyway"),
+        help_text=_("This entry is not a duplicate of the entries listed above."),
         widget=forms.HiddenInput,
     )
 
@@ -73,8 +78,10 @@ class EntryAdminForm(forms.ModelForm):
             )
             raise ValidationError(
                 format_html(
-                    "This looks like a duplicate: the same original URL or the same text is "
-                    "already in {}. Tick “Save anyway” below if it is a different document.",
+                    gettext(
+                        "This looks like a duplicate: the same original URL or the same text is "
+                        "already in {}. Tick “Save anyway” below if it is a different document."
+                    ),
                     links,
                 ),
                 code="duplicate",
@@ -85,11 +92,11 @@ class EntryAdminForm(forms.ModelForm):
 class EntryIdentifierInline(admin.TabularInline):
     model = EntryIdentifier
     extra = 0
-    verbose_name = "identifier"
+    verbose_name = _("identifier")
 
 
 class LanguageFilter(admin.SimpleListFilter):
-    title = "language"
+    title = _("language")
     parameter_name = "language"
 
     def lookups(self, request, model_admin):
@@ -136,9 +143,9 @@ class EntryAdmin(admin.ModelAdmin):
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "title_is_devised", "slug", "status", "save_anyway"]}),
-        ("Date", {"fields": ["date", "date_precision", "date_note"]}),
+        (_("Date"), {"fields": ["date", "date_precision", "date_note"]}),
         (
-            "Description",
+            _("Description"),
             {
                 "fields": [
                     "source",
@@ -151,41 +158,46 @@ class EntryAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Text", {"fields": ["summary", "body"]}),
+        (_("Text"), {"fields": ["summary", "body"]}),
         (
-            "Raw capture",
+            _("Raw capture"),
             {
                 "classes": ["collapse"],
-                "description": "The capture as received, kept for provenance; never the text.",
+                "description": _("The capture as received, kept for provenance; never the text."),
                 "fields": ["raw_capture"],
             },
         ),
-        ("Record", {"fields": ["id", "external_id", "published_at", "created_at", "updated_at"]}),
+        (
+            _("Record"),
+            {"fields": ["id", "external_id", "published_at", "created_at", "updated_at"]},
+        ),
     ]
 
-    @admin.display(description="title", ordering="title")
+    @admin.display(description=_("title"), ordering="title")
     def title_for_list(self, entry):
         return Truncator(entry.display_title).chars(90)
 
-    @admin.display(description="date", ordering="date")
+    @admin.display(description=_("date"), ordering="date")
     def date_for_list(self, entry):
         return entry.display_date
 
-    @admin.display(description="language", ordering="language")
+    @admin.display(description=_("language"), ordering="language")
     def language_for_list(self, entry):
         return entry.language_name
 
-    @admin.action(description="Publish selected entries", permissions=["change"])
+    @admin.action(description=_("Publish selected entries"), permissions=["change"])
     def publish_selected(self, request, queryset):
         count = publish_entries(queryset)
-        self.message_user(request, f"{count} entr{'y' if count == 1 else 'ies'} published.")
+        message = ngettext("%(count)d entry published.", "%(count)d entries published.", count)
+        self.message_user(request, message % {"count": count})
 
-    @admin.action(description="Unpublish selected entries (back to draft)", permissions=["change"])
+    @admin.action(
+        description=_("Unpublish selected entries (back to draft)"), permissions=["change"]
+    )
     def unpublish_selected(self, request, queryset):
         count = unpublish_entries(queryset)
-        self.message_user(
-            request, f"{count} entr{'y' if count == 1 else 'ies'} unpublished.", messages.WARNING
-        )
+        message = ngettext("%(count)d entry unpublished.", "%(count)d entries unpublished.", count)
+        self.message_user(request, message % {"count": count}, messages.WARNING)
 
 
 class SourceAdminForm(forms.ModelForm):
@@ -212,7 +224,7 @@ class SourceAdmin(TranslationAdmin):
         # Meta.ordering is dropped from GROUP BY queries, so order explicitly.
         return super().get_queryset(request).annotate(entry_count=Count("entries")).order_by("name")
 
-    @admin.display(description="entries", ordering="entry_count")
+    @admin.display(description=_("entries"), ordering="entry_count")
     def entry_count(self, source):
         return source.entry_count
 
@@ -233,7 +245,7 @@ class TopicAdmin(TranslationAdmin):
             .order_by("name")
         )
 
-    @admin.display(description="entries", ordering="entry_count")
+    @admin.display(description=_("entries"), ordering="entry_count")
     def entry_count(self, topic):
         return topic.entry_count
 

@@ -3,13 +3,14 @@
 import re
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class IdentifierScheme(models.TextChoices):
     ISSN = "issn", "ISSN"
     ISBN = "isbn", "ISBN"
     DOI = "doi", "DOI"
-    OTHER = "other", "Other"
+    OTHER = "other", _("Other")
 
 
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")

@@ -1,7 +1,8 @@
 """The interface's languages: English unprefixed (every permalink as it always was),
 Russian under /ru/, Japanese under /ja/. A first visit to an unprefixed page follows the
 language the visitor chose before (the language cookie) or their browser's preference;
-every page names its versions in the other languages (hreflang)."""
+every page names its versions in the other languages (hreflang). The editors' admin
+speaks the editor's language at its one address."""
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
@@ -21,6 +22,11 @@ PAGES = {
 }
 
 
+def _is_admin(request) -> bool:
+    match = request.resolver_match
+    return bool(match) and "admin" in match.namespaces
+
+
 def _is_page(request) -> bool:
     match = request.resolver_match
     return bool(match) and match.namespace == "archive" and match.url_name in PAGES
@@ -37,6 +43,13 @@ class PreferredLanguageMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view, args, kwargs):
+        if _is_admin(request):
+            # The editors' admin keeps its address; it speaks the language the editor
+            # chose on the site (the cookie) or their browser's.
+            language = translation.get_language_from_request(request, check_path=False)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+            return None
         if request.method not in ("GET", "HEAD") or not _is_page(request):
             return None
         if translation.get_language_from_path(request.path_info):

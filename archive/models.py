@@ -28,15 +28,19 @@ class SourceKind(models.TextChoices):
 class Source(models.Model):
     """A publisher or outlet: where an entry was published."""
 
-    name = models.CharField(max_length=300, unique=True)
-    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
-    kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.OTHER)
-    country = models.CharField(
-        max_length=2, blank=True, help_text="ISO 3166 country code, e.g. RU or JP."
+    name = models.CharField(_("name"), max_length=300, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=SourceKind.choices, default=SourceKind.OTHER
     )
-    url = models.URLField("website", blank=True)
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, help_text=_("ISO 3166 country code, e.g. RU or JP.")
+    )
+    url = models.URLField(_("website"), blank=True)
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["name"]
 
     def __str__(self):
@@ -49,20 +53,32 @@ class Source(models.Model):
 
     def clean(self):
         if self.country and not vocabularies.is_country_code(self.country):
-            raise ValidationError({"country": f"“{self.country}” is not an ISO 3166 country code."})
+            raise ValidationError(
+                {
+                    "country": _("“%(code)s” is not an ISO 3166 country code.")
+                    % {"code": self.country}
+                }
+            )
 
 
 class Topic(models.Model):
     """A subject heading; ``parent`` gives a small hierarchy (e.g. Economy › Energy)."""
 
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent topic"),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(_("description"), blank=True)
 
     class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -94,7 +110,7 @@ class Topic(models.Model):
         ancestor, seen = self.parent, set()
         while ancestor is not None and ancestor.pk not in seen:
             if self.pk is not None and ancestor.pk == self.pk:
-                raise ValidationError({"parent": "A topic cannot be placed under itself."})
+                raise ValidationError({"parent": _("A topic cannot be placed under itself.")})
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
 
@@ -162,70 +178,99 @@ class Entry(models.Model):
     """
 
     external_id = models.CharField(
+        _("external id"),
         max_length=200,
         unique=True,
         null=True,
         blank=True,
-        help_text="Stable id from an import; re-importing updates this entry.",
+        help_text=_("Stable id from an import; re-importing updates this entry."),
     )
-    title = models.CharField(max_length=500, blank=True)
+    title = models.CharField(_("title"), max_length=500, blank=True)
     title_is_devised = models.BooleanField(
-        "devised title",
+        _("devised title"),
         default=False,
-        help_text="Tick when the document has no title and the archivist supplied one; "
-        "it is shown in [square brackets].",
+        help_text=_(
+            "Tick when the document has no title and the archivist supplied one; "
+            "it is shown in [square brackets]."
+        ),
     )
-    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True, blank=True)
-    summary = models.TextField(blank=True)
-    body = models.TextField("full text", help_text="The document's own text, without page chrome.")
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(
+        _("full text"), help_text=_("The document's own text, without page chrome.")
+    )
     raw_capture = models.TextField(
-        blank=True, help_text="The capture the entry was curated from; kept, never shown as body."
+        _("raw capture"),
+        blank=True,
+        help_text=_("The capture the entry was curated from; kept, never shown as body."),
     )
     body_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     date = models.DateField(
+        _("date"),
         null=True,
         blank=True,
-        help_text="For a month or a year, give its first day; leave empty when undated.",
+        help_text=_("For a month or a year, give its first day; leave empty when undated."),
     )
     date_precision = models.CharField(
-        max_length=10, choices=DatePrecision.choices, default=DatePrecision.UNDATED
+        _("date precision"),
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.UNDATED,
     )
     date_note = models.CharField(
-        max_length=500, blank=True, help_text="How the date was established, if not stated."
+        _("date note"),
+        max_length=500,
+        blank=True,
+        help_text=_("How the date was established, if not stated."),
     )
     source = models.ForeignKey(
-        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("source"),
     )
-    topics = models.ManyToManyField(Topic, blank=True, related_name="entries")
-    language = models.CharField(max_length=2, default="en", help_text="ISO 639-1 code.")
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="entries", verbose_name=_("topics")
+    )
+    language = models.CharField(
+        _("language"), max_length=2, default="en", help_text=_("ISO 639-1 code.")
+    )
     document_type = models.CharField(
-        max_length=20, choices=DocumentType.choices, default=DocumentType.OTHER
+        _("document type"), max_length=20, choices=DocumentType.choices, default=DocumentType.OTHER
     )
     authors = models.TextField(
-        blank=True, help_text="One author per line, as “Family, Given” where known."
+        _("authors"),
+        blank=True,
+        help_text=_("One author per line, as “Family, Given” where known."),
     )
-    original_url = models.URLField("original URL", max_length=1000, blank=True, db_index=True)
+    original_url = models.URLField(_("original URL"), max_length=1000, blank=True, db_index=True)
     rights = models.CharField(
-        "rights / credit", max_length=1000, blank=True, help_text="Copyright and credit lines."
+        _("rights / credit"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Copyright and credit lines."),
     )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = EntryQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "entries"
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
         ordering = [models.F("date").desc(nulls_last=True), "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(date_precision=dates.UNDATED) & Q(date__isnull=True))
                 | (~Q(date_precision=dates.UNDATED) & Q(date__isnull=False)),
                 name="entry_date_matches_precision",
-                violation_error_message="An undated entry has no date; a dated one needs one.",
+                violation_error_message=_("An undated entry has no date; a dated one needs one."),
             ),
             models.CheckConstraint(
                 condition=Q(date_precision__in=[choice for choice, _ in DatePrecision.choices]),
@@ -234,7 +279,7 @@ class Entry(models.Model):
             models.CheckConstraint(
                 condition=~Q(title=""),
                 name="entry_title_not_empty",
-                violation_error_message="An entry needs a title: its own or a devised one.",
+                violation_error_message=_("An entry needs a title: its own or a devised one."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=[choice for choice, _ in Status.choices]),
@@ -302,13 +347,21 @@ class Entry(models.Model):
         errors = {}
         self.title = (self.title or "").strip()
         if not self.title:
-            errors["title"] = "Give the document's title, or devise one and tick “devised title”."
+            errors["title"] = _(
+                "Give the document's title, or devise one and tick “devised title”."
+            )
         if self.date_precision == dates.UNDATED and self.date is not None:
-            errors["date"] = "An undated entry cannot have a date: clear it or choose a precision."
+            errors["date"] = _(
+                "An undated entry cannot have a date: clear it or choose a precision."
+            )
         elif self.date_precision != dates.UNDATED and self.date is None:
-            errors["date"] = f"A date known to the {self.date_precision} needs a date."
+            errors["date"] = _("A date known to the %(precision)s needs a date.") % {
+                "precision": self.get_date_precision_display().lower()
+            }
         if self.language and not vocabularies.is_language_code(self.language):
-            errors["language"] = f"“{self.language}” is not an ISO 639-1 language code."
+            errors["language"] = _("“%(code)s” is not an ISO 639-1 language code.") % {
+                "code": self.language
+            }
         if errors:
             raise ValidationError(errors)
 
@@ -331,11 +384,15 @@ def unique_slug(title: str, exclude_pk=None) -> str:
 class EntryIdentifier(models.Model):
     """A standard identifier of an entry or of the serial it appeared in (ISSN, DOI, …)."""
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="identifiers")
-    scheme = models.CharField(max_length=10, choices=IdentifierScheme.choices)
-    value = models.CharField(max_length=300)
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="identifiers", verbose_name=_("entry")
+    )
+    scheme = models.CharField(_("scheme"), max_length=10, choices=IdentifierScheme.choices)
+    value = models.CharField(_("value"), max_length=300)
 
     class Meta:
+        verbose_name = _("identifier")
+        verbose_name_plural = _("identifiers")
         ordering = ["scheme", "value"]
         constraints = [
             models.UniqueConstraint(

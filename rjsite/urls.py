@@ -5,13 +5,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from archive.sitemaps import EntrySitemap
 from archive.views import health
 
-admin.site.site_header = "RJ Archive editors"
-admin.site.site_title = "RJ Archive admin"
-admin.site.index_title = "Archive curation"
+admin.site.site_header = _("RJ Archive editors")
+admin.site.site_title = _("RJ Archive admin")
+admin.site.index_title = _("Archive curation")
 # The change lists are wide (title, date, source, status, language, type): give them room.
 admin.site.enable_nav_sidebar = False
 

@@ -9,6 +9,8 @@ from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from archive.thesaurus.models import Concept, ConceptLabel, LabelKind, broader_cycle, fold
 from archive.thesaurus.services import label_error, labels_elsewhere
@@ -45,15 +47,21 @@ class ConceptLabelFormSet(BaseInlineFormSet):
             if kind == LabelKind.PREFERRED:
                 if language in preferred:
                     raise ValidationError(
-                        f"Only one preferred label per language: “{preferred[language]}” and "
-                        f"“{text}” are both preferred in {language}."
+                        gettext(
+                            "Only one preferred label per language: “%(first)s” and "
+                            "“%(second)s” are both preferred in %(language)s."
+                        )
+                        % {"first": preferred[language], "second": text, "language": language}
                     )
                 preferred[language] = text
             if (language, fold(text)) in seen:
-                raise ValidationError(f"The label “{text}” ({language}) is given twice.")
+                raise ValidationError(
+                    gettext("The label “%(text)s” (%(language)s) is given twice.")
+                    % {"text": text, "language": language}
+                )
             seen.add((language, fold(text)))
         if not kept:
-            raise ValidationError("A concept needs at least one label.")
+            raise ValidationError(gettext("A concept needs at least one label."))
 
 
 class ConceptLabelInline(admin.TabularInline):
@@ -74,8 +82,11 @@ class ConceptAdminForm(forms.ModelForm):
         cycle = broader_cycle(self.instance, broader) if self.instance.pk else None
         if cycle is not None:
             raise ValidationError(
-                f"“{cycle}” is this concept or one of its narrower concepts: "
-                "making it broader would make a cycle."
+                gettext(
+                    "“%(concept)s” is this concept or one of its narrower concepts: "
+                    "making it broader would make a cycle."
+                )
+                % {"concept": cycle}
             )
         return broader
 
@@ -96,9 +107,9 @@ class ConceptAdmin(admin.ModelAdmin):
     inlines = [ConceptLabelInline]
     list_display = [
         "key",
-        LanguageNameColumn("en", "English"),
-        LanguageNameColumn("ru", "Russian"),
-        LanguageNameColumn("ja", "Japanese"),
+        LanguageNameColumn("en", _("English")),
+        LanguageNameColumn("ru", _("Russian")),
+        LanguageNameColumn("ja", _("Japanese")),
         "narrower_count",
         "topic",
         "updated_at",
@@ -106,7 +117,7 @@ class ConceptAdmin(admin.ModelAdmin):
     list_filter = ["topic"]
     filter_horizontal = ["broader", "related"]
     search_fields = ["key"]  # and every label: get_search_results
-    search_help_text = "Search by any name, in any language or script, or by key."
+    search_help_text = _("Search by any name, in any language or script, or by key.")
     readonly_fields = ["public_page"]
     fields = ["key", "public_page", "scope_note", "note", "broader", "related", "topic"]
 
@@ -119,11 +130,11 @@ class ConceptAdmin(admin.ModelAdmin):
             .annotate(narrower_total=Count("narrower", distinct=True))
         )
 
-    @admin.display(description="Narrower", ordering="narrower_total")
+    @admin.display(description=_("Narrower"), ordering="narrower_total")
     def narrower_count(self, concept):
         return concept.narrower_total
 
-    @admin.display(description="Public page")
+    @admin.display(description=_("Public page"))
     def public_page(self, concept):
         if not concept.pk:
             return "—"
@@ -149,8 +160,10 @@ class ConceptAdmin(admin.ModelAdmin):
             messages.warning(
                 request,
                 format_html(
-                    'The label “{}” also belongs to the concept <a href="{}">{}</a>. '
-                    "A search for it finds both; keep it only if the name means both.",
+                    gettext(
+                        'The label “{}” also belongs to the concept <a href="{}">{}</a>. '
+                        "A search for it finds both; keep it only if the name means both."
+                    ),
                     text,
                     url,
                     other,

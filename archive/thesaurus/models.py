@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 LANGUAGES = (("en", _("English")), ("ru", _("Russian")), ("ja", _("Japanese")))
@@ -33,28 +33,42 @@ class LabelKind(models.TextChoices):
 
 class Concept(models.Model):
     key = models.SlugField(
+        _("key"),
         max_length=100,
         unique=True,
-        help_text="Stable name in the concept's address and SKOS URI (never change it).",
+        help_text=_("Stable name in the concept's address and SKOS URI (never change it)."),
     )
-    scope_note = models.TextField(blank=True, help_text="What the concept covers (English).")
+    scope_note = models.TextField(
+        _("scope note"), blank=True, help_text=_("What the concept covers (English).")
+    )
     note = models.TextField(
-        blank=True, help_text="The public sources each label was checked against."
+        _("sources"), blank=True, help_text=_("The public sources each label was checked against.")
     )
-    broader = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="narrower")
-    related = models.ManyToManyField("self", symmetrical=True, blank=True)
+    broader = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="narrower",
+        verbose_name=_("broader concepts"),
+    )
+    related = models.ManyToManyField(
+        "self", symmetrical=True, blank=True, verbose_name=_("related concepts")
+    )
     topic = models.ForeignKey(
         "archive.Topic",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="concepts",
-        help_text="The archive topic this concept corresponds to, if any.",
+        verbose_name=_("topic"),
+        help_text=_("The archive topic this concept corresponds to, if any."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
+        verbose_name = _("concept")
+        verbose_name_plural = _("concepts")
         ordering = ["key"]
 
     def __str__(self):
@@ -103,14 +117,20 @@ def broader_cycle(concept: Concept, broader: list[Concept]) -> Concept | None:
 
 
 class ConceptLabel(models.Model):
-    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="labels")
-    language = models.CharField(max_length=2, choices=LANGUAGES)
-    kind = models.CharField(max_length=12, choices=LabelKind.choices, default=LabelKind.ALTERNATIVE)
-    text = models.CharField(max_length=200)
+    concept = models.ForeignKey(
+        Concept, on_delete=models.CASCADE, related_name="labels", verbose_name=_("concept")
+    )
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGES)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=LabelKind.choices, default=LabelKind.ALTERNATIVE
+    )
+    text = models.CharField(_("label"), max_length=200)
     folded = models.CharField(max_length=200, db_index=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     class Meta:
+        verbose_name = _("label")
+        verbose_name_plural = _("labels")
         ordering = ["language", "kind", "text"]
         constraints = [
             models.UniqueConstraint(
@@ -142,7 +162,7 @@ class ConceptLabel(models.Model):
 def label_problem(text: str) -> str | None:
     """Why a label cannot be used, or None."""
     if not text.strip():
-        return "A label cannot be empty."
+        return gettext("A label cannot be empty.")
     if not _HAS_WORD.search(text):
-        return f"The label “{text}” has no letters or digits."
+        return gettext("The label “%(text)s” has no letters or digits.") % {"text": text}
     return None

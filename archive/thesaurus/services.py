@@ -4,6 +4,7 @@ admin and the import share."""
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from archive.models import Topic
 from archive.search.expansion import label_terms
@@ -26,7 +27,9 @@ def label_error(text: str) -> str | None:
     if problem:
         return problem
     if not label_terms(text):
-        return f"The label “{text}” has only words too common to be searched."
+        return gettext("The label “%(text)s” has only words too common to be searched.") % {
+            "text": text
+        }
     return None
 
 
