@@ -80,6 +80,15 @@ def search_index_dir(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def english_terminal(monkeypatch):
+    """Commands speak the terminal's language: tests read them in English, whatever the
+    machine's locale (a test of another language sets its own)."""
+    for variable in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
+@pytest.fixture(autouse=True)
 def english_after_each_test():
     """A request in another language leaves it active in the thread: start each test in
     English, as a new request or command would."""

@@ -229,3 +229,22 @@ def test_the_duplicate_warning_is_in_the_editors_language(editor_client, seed):
         reverse("admin:archive_entry_add"), entry_form(body=existing.body)
     )
     assert "Похоже на дубликат" in response.content.decode()
+
+
+def test_commands_speak_the_terminals_language(indexed_seed, monkeypatch, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.setenv("LANG", "ru_RU.UTF-8")
+    call_command("check_index", stdout=(out := StringIO()))
+    assert "Индекс соответствует базе данных." in out.getvalue()
+    call_command("search", "Motegi", stdout=(out := StringIO()))
+    assert out.getvalue().startswith("1 результат")
+    monkeypatch.setenv("LC_ALL", "ja_JP.UTF-8")  # LC_ALL wins over LANG, as in gettext
+    (tmp_path / "manifest.json").write_text('{"entries": [{"id": 5}]}', encoding="utf-8")
+    with pytest.raises(CommandError, match="インポートを中止しました"):
+        call_command("import_entries", str(tmp_path), stderr=StringIO())
+    monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")  # a language the archive does not speak
+    call_command("check_index", stdout=(out := StringIO()))
+    assert "The index agrees with the database." in out.getvalue()

@@ -16,6 +16,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import translation
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 
 from archive import dates, vocabularies
 from archive.identifiers import IdentifierScheme, validate_identifier
@@ -61,7 +62,9 @@ class ImportProblem:
 
     def __str__(self):
         where = ", ".join(part for part in (self.file, self.record) if part)
-        field_part = f" field “{self.field}”:" if self.field else ""
+        field_part = (
+            " " + gettext("field “%(field)s”:") % {"field": self.field} if self.field else ""
+        )
         return f"{where}:{field_part} {self.message}"
 
 
@@ -153,26 +156,26 @@ class _Validator:
         """Records of a section with their labels; checks shape, ids, unknown keys."""
         items = data.get(section, [])
         if not isinstance(items, list):
-            self.problem(section, "", "must be a list")
+            self.problem(section, "", gettext("must be a list"))
             return []
         seen: set[str] = set()
         labelled = []
         for number, item in enumerate(items, start=1):
             label = f"{SINGULAR[section]} {number}"
             if not isinstance(item, dict):
-                self.problem(label, "", "must be a JSON object")
+                self.problem(label, "", gettext("must be a JSON object"))
                 continue
             key = item.get("id")
             if not isinstance(key, str) or not key.strip():
-                self.problem(label, "id", "a non-empty string id is required")
+                self.problem(label, "id", gettext("a non-empty string id is required"))
                 continue
             label = f'{label} (id "{key}")'
             if key in seen:
-                self.problem(label, "id", "this id appears more than once in the manifest")
+                self.problem(label, "id", gettext("this id appears more than once in the manifest"))
                 continue
             seen.add(key)
             for unknown in sorted(set(item) - allowed):
-                self.problem(label, unknown, "unknown field")
+                self.problem(label, unknown, gettext("unknown field"))
             labelled.append((label, item))
         return labelled
 
@@ -181,10 +184,10 @@ class _Validator:
         if value is None:
             value = default
         if not isinstance(value, expected_type):
-            self.problem(label, key, f"must be {expected_type.__name__}")
+            self.problem(label, key, gettext("must be %(type)s") % {"type": expected_type.__name__})
             return default
         if required and isinstance(value, str) and not value.strip():
-            self.problem(label, key, "is required")
+            self.problem(label, key, gettext("is required"))
         return value.strip() if isinstance(value, str) else value
 
     def translations(self, label, item, key, field: str) -> dict[str, str | None]:
@@ -192,17 +195,24 @@ class _Validator:
         (None for a language not given: shown in English)."""
         given = item.get(key) or {}
         if not isinstance(given, dict):
-            self.problem(label, key, "must be an object of language: text")
+            self.problem(label, key, gettext("must be an object of language: text"))
             given = {}
         for language in sorted(set(given) - set(TRANSLATED_LANGUAGES)):
             self.problem(
-                label, key, f"“{language}” is not one of: {', '.join(TRANSLATED_LANGUAGES)}"
+                label,
+                key,
+                gettext("“%(language)s” is not one of: %(languages)s")
+                % {"language": language, "languages": ", ".join(TRANSLATED_LANGUAGES)},
             )
         values = {}
         for language in TRANSLATED_LANGUAGES:
             text = given.get(language)
             if text is not None and not isinstance(text, str):
-                self.problem(label, key, f"the {language} text must be a string")
+                self.problem(
+                    label,
+                    key,
+                    gettext("the %(language)s text must be a string") % {"language": language},
+                )
                 text = None
             values[f"{field}_{language}"] = text.strip() or None if text else None
         return values
@@ -211,7 +221,12 @@ class _Validator:
         value = item.get(key, default)
         if value not in dict(choices):
             allowed = ", ".join(dict(choices))
-            self.problem(label, key, f"“{value}” is not one of: {allowed}")
+            self.problem(
+                label,
+                key,
+                gettext("“%(value)s” is not one of: %(allowed)s")
+                % {"value": value, "allowed": allowed},
+            )
             return default
         return value
 
@@ -221,40 +236,63 @@ class _Validator:
             try:
                 URLValidator()(value)
             except ValidationError:
-                self.problem(label, key, f"“{value}” is not a valid URL")
+                self.problem(
+                    label, key, gettext("“%(value)s” is not a valid URL") % {"value": value}
+                )
         return value
 
     def file_or_inline(self, label, item, key, required):
         """Text given inline under ``key`` or in the file named by ``key_file``."""
         file_key = f"{key}_file"
         if key in item and file_key in item:
-            self.problem(label, key, f"give either “{key}” or “{file_key}”, not both")
+            self.problem(
+                label,
+                key,
+                gettext("give either “%(key)s” or “%(file_key)s”, not both")
+                % {"key": key, "file_key": file_key},
+            )
             return ""
         if file_key in item:
             name = item[file_key]
             if not isinstance(name, str) or not name.strip():
-                self.problem(label, file_key, "must name a file")
+                self.problem(label, file_key, gettext("must name a file"))
                 return ""
             path = (self.base_dir / name).resolve()
             if not path.is_relative_to(self.base_dir.resolve()):
-                self.problem(label, file_key, f"“{name}” is outside the manifest's folder")
+                self.problem(
+                    label,
+                    file_key,
+                    gettext("“%(name)s” is outside the manifest's folder") % {"name": name},
+                )
                 return ""
             try:
                 content = path.read_text(encoding="utf-8")
             except FileNotFoundError:
-                self.problem(label, file_key, f"file “{name}” not found")
+                self.problem(label, file_key, gettext("file “%(name)s” not found") % {"name": name})
                 return ""
             except UnicodeDecodeError:
-                self.problem(label, file_key, f"file “{name}” is not UTF-8 text")
+                self.problem(
+                    label, file_key, gettext("file “%(name)s” is not UTF-8 text") % {"name": name}
+                )
                 return ""
             except OSError as error:
-                self.problem(label, file_key, f"file “{name}” cannot be read ({error.strerror})")
+                self.problem(
+                    label,
+                    file_key,
+                    gettext("file “%(name)s” cannot be read (%(reason)s)")
+                    % {"name": name, "reason": error.strerror},
+                )
                 return ""
             text = content.replace("\r\n", "\n")
         else:
             text = self.text(label, item, key)
         if required and not text.strip():
-            self.problem(label, key, f"is required (inline “{key}” or “{file_key}”)")
+            self.problem(
+                label,
+                key,
+                gettext("is required (inline “%(key)s” or “%(file_key)s”)")
+                % {"key": key, "file_key": file_key},
+            )
         return text
 
     def sources(self, data) -> list[_Record]:
@@ -262,7 +300,11 @@ class _Validator:
         for label, item in self.records(data, "sources", SOURCE_KEYS):
             country = self.text(label, item, "country").upper()
             if country and not vocabularies.is_country_code(country):
-                self.problem(label, "country", f"“{country}” is not an ISO 3166 country code")
+                self.problem(
+                    label,
+                    "country",
+                    gettext("“%(country)s” is not an ISO 3166 country code") % {"country": country},
+                )
             values = {
                 "name": self.text(label, item, "name", required=True),
                 "kind": self.choice(label, item, "kind", SourceKind.choices, SourceKind.OTHER),
@@ -290,7 +332,11 @@ class _Validator:
         for record in records:
             parent = record.relations["parent"]
             if parent and parent not in known:
-                self.problem(record.relations["label"], "parent", f"unknown topic “{parent}”")
+                self.problem(
+                    record.relations["label"],
+                    "parent",
+                    gettext("unknown topic “%(parent)s”") % {"parent": parent},
+                )
         return _parents_first(records, self.problem)
 
     def entries(self, data, source_keys: set[str], topic_keys: set[str]) -> list[_Record]:
@@ -303,10 +349,16 @@ class _Validator:
                 "identifiers": self.identifiers(label, item),
             }
             if relations["source"] and relations["source"] not in source_keys:
-                self.problem(label, "source", f"unknown source “{relations['source']}”")
+                self.problem(
+                    label,
+                    "source",
+                    gettext("unknown source “%(source)s”") % {"source": relations["source"]},
+                )
             for topic in relations["topics"]:
                 if topic not in topic_keys:
-                    self.problem(label, "topics", f"unknown topic “{topic}”")
+                    self.problem(
+                        label, "topics", gettext("unknown topic “%(topic)s”") % {"topic": topic}
+                    )
             relations.update(self.backup_fields(label, item))
             self.model_checks(label, values)
             records.append(_Record(item["id"], values, relations))
@@ -317,7 +369,7 @@ class _Validator:
         fields: dict[str, Any] = {"external_id": item.get("external_id", item.get("id"))}
         archive_id = item.get("archive_id")
         if archive_id is not None and (not isinstance(archive_id, int) or archive_id < 1):
-            self.problem(label, "archive_id", "must be a positive whole number")
+            self.problem(label, "archive_id", gettext("must be a positive whole number"))
             archive_id = None
         fields["archive_id"] = archive_id
         fields["slug"] = self.text(label, item, "slug")
@@ -331,7 +383,9 @@ class _Validator:
                 or not isinstance(version.get("snapshot"), dict)
             ):
                 self.problem(
-                    label, "versions", "each needs a whole-number “number” and a “snapshot”"
+                    label,
+                    "versions",
+                    gettext("each needs a whole-number “number” and a “snapshot”"),
                 )
                 continue
             versions.append(
@@ -350,14 +404,18 @@ class _Validator:
             return None
         parsed = parse_datetime(value) if isinstance(value, str) else None
         if parsed is None:
-            self.problem(label, key, f"“{value}” is not an ISO 8601 date and time")
+            self.problem(
+                label,
+                key,
+                gettext("“%(value)s” is not an ISO 8601 date and time") % {"value": value},
+            )
         return parsed
 
     def tombstones(self, data) -> list[_Record]:
         records = []
         for label, item in self.records(data, "tombstones", TOMBSTONE_KEYS):
             if not str(item["id"]).isdigit():
-                self.problem(label, "id", "a tombstone's id is the deleted entry's number")
+                self.problem(label, "id", gettext("a tombstone's id is the deleted entry's number"))
                 continue
             values = {
                 "title": self.text(label, item, "title"),
@@ -374,10 +432,15 @@ class _Validator:
             partial = dates.PartialDate(None, dates.UNDATED)
         language = self.text(label, item, "language", required=True)
         if language and not vocabularies.is_language_code(language):
-            self.problem(label, "language", f"“{language}” is not an ISO 639-1 language code")
+            self.problem(
+                label,
+                "language",
+                gettext("“%(language)s” is not an ISO 639-1 language code")
+                % {"language": language},
+            )
         authors = self.text(label, item, "authors", expected_type=list, default=[])
         if not all(isinstance(author, str) and author.strip() for author in authors):
-            self.problem(label, "authors", "must be a list of names")
+            self.problem(label, "authors", gettext("must be a list of names"))
             authors = []
         return {
             "title": self.text(label, item, "title", required=True),
@@ -404,11 +467,17 @@ class _Validator:
         identifiers = []
         for identifier in self.text(label, item, "identifiers", expected_type=list, default=[]):
             if not isinstance(identifier, dict) or set(identifier) != {"scheme", "value"}:
-                self.problem(label, "identifiers", "each needs exactly a “scheme” and a “value”")
+                self.problem(
+                    label, "identifiers", gettext("each needs exactly a “scheme” and a “value”")
+                )
                 continue
             scheme = identifier["scheme"]
             if scheme not in dict(IdentifierScheme.choices):
-                self.problem(label, "identifiers", f"unknown identifier scheme “{scheme}”")
+                self.problem(
+                    label,
+                    "identifiers",
+                    gettext("unknown identifier scheme “%(scheme)s”") % {"scheme": scheme},
+                )
                 continue
             try:
                 identifiers.append((scheme, validate_identifier(scheme, str(identifier["value"]))))
@@ -462,13 +531,8 @@ def manifest_path_for(path: Path) -> Path:
 
 def import_manifest(path: Path, *, dry_run: bool = False) -> ImportReport:
     """Validate a manifest whole, then apply it in one transaction (unless a dry run).
-    A manifest's "name" is the English one, whatever language the caller's interface is
-    in (the translated names are "names")."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _import_manifest(path, dry_run=dry_run)
-
-
-def _import_manifest(path: Path, *, dry_run: bool = False) -> ImportReport:
+    Problems are told in the caller's language; a manifest's "name" is the English one
+    whatever that language is (the translated names are "names")."""
     validator = _Validator(manifest_path_for(path))
     data = validator.read_manifest()
     sources = validator.sources(data)
@@ -486,7 +550,7 @@ def _import_manifest(path: Path, *, dry_run: bool = False) -> ImportReport:
 
     # A dry run applies the same changes and rolls them back, so what it reports is
     # exactly what a real run would do.
-    with transaction.atomic():
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
         changes = [
             *(_apply_source(record) for record in sources),
             *(_apply_topic(record) for record in topics),

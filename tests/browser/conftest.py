@@ -35,7 +35,8 @@ def chromium_browser():
 
 @pytest.fixture
 def page(chromium_browser):
-    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
+    # An English browser, whatever the machine's locale (the first visit follows it).
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     yield page
     context.close()

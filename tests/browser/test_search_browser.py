@@ -79,7 +79,7 @@ def test_a_pasted_url_reproduces_the_search(page, live_server, indexed_seed):
 
 
 def test_the_page_works_without_javascript(chromium_browser, live_server, indexed_seed):
-    context = chromium_browser.new_context(java_script_enabled=False)
+    context = chromium_browser.new_context(java_script_enabled=False, locale="en-GB")
     page = context.new_page()
     page.goto(live_server.url + "/")
     page.locator("#q").fill("exchanges")
@@ -125,7 +125,7 @@ def test_no_serious_accessibility_violations(page, live_server, indexed_seed, sc
 def test_entry_page_copy_controls_put_citations_and_links_on_the_clipboard(
     chromium_browser, live_server, indexed_seed
 ):
-    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page = context.new_page()
     entry = indexed_seed["seed-000-2a775db45f4373d4"]

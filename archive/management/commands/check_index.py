@@ -1,11 +1,13 @@
 """Compare the search index with the database; with --fix, repair what differs."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext
 
 from archive import search
+from archive.management.base import ArchiveCommand
 
 
-class Command(BaseCommand):
+class Command(ArchiveCommand):
     help = (
         "Compare the search index with the database: entries missing from the index, "
         "indexed with stale content, or indexed but no longer published; and say who holds "
@@ -23,29 +25,40 @@ class Command(BaseCommand):
         except search.IndexUnavailable as error:
             if not fix:
                 raise CommandError(
-                    f"{error}. Run `manage.py check_index --fix` or `rebuild_index`."
+                    gettext("%(error)s. Run `manage.py check_index --fix` or `rebuild_index`.")
+                    % {"error": error}
                 ) from None
-            self.stdout.write(f"{error}: rebuilding it.")
+            self.stdout.write(gettext("%(error)s: rebuilding it.") % {"error": error})
             report = self.rebuild()
-            self.stdout.write(self.style.SUCCESS(f"Built the index: {report.documents} entries."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    gettext("Built the index: %(count)d entries.") % {"count": report.documents}
+                )
+            )
             return
         self.report(comparison)
         if comparison.in_agreement:
-            self.stdout.write(self.style.SUCCESS("The index agrees with the database."))
+            self.stdout.write(self.style.SUCCESS(gettext("The index agrees with the database.")))
         elif not fix:
-            raise CommandError("The index differs from the database; run with --fix to repair.")
+            raise CommandError(
+                gettext("The index differs from the database; run with --fix to repair.")
+            )
         else:
             written = search.repair(comparison)
             after = search.compare()
             if not after.in_agreement:
                 self.report(after)
-                raise CommandError("The index still differs after repair.")
-            self.stdout.write(self.style.SUCCESS(f"Repaired: {written} entries rewritten."))
+                raise CommandError(gettext("The index still differs after repair."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    gettext("Repaired: %(count)d entries rewritten.") % {"count": written}
+                )
+            )
         if orphaned:
             raise CommandError(
-                "A lock is held by a process that is gone; run with --fix."
+                gettext("A lock is held by a process that is gone; run with --fix.")
                 if not fix
-                else "A lock whose holder is gone could not be cleared."
+                else gettext("A lock whose holder is gone could not be cleared.")
             )
 
     def rebuild(self):
@@ -64,19 +77,28 @@ class Command(BaseCommand):
         if not fix:
             return any(lock.orphaned for lock in states)
         for lock in search.clear_orphaned_locks():
-            self.stdout.write(self.style.WARNING(f"Cleared the {lock.name} ({lock.path})."))
+            self.stdout.write(
+                self.style.WARNING(
+                    gettext("Cleared the %(lock)s (%(path)s).")
+                    % {"lock": lock.name, "path": lock.path}
+                )
+            )
         for path in search.remove_leftovers():
-            self.stdout.write(f"Removed what a stopped rebuild left: {path.name}")
+            self.stdout.write(
+                gettext("Removed what a stopped rebuild left: %(name)s") % {"name": path.name}
+            )
         return any(lock.orphaned for lock in search.index_locks())
 
     def report(self, comparison):
         for label, ids in (
-            ("missing from the index", comparison.missing),
-            ("stale in the index", comparison.stale),
-            ("in the index but not published", comparison.extra),
+            (gettext("%(count)d missing from the index: %(ids)s"), comparison.missing),
+            (gettext("%(count)d stale in the index: %(ids)s"), comparison.stale),
+            (gettext("%(count)d in the index but not published: %(ids)s"), comparison.extra),
         ):
             if ids:
                 shown = ", ".join(map(str, ids[:20])) + (" …" if len(ids) > 20 else "")
-                self.stdout.write(f"{len(ids)} {label}: {shown}")
+                self.stdout.write(label % {"count": len(ids), "ids": shown})
         if comparison.pending:
-            self.stdout.write(f"{comparison.pending} queued updates not yet applied.")
+            self.stdout.write(
+                gettext("%(count)d queued updates not yet applied.") % {"count": comparison.pending}
+            )

@@ -2,12 +2,14 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext
 
+from archive.management.base import ArchiveCommand
 from archive.services.exporting import export_archive
 
 
-class Command(BaseCommand):
+class Command(ArchiveCommand):
     help = (
         "Write the whole archive (entries with their ids, versions and raw captures, "
         "sources, topics, deleted ids) to a new folder. Restore with "
@@ -22,5 +24,17 @@ class Command(BaseCommand):
             counts = export_archive(destination)
         except (FileExistsError, OSError) as error:
             raise CommandError(str(error)) from None
-        summary = ", ".join(f"{count} {name}" for name, count in counts.items())
-        self.stdout.write(self.style.SUCCESS(f"Exported {summary} to {destination}."))
+        names = {
+            "entries": gettext("entries"),
+            "sources": gettext("sources"),
+            "topics": gettext("topics"),
+            "versions": gettext("versions"),
+            "tombstones": gettext("tombstones"),
+        }
+        summary = ", ".join(f"{count} {names.get(name, name)}" for name, count in counts.items())
+        self.stdout.write(
+            self.style.SUCCESS(
+                gettext("Exported %(summary)s to %(destination)s.")
+                % {"summary": summary, "destination": destination}
+            )
+        )

@@ -2,12 +2,13 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext
 
+from archive.management.base import ArchiveCommand
 from archive.thesaurus.skos import FORMATS, serialise
 
 
-class Command(BaseCommand):
+class Command(ArchiveCommand):
     help = "Write the thesaurus as SKOS: Turtle (default) or JSON-LD, to a file or stdout."
 
     def add_arguments(self, parser):
@@ -18,6 +19,9 @@ class Command(BaseCommand):
         text = serialise(format)
         if output:
             Path(output).write_text(text, encoding="utf-8")
-            self.stderr.write(f"Wrote the thesaurus ({format}) to {output}.")
+            self.stderr.write(
+                gettext("Wrote the thesaurus (%(format)s) to %(file)s.")
+                % {"format": format, "file": output}
+            )
         else:
             self.stdout.write(text, ending="")

@@ -3,11 +3,13 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext, ngettext
 
+from archive.management.base import ArchiveCommand
 from archive.services.importing import ImportReport, ImportValidationError, import_manifest
 
 
-class Command(BaseCommand):
+class Command(ArchiveCommand):
     help = (
         "Import archive entries from a JSON manifest and the text files it names. Every "
         "record is validated first; one bad record and nothing is written. Re-running the "
@@ -28,8 +30,14 @@ class Command(BaseCommand):
         except ImportValidationError as error:
             for problem in error.problems:
                 self.stderr.write(self.style.ERROR(str(problem)))
+            count = len(error.problems)
             raise CommandError(
-                f"Import refused: {len(error.problems)} problem(s); nothing was written."
+                ngettext(
+                    "Import refused: %(count)d problem; nothing was written.",
+                    "Import refused: %(count)d problems; nothing was written.",
+                    count,
+                )
+                % {"count": count}
             ) from None
         write_report(self, report, verbosity=options["verbosity"])
 
@@ -39,11 +47,13 @@ def write_report(command: BaseCommand, report: ImportReport, verbosity: int):
     for change in report.changes:
         if (change.action != "unchanged" and verbosity > 0) or verbosity > 1:
             command.stdout.write(str(change))
-    prefix = "Dry run, nothing written: would " if report.dry_run else ""
     created, updated, unchanged = (report.count(a) for a in ("create", "update", "unchanged"))
-    verbs = ("create", "update") if report.dry_run else ("created", "updated")
-    command.stdout.write(
-        command.style.SUCCESS(
-            f"{prefix}{verbs[0]} {created}, {verbs[1]} {updated}, {unchanged} unchanged."
+    counts = {"created": created, "updated": updated, "unchanged": unchanged}
+    if report.dry_run:
+        line = gettext(
+            "Dry run, nothing written: would create %(created)d, update %(updated)d, "
+            "%(unchanged)d unchanged."
         )
-    )
+    else:
+        line = gettext("created %(created)d, updated %(updated)d, %(unchanged)d unchanged.")
+    command.stdout.write(command.style.SUCCESS(line % counts))

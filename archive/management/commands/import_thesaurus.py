@@ -2,8 +2,10 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext
 
+from archive.management.base import ArchiveCommand
 from archive.thesaurus.services import import_records
 from archive.thesaurus.skos import EXTENSIONS, ThesaurusFileError, parse, records_from
 
@@ -22,7 +24,7 @@ def load_thesaurus_file(path: Path, format_name: str | None = None):
     return import_records(records_from(parse(data, format_name)))
 
 
-class Command(BaseCommand):
+class Command(ArchiveCommand):
     help = (
         "Import a SKOS thesaurus file (Turtle .ttl, JSON-LD .jsonld, RDF/XML .rdf): each "
         "concept is created or made exactly as the file says; others are left alone."
@@ -36,10 +38,13 @@ class Command(BaseCommand):
         try:
             report = load_thesaurus_file(Path(file), format)
         except ThesaurusFileError as error:
-            raise CommandError(f"{file}: nothing was imported.\n{error}") from None
+            raise CommandError(
+                gettext("%(file)s: nothing was imported.\n%(error)s")
+                % {"file": file, "error": error}
+            ) from None
         for warning in report.warnings:
-            self.stdout.write(self.style.WARNING(f"Warning: {warning}"))
+            self.stdout.write(self.style.WARNING(gettext("Warning: %(text)s") % {"text": warning}))
         self.stdout.write(
-            f"Concepts: created {report.created}, updated {report.updated}, "
-            f"{report.unchanged} unchanged."
+            gettext("Concepts: created %(created)d, updated %(updated)d, %(unchanged)d unchanged.")
+            % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged}
         )

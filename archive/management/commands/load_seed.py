@@ -1,8 +1,10 @@
 """Load the curated seed collection that ships with the archive."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext
 
+from archive.management.base import ArchiveCommand
 from archive.management.commands.import_entries import write_report
 from archive.management.commands.import_thesaurus import load_thesaurus_file
 from archive.services.importing import ImportValidationError, import_manifest
@@ -11,7 +13,7 @@ from archive.thesaurus.skos import ThesaurusFileError
 SEED_THESAURUS = "thesaurus.ttl"
 
 
-class Command(BaseCommand):
+class Command(ArchiveCommand):
     help = (
         "Load (or refresh) the curated seed collection in archive/seed/ and its starting "
         "thesaurus (thesaurus.ttl, SKOS). Safe to re-run."
@@ -26,16 +28,26 @@ class Command(BaseCommand):
         try:
             report = import_manifest(settings.ARCHIVE_SEED_DIR, dry_run=dry_run)
         except ImportValidationError as error:
-            raise CommandError(f"The seed collection is invalid:\n{error}") from None
+            raise CommandError(
+                gettext("The seed collection is invalid:\n%(error)s") % {"error": error}
+            ) from None
         write_report(self, report, verbosity=options["verbosity"])
         if dry_run:
             return
         try:
             concepts = load_thesaurus_file(settings.ARCHIVE_SEED_DIR / SEED_THESAURUS)
         except ThesaurusFileError as error:
-            raise CommandError(f"The seed thesaurus is invalid:\n{error}") from None
+            raise CommandError(
+                gettext("The seed thesaurus is invalid:\n%(error)s") % {"error": error}
+            ) from None
         if options["verbosity"]:
             self.stdout.write(
-                f"Thesaurus: created {concepts.created}, updated {concepts.updated}, "
-                f"{concepts.unchanged} unchanged."
+                gettext(
+                    "Thesaurus: created %(created)d, updated %(updated)d, %(unchanged)d unchanged."
+                )
+                % {
+                    "created": concepts.created,
+                    "updated": concepts.updated,
+                    "unchanged": concepts.unchanged,
+                }
             )

@@ -6,9 +6,11 @@ import signal
 import sys
 import threading
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext
 
 from archive import search
+from archive.management.base import ArchiveCommand
 
 
 class Interrupted(BaseException):
@@ -35,7 +37,7 @@ def signals_interrupt():
             signal.signal(number, handler)
 
 
-class Command(BaseCommand):
+class Command(ArchiveCommand):
     help = (
         "Rebuild the search index from the database. Searches keep using the current index "
         "until the new one is complete; a failed or interrupted rebuild leaves it in place."
@@ -67,17 +69,29 @@ class Command(BaseCommand):
             with signals_interrupt():
                 report = search.rebuild(progress=progress, processes=max(1, processes))
         except search.RebuildInProgress as error:
-            raise CommandError(f"{error}; try again when it has finished.") from None
+            raise CommandError(
+                gettext("%(error)s; try again when it has finished.") % {"error": error}
+            ) from None
         except search.RebuildFailed as error:
-            raise CommandError(f"{error}. The current index is unchanged.") from None
+            raise CommandError(
+                gettext("%(error)s. The current index is unchanged.") % {"error": error}
+            ) from None
         except Interrupted as signal_name:
             raise CommandError(
-                f"Rebuild stopped by {signal_name}; the current index is unchanged."
+                gettext("Rebuild stopped by %(signal)s; the current index is unchanged.")
+                % {"signal": signal_name}
             ) from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"Indexed {report.documents} entries in {report.seconds:.2f} s "
-                f"({report.documents_per_second:,.0f} docs/s); "
-                f"index size {report.size_bytes / 1_048_576:.1f} MiB."
+                gettext(
+                    "Indexed %(count)d entries in %(seconds).2f s (%(rate)s docs/s); "
+                    "index size %(size).1f MiB."
+                )
+                % {
+                    "count": report.documents,
+                    "seconds": report.seconds,
+                    "rate": f"{report.documents_per_second:,.0f}",
+                    "size": report.size_bytes / 1_048_576,
+                }
             )
         )

@@ -3,11 +3,13 @@
 import html
 import re
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 
 from archive import search
+from archive.management.base import ArchiveCommand
 from archive.search.facets import FACETS
 
 
@@ -20,11 +22,13 @@ def plain_snippet(snippet: str) -> str:
 def also_searched(expansion) -> str:
     names = ", ".join(expansion.labels)
     if expansion.narrower:
-        names += ("; " if names else "") + "narrower: " + ", ".join(expansion.narrower)
+        names += (
+            ("; " if names else "") + gettext("narrower:") + " " + ", ".join(expansion.narrower)
+        )
     return names
 
 
-class Command(BaseCommand):
+class Command(ArchiveCommand):
     help = 'Search the archive: manage.py search "query" [--topic T] [--source S] [--from Y] …'
 
     def add_arguments(self, parser):
@@ -69,27 +73,35 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         page = search.search(request)
         for note in page.notes:
-            self.stdout.write(self.style.WARNING(f"Note: {note}"))
+            self.stdout.write(self.style.WARNING(gettext("Note: %(note)s") % {"note": note}))
         if not page.available:
-            raise CommandError("The search index is unavailable.")
-        self.stdout.write(f"{page.total} result{'s' if page.total != 1 else ''}")
+            raise CommandError(gettext("The search index is unavailable."))
+        self.stdout.write(
+            ngettext("%(counter)s result", "%(counter)s results", page.total)
+            % {"counter": page.total}
+        )
         if page.reading_text:
             self.stdout.write(page.reading_text)
         if page.suggestion:
-            self.stdout.write(f"Did you mean: {page.suggestion}")
+            self.stdout.write(
+                gettext("Did you mean: %(suggestion)s") % {"suggestion": page.suggestion}
+            )
         for expansion in page.expansions:
             self.stdout.write(
-                f"Also searched ({expansion.concept_name}): {also_searched(expansion)}"
+                gettext("Also searched (%(concept)s): %(names)s")
+                % {"concept": expansion.concept_name, "names": also_searched(expansion)}
             )
         if page.expansions:
-            self.stdout.write("(--only-my-words searches only the words typed)")
+            self.stdout.write(gettext("(--only-my-words searches only the words typed)"))
         for position, hit in enumerate(page.hits, start=page.first_position):
             entry = hit.entry
             source = f" · {entry.source.name}" if entry.source else ""
             self.stdout.write(
                 self.style.SUCCESS(f"{position:3}. {entry.display_title}")
                 + f"\n     {entry.display_date}{source} · {entry.get_absolute_url()}"
-                + f" · score {hit.score:.2f}\n     "
+                + " · "
+                + gettext("score %(score).2f") % {"score": hit.score}
+                + "\n     "
                 + Truncator(plain_snippet(hit.snippet)).chars(240)
             )
         for facet in page.facets:

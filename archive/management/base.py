@@ -1,0 +1,26 @@
+"""What the archive's management commands share: they speak the terminal's language."""
+
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import translation
+
+
+def terminal_language() -> str:
+    """The interface language the terminal asks for (``LC_ALL``, ``LC_MESSAGES``, then
+    ``LANG``, as gettext reads them: ``ru_RU.UTF-8`` is Russian), else English."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:
+            code = value.split(".")[0].split("_")[0].lower()
+            return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    return settings.LANGUAGE_CODE
+
+
+class ArchiveCommand(BaseCommand):
+    """A management command whose messages are in the terminal's language."""
+
+    def execute(self, *args, **options):
+        with translation.override(terminal_language()):
+            return super().execute(*args, **options)
