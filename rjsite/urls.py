@@ -3,11 +3,10 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from archive.sitemaps import EntrySitemap
+from archive import sitemaps
 from archive.views import health
 
 admin.site.site_header = _("RJ Archive editors")
@@ -19,7 +18,10 @@ admin.site.enable_nav_sidebar = False
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health, name="health"),
-    path("sitemap.xml", sitemap, {"sitemaps": {"entries": EntrySitemap}}, name="sitemap"),
+    # A sitemap index and its files of at most 50,000 entries (?p=2, 3, … beyond that).
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
     # The language switcher posts here; it remembers the choice in a cookie.
     path("i18n/", include("django.conf.urls.i18n")),
 ]

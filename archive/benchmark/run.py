@@ -105,6 +105,24 @@ def measure_mode(mode: str, mix, fts) -> dict:
     }
 
 
+def measure_sitemap(client) -> dict:
+    """The sitemap index and its first file (up to 50,000 entries) generated afresh, then
+    the file again from the cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    index = timed(lambda: client.get("/sitemap.xml"))
+    first = timed(lambda: client.get("/sitemap-entries.xml"))
+    again = timed(lambda: client.get("/sitemap-entries.xml"))
+    urls = client.get("/sitemap-entries.xml").content.count(b"<loc>")
+    return {
+        "index": round(index, 1),
+        "file": round(first, 1),
+        "file_cached": round(again, 1),
+        "urls": urls,
+    }
+
+
 def measure_expansion(client) -> dict:
     """The seed thesaurus loaded, each concept's preferred names (English, Russian,
     Japanese) searched through the API with expansion and with only the words typed,
@@ -239,6 +257,9 @@ def run(entries: int, seed: int, queries: int, work_dir: Path, progress=print) -
         [timed(lambda e=entry: search.related_entries(e)) for entry in sample]
     )
 
+    progress("Sitemap…")
+    report["sitemap_ms"] = measure_sitemap(client)
+
     progress("Thesaurus expansion…")
     report["concepts_ms"] = measure_expansion(client)
 
@@ -307,6 +328,11 @@ def table(report: dict) -> str:
     lines.append(f"| related entries p50/p95 ms | {related['p50']} / {related['p95']} | | |")
     worst = ", ".join(f"`{q}` {ms}" for q, ms in report["worst_queries_ms"].items())
     lines.append(f"| worst queries through the API, once each, ms | {worst} | | |")
+    sitemap = report["sitemap_ms"]
+    lines.append(
+        f"| sitemap: index / a file of {sitemap['urls']} entries / the file from the cache, ms"
+        f" | {sitemap['index']} / {sitemap['file']} / {sitemap['file_cached']} | | |"
+    )
     concepts = report["concepts_ms"]
     for when in ("first_time", "again"):
         row = concepts[when]

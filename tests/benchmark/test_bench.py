@@ -105,6 +105,8 @@ def test_bench_runs_end_to_end_and_writes_json(db, tmp_path, settings):
     assert report["postings_cache"]["misses"] > 0
     assert "| results + facets + 20 snippets" in out.getvalue()
     assert "machine:" in out.getvalue()
+    assert report["sitemap_ms"]["urls"] == 300
+    assert "| sitemap: index / a file of 300 entries" in out.getvalue()
     concepts = report["concepts_ms"]
     assert concepts["queries"] >= 90  # the seed thesaurus's names in three languages
     for when in ("first_time", "again"):
