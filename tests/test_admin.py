@@ -220,3 +220,28 @@ def test_change_form_links_to_the_entry_on_site(editor_client, seed):
     page = editor_client.get(reverse("admin:archive_entry_change", args=[entry.pk]))
     assert "View on site" in page.content.decode()
     assert entry.date == datetime.date(2020, 12, 21)
+
+
+def test_the_entry_list_reads_neither_texts_nor_a_row_at_a_time(
+    superuser_client, make_entry, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    parent = Topic.objects.create(name="Economy and trade", slug="economy")
+    child = Topic.objects.create(name="Energy", slug="energy", parent=parent)
+    source = Source.objects.create(name="Gazette", slug="gazette")
+    for number in range(30):
+        entry = make_entry(title=f"Entry {number}", body="A long text. " * 50, source=source)
+        entry.topics.add(child)
+    # The same number of queries for 30 rows or 100,000.
+    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(12):
+        response = superuser_client.get(CHANGELIST_URL)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Economy and trade › Energy" in page  # the topic filter, read in one query
+    listing = [q["sql"] for q in queries.captured_queries if 'FROM "archive_entry"' in q["sql"]]
+    assert listing and all('"archive_entry"."body"' not in sql for sql in listing)
+    assert superuser_client.get(CHANGELIST_URL, {"topics__id__exact": child.pk}).status_code == 200
+    filtered = superuser_client.get(CHANGELIST_URL, {"source__id__exact": source.pk})
+    assert filtered.context["cl"].result_count == 30
