@@ -139,3 +139,20 @@ def test_partial_dates_show_only_what_is_known(text, precision, shown):
 def test_impossible_dates_are_refused(text):
     with pytest.raises(InvalidPartialDate):
         PartialDate.parse(text)
+
+
+def test_the_years_of_entries_are_found_without_reading_every_row(make_entry):
+    import datetime
+
+    from archive.models import Entry
+
+    for year in (1956, 1956, 1991, 2021):
+        make_entry(date=datetime.date(year, 5, 1), date_precision="day")
+    make_entry()  # undated
+    years = Entry.objects.dates("date", "year")
+    assert years == [datetime.date(y, 1, 1) for y in (1956, 1991, 2021)]
+    assert Entry.objects.dates("date", "year", order="DESC")[0] == datetime.date(2021, 1, 1)
+    # A filtered list and other kinds are Django's own answer.
+    filtered = Entry.objects.filter(date__gte=datetime.date(1990, 1, 1)).dates("date", "year")
+    assert list(filtered) == [datetime.date(1991, 1, 1), datetime.date(2021, 1, 1)]
+    assert [d.month for d in Entry.objects.dates("date", "month")] == [5, 5, 5]
