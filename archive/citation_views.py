@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from archive import citations, search
 from archive.forms import SearchForm
 from archive.languages import permalink
-from archive.models import EntryVersion
+from archive.models import Entry, EntryVersion
 from archive.ratelimits import rate_limited
 from archive.selectors import EntryState, entry_for_visitor
 
@@ -63,8 +63,15 @@ def search_citations(request, fmt: str):
         )
         response["Retry-After"] = str(page.retry_after)
         return response
+    # Everything a citation reads, for all the hits at once (not a few queries a hit).
+    entries = (
+        Entry.objects.select_related("source")
+        .prefetch_related("topics__parent__parent", "identifiers")
+        .in_bulk([hit.entry.pk for hit in page.hits])
+    )
     records = [
-        citations.record_for_entry(hit.entry, request.build_absolute_uri(permalink(hit.entry)))
+        citations.record_for_entry(entry, request.build_absolute_uri(permalink(entry)))
         for hit in page.hits
+        if (entry := entries.get(hit.entry.pk)) is not None
     ]
     return _download(records, fmt, "rjarchive-search")

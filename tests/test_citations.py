@@ -244,3 +244,41 @@ def test_entry_page_shows_ready_citations_with_copy_buttons(client, indexed_seed
         assert f">{label}</h3>" in page
     assert page.count('class="copy-citation"') == 3
     assert "Ministry of Foreign Affairs of Japan. (2020, December 21)." in page
+
+
+def test_exporting_many_results_costs_no_more_queries_than_a_few(
+    client, make_entry, committed, empty_index, settings
+):
+    settings.ARCHIVE_RATE_LIMITS = {}  # its counters would make the two requests differ
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from archive.models import EntryIdentifier, Topic
+
+    parent = Topic.objects.create(name="Economy and trade", slug="economy")
+    child = Topic.objects.create(name="Energy", slug="energy", parent=parent)
+
+    def add(count, word):
+        with committed():
+            for number in range(count):
+                entry = make_entry(title=f"{word} report {number}", body=f"{word} text.")
+                entry.topics.add(child)
+                EntryIdentifier.objects.create(
+                    entry=entry, scheme="doi", value=f"10.1000/{word}{number}"
+                )
+
+    add(3, "sakhalin")
+    add(12, "hokkaido")
+
+    def queries_for(word):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/cite.bib", {"q": word})
+        assert response.status_code == 200
+        return len(queries.captured_queries), response.content.decode()
+
+    queries_for("report")  # the first search also reads the thesaurus once
+    few, few_text = queries_for("sakhalin")
+    many, many_text = queries_for("hokkaido")
+    assert many_text.count("@") == 12 and few_text.count("@") == 3
+    assert "Economy and trade" in many_text and "10.1000/hokkaido11" in many_text
+    assert many == few

@@ -123,6 +123,14 @@ def measure_sitemap(client) -> dict:
     }
 
 
+def measure_export(client) -> dict:
+    """A citation download of a common word's results (up to 500), first and again."""
+    first = timed(lambda: client.get("/cite.bib", {"q": "japan"}))
+    again = timed(lambda: client.get("/cite.bib", {"q": "japan"}))
+    records = client.get("/cite.bib", {"q": "japan"}).content.decode().count("\n@") + 1
+    return {"records": records, "first": round(first, 1), "again": round(again, 1)}
+
+
 def measure_expansion(client) -> dict:
     """The seed thesaurus loaded, each concept's preferred names (English, Russian,
     Japanese) searched through the API with expansion and with only the words typed,
@@ -257,8 +265,9 @@ def run(entries: int, seed: int, queries: int, work_dir: Path, progress=print) -
         [timed(lambda e=entry: search.related_entries(e)) for entry in sample]
     )
 
-    progress("Sitemap…")
+    progress("Sitemap, citation export…")
     report["sitemap_ms"] = measure_sitemap(client)
+    report["export_ms"] = measure_export(client)
 
     progress("Thesaurus expansion…")
     report["concepts_ms"] = measure_expansion(client)
@@ -332,6 +341,11 @@ def table(report: dict) -> str:
     lines.append(
         f"| sitemap: index / a file of {sitemap['urls']} entries / the file from the cache, ms"
         f" | {sitemap['index']} / {sitemap['file']} / {sitemap['file_cached']} | | |"
+    )
+    export = report["export_ms"]
+    lines.append(
+        f"| citation export (BibTeX) of a search's first {export['records']} results, "
+        f"first / again ms | {export['first']} / {export['again']} | | |"
     )
     concepts = report["concepts_ms"]
     for when in ("first_time", "again"):

@@ -106,6 +106,8 @@ def test_bench_runs_end_to_end_and_writes_json(db, tmp_path, settings):
     assert "| results + facets + 20 snippets" in out.getvalue()
     assert "machine:" in out.getvalue()
     assert report["sitemap_ms"]["urls"] == 300
+    assert report["export_ms"]["records"] > 1
+    assert "| citation export (BibTeX)" in out.getvalue()
     assert "| sitemap: index / a file of 300 entries" in out.getvalue()
     concepts = report["concepts_ms"]
     assert concepts["queries"] >= 90  # the seed thesaurus's names in three languages
