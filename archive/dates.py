@@ -74,6 +74,11 @@ class PartialDate:
         return format_skeleton("y", self.value, locale=locale)
 
 
+def display_day(value: datetime.date) -> str:
+    """A day as the interface's language writes one ("22 ноября 2021 г.")."""
+    return PartialDate(value, DAY).display()
+
+
 def _date_error(error: ValueError) -> str:
     """Python's reason a date does not exist, in the interface's language."""
     reasons = {

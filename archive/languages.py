@@ -6,7 +6,7 @@ speaks the editor's language at its one address."""
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -85,6 +85,12 @@ def alternates(request) -> dict:
             }
         )
     return {"language_versions": tuple(versions)}
+
+
+def neutral_reverse(viewname: str, args=()) -> str:
+    """A path that is the same in every language (English's, unprefixed)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse(viewname, args=args)
 
 
 def permalink(item) -> str:

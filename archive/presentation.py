@@ -10,7 +10,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language, gettext
 
 from archive import search
-from archive.dates import DAY, PartialDate
+from archive.dates import display_day
 from archive.search.facets import FACETS, FACETS_BY_NAME
 
 PARAMETER_ORDER = [
@@ -160,13 +160,10 @@ def _labelled_years(years: list[str]) -> set[int]:
 
 @dataclass(frozen=True)
 class AlsoSearched:
-    """A concept the query named, the other names it was searched under, and its page;
-    ``name`` and ``narrower`` in the interface's language."""
+    """A concept the query named, the other names it was searched under, and its page."""
 
-    expansion: object  # search.expansion.Expansion
+    expansion: object  # search.expansion.Expansion (names in the interface's language)
     concept_url: str
-    name: str = ""
-    narrower: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -272,15 +269,10 @@ def present(
         if page.suggestion
         else None,
         "search_url": state.url(),
-        "run_date": PartialDate(datetime.date.today(), DAY).display(),
+        "run_date": display_day(datetime.date.today()),
         "export_query": state.without("page").url(path=""),
         "also_searched": tuple(
-            AlsoSearched(
-                expansion,
-                reverse("archive:concept", args=[expansion.concept_key]),
-                expansion.concept_name,
-                expansion.narrower,
-            )
+            AlsoSearched(expansion, reverse("archive:concept", args=[expansion.concept_key]))
             for expansion in page.expansions
         ),
         "only_my_words_url": state.first_page().with_param("expand", "0").url(),

@@ -1,17 +1,7 @@
 """Entries as plain data: what the JSON API returns (and citation formats build on)."""
 
-from django.conf import settings
-from django.urls import reverse
-from django.utils import translation
-
-from archive.languages import permalink
+from archive.languages import neutral_reverse, permalink
 from archive.models import Entry
-
-
-def api_url(entry: Entry) -> str:
-    """The entry's API address, the same in every language."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return reverse("archive:api-entry", args=[entry.pk])
 
 
 def entry_summary(entry: Entry, request) -> dict:
@@ -29,7 +19,7 @@ def entry_summary(entry: Entry, request) -> dict:
         "language": entry.language,
         "topics": [topic.name for topic in entry.topics.all()],
         "url": request.build_absolute_uri(permalink(entry)),
-        "api_url": request.build_absolute_uri(api_url(entry)),
+        "api_url": request.build_absolute_uri(neutral_reverse("archive:api-entry", [entry.pk])),
     }
 
 

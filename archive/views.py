@@ -7,7 +7,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
 from archive import citations, search
-from archive.dates import DAY, PartialDate
+from archive.dates import display_day
 from archive.documents import FIELD_LABELS, DocumentView, changed_fields, word_diff
 from archive.forms import SearchForm
 from archive.languages import permalink
@@ -58,7 +58,7 @@ def _unavailable(request, state, entry, tombstone):
     title = entry.display_title if entry else tombstone.title
     context = {"title": title, "deleted": tombstone is not None, "tombstone": tombstone}
     if tombstone is not None and tombstone.deleted_at:
-        context["deleted_on"] = PartialDate(tombstone.deleted_at.date(), DAY).display()
+        context["deleted_on"] = display_day(tombstone.deleted_at.date())
     return render(request, "archive/entry_gone.html", context, status=410)
 
 
@@ -74,10 +74,14 @@ def _versions_context(entry, current_number=None):
 
 def _when(moment) -> str:
     """A moment as the interface's language writes a day, and the time (UTC)."""
-    return f"{PartialDate(moment.date(), DAY).display()}, {moment:%H:%M} UTC"
+    return f"{display_day(moment.date())}, {moment:%H:%M} UTC"
 
 
-def _entry_page(request, entry, document, *, citation_url, version=None):
+def _entry_page(request, entry, document, *, version=None):
+    """What an entry's or a version's page shows. Its permalink (cited) is the same in
+    every language; its canonical address is the page's own, in its language."""
+    shown = version or entry
+    citation_url = request.build_absolute_uri(permalink(shown))
     record = (
         citations.record_for_version(version, citation_url)
         if version
@@ -94,7 +98,7 @@ def _entry_page(request, entry, document, *, citation_url, version=None):
         "dublin_core": citations.dublin_core(record),
         "json_ld": mark_safe(citations.json_ld_script(citations.json_ld(record))),
         "permalink": citation_url,
-        "canonical_url": citation_url,
+        "canonical_url": request.build_absolute_uri(shown.get_absolute_url()),
         "version": version,
         "version_saved": _when(version.created_at) if version else "",
         **_versions_context(entry, version.number if version else None),
@@ -111,9 +115,7 @@ def entry_detail(request, entry_id: int, slug: str | None = None):
             target += "?" + request.GET.urlencode()
         return redirect(target, permanent=True)
     document = DocumentView.from_snapshot(snapshot(entry))
-    url = request.build_absolute_uri(permalink(entry))
-    context = _entry_page(request, entry, document, citation_url=url)
-    context["canonical_url"] = request.build_absolute_uri(entry.get_absolute_url())
+    context = _entry_page(request, entry, document)
     context["related"] = search.related_entries(entry)
     return render(request, "archive/entry_detail.html", context)
 
@@ -124,9 +126,7 @@ def version_detail(request, entry_id: int, number: int):
         return _unavailable(request, state, entry, tombstone)
     version = get_object_or_404(EntryVersion, entry=entry, number=number)
     document = DocumentView.from_snapshot(version.snapshot)
-    url = request.build_absolute_uri(permalink(version))
-    context = _entry_page(request, entry, document, citation_url=url, version=version)
-    context["canonical_url"] = request.build_absolute_uri(version.get_absolute_url())
+    context = _entry_page(request, entry, document, version=version)
     previous = entry.versions.filter(number=number - 1).first()
     if previous is not None:
         context["previous"] = previous

@@ -137,14 +137,13 @@ def measure_expansion(client) -> dict:
     each asked twice (the second time with the postings cache as a busy server has it):
     what searching the other names adds, and what the expansion step itself costs (the
     thesaurus check and the query's rewriting)."""
-    from archive.management.commands.import_thesaurus import load_thesaurus_file
-    from archive.management.commands.load_seed import SEED_THESAURUS
     from archive.search import expansion, storage
     from archive.search.query import read
     from archive.thesaurus.models import Concept
+    from archive.thesaurus.services import load_thesaurus_file, seed_thesaurus
     from archive.thesaurus.snapshot import current
 
-    load_thesaurus_file(settings.ARCHIVE_SEED_DIR / SEED_THESAURUS)
+    load_thesaurus_file(seed_thesaurus())
     names = [
         name
         for concept in Concept.objects.prefetch_related("labels")

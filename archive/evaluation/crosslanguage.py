@@ -8,11 +8,10 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
-
 from archive import search
 from archive.evaluation import metrics
-from archive.models import Entry, PendingIndexUpdate, Status
+from archive.evaluation.run import publish_and_index
+from archive.models import Entry, Status
 
 EXTERNAL_PREFIX = "crosslanguage-"
 LANGUAGES = ("en", "ru", "ja")
@@ -66,11 +65,7 @@ def load_documents(judged: JudgedSet) -> int:
         )
         for document in judged.documents
     ]
-    with transaction.atomic():
-        Entry.objects.bulk_create(entries)
-        PendingIndexUpdate.objects.all().delete()  # the rebuild below indexes them all
-    search.rebuild(processes=1)
-    return len(entries)
+    return publish_and_index(entries, processes=1)
 
 
 @dataclass(frozen=True)

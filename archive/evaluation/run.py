@@ -85,10 +85,15 @@ def load_collection(collection: Collection) -> int:
         )
         for document in collection.documents
     ]
+    return publish_and_index(entries, processes=2)
+
+
+def publish_and_index(entries: list[Entry], processes: int) -> int:
+    """Write a collection's entries and build the index from them. Returns how many."""
     with transaction.atomic():
         Entry.objects.bulk_create(entries, batch_size=500)
         PendingIndexUpdate.objects.all().delete()  # the rebuild below indexes them all
-    search.rebuild(processes=2)
+    search.rebuild(processes=processes)
     return len(entries)
 
 

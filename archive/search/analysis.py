@@ -159,7 +159,8 @@ def distinct_words(text: str) -> list[str]:
     return list(dict.fromkeys(match.group() for match in _TOKEN.finditer(text)))
 
 
-_KANA_ONLY = re.compile(r"^[\u3040-\u309f]+$")
+HIRAGANA = "\u3040-\u309f"  # the kana Japanese writes its particles and endings in
+_KANA_ONLY = re.compile(rf"^[{HIRAGANA}]+$")
 
 
 def character_pairs(run: str) -> list[str]:

@@ -92,12 +92,9 @@ def _thesaurus(request: SearchRequest):
 def _expanded(parsed: ParsedQuery, labels, request: SearchRequest):
     """The parsed query with other names of the concepts it names (when asked), and
     narrowed to the request's concept."""
-    if parsed.browse_all or labels is None:
-        query, expansions = parsed.query, ()
-    elif request.expand:
+    query, expansions = parsed.query, ()
+    if request.expand and labels is not None and not parsed.browse_all:
         query, expansions = expand(parsed.query, labels, parsed.runs)
-    else:
-        query, expansions = parsed.query, ()
     if request.concept and labels is not None:
         about = concept_query(request.concept, labels)
         query = about if parsed.browse_all else whoosh_query.And([query, about])

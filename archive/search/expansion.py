@@ -12,7 +12,6 @@ import copy
 import threading
 from dataclasses import dataclass
 
-from django.utils.translation import get_language
 from whoosh import query as whoosh_query
 
 from archive.search.analysis import multilingual_analyzer, script_of
@@ -37,10 +36,6 @@ class Expansion:
     concept_name: str
     labels: tuple[str, ...]  # the concept's other names searched (hidden ones left out)
     narrower: tuple[str, ...]  # names of the narrower concepts searched
-
-    @property
-    def searched(self) -> tuple[str, ...]:
-        return self.labels + self.narrower
 
 
 def label_terms(text: str) -> tuple[str, ...]:
@@ -111,10 +106,8 @@ def expand(
     expanded = expander.node(query)
     added = []
     for run in runs:
-        pairs = label_terms(run)
-        found = expander.labels_inside(pairs, whole=True)
-        for concept_id in found:
-            added += expander.concept_clauses(concept_id, _words_of(pairs, index, concept_id))
+        for concept_id, terms in expander.labels_inside(label_terms(run), whole=True):
+            added += expander.concept_clauses(concept_id, len(terms))
     if added:
         expanded = whoosh_query.Or(
             [*children(expanded), *added]
@@ -122,22 +115,6 @@ def expand(
             else [expanded, *added]
         )
     return expanded, tuple(expander.expansions)
-
-
-def _words_of(pairs: tuple[str, ...], index: LabelIndex, concept_id: int) -> int:
-    """How many of the run's pairs the concept's longest label inside it spans."""
-    longest = 1
-    for terms, owners in index.concepts_by_terms.items():
-        if concept_id in owners and len(terms) > longest and _contains(pairs, terms):
-            longest = len(terms)
-    return longest
-
-
-def _contains(sequence: tuple[str, ...], part: tuple[str, ...]) -> bool:
-    return any(
-        sequence[start : start + len(part)] == part
-        for start in range(len(sequence) - len(part) + 1)
-    )
 
 
 @dataclass(frozen=True)
@@ -228,7 +205,7 @@ class _Expander:
             if unit.terms is None:
                 new.extend(self.node(kid) for kid in kids[unit.start : unit.end])
             elif unit.cjk:  # Japanese has no spaces: a label may be part of a longer run
-                found = self.labels_inside(unit.terms)
+                found = [concept_id for concept_id, _ in self.labels_inside(unit.terms)]
                 original = kids[unit.start]
                 new.append(
                     self._with_other_names(original, found, unit.terms) if found else original
@@ -256,17 +233,28 @@ class _Expander:
                 best = (last, concepts, sequence)
         return best
 
-    def labels_inside(self, terms: tuple[str, ...], whole: bool = False) -> list[int]:
-        """Concepts with a label that is part of these terms (or all of them, if
-        ``whole``), the longest label at each place."""
-        found = []
+    def labels_inside(
+        self, terms: tuple[str, ...], whole: bool = False
+    ) -> list[tuple[int, tuple[str, ...]]]:
+        """(concept, its longest label within these terms) for each concept whose label
+        is the longest at some place in these terms (or is all of them, if ``whole``),
+        in the order found."""
+        longest: dict[int, tuple[str, ...]] = {}
+        chosen: list[int] = []
         for start in range(len(terms)):
+            first = True
             for end in range(len(terms), start, -1):
-                concepts = self.index.concepts_by_terms.get(terms[start:end])
-                if concepts and (whole or (start, end) != (0, len(terms))):
-                    found += [concept for concept in concepts if concept not in found]
-                    break
-        return found
+                label = terms[start:end]
+                concepts = self.index.concepts_by_terms.get(label)
+                if not concepts or not (whole or (start, end) != (0, len(terms))):
+                    continue
+                for concept in concepts:
+                    if len(label) > len(longest.get(concept, ())):
+                        longest[concept] = label
+                if first:
+                    chosen += [concept for concept in concepts if concept not in chosen]
+                    first = False
+        return [(concept, longest[concept]) for concept in chosen]
 
     def _with_other_names(self, group, concept_ids, matched: tuple[str, ...]):
         self.added_terms.add(tuple(matched))
@@ -282,28 +270,34 @@ class _Expander:
             return []
         self.expanded.add(concept_id)
         concept = self.thesaurus.concepts[concept_id]
-        clauses, own, narrower = [], [], []
-        for member_id in [concept_id, *self.thesaurus.below(concept_id)]:
-            member = self.thesaurus.concepts[member_id]
-            searched_any = False
-            for label in member.searched_labels():
-                terms = self.index.terms.get(label) or ()
-                if not terms or terms in self.added_terms or self.added >= MAX_ADDED_LABELS:
-                    continue
-                self.added_terms.add(terms)
-                self.added += 1
-                weight = EXPANSION_WEIGHT * words_replaced / len(terms)
-                clauses.append(label_clause(terms, weight))
-                searched_any = True
-                if member_id == concept_id and label in member.shown_labels():
-                    own.append(label)
-            if member_id != concept_id and searched_any:
-                narrower.append(member.name(get_language()))
+        clauses, own, narrower = [], [], {}
+        for member, label, terms in _labels_of(self.index, concept_id):
+            if terms in self.added_terms or self.added >= MAX_ADDED_LABELS:
+                continue
+            self.added_terms.add(terms)
+            self.added += 1
+            clauses.append(label_clause(terms, EXPANSION_WEIGHT * words_replaced / len(terms)))
+            if member is not concept:
+                narrower.setdefault(member.id, member.name())
+            elif label in member.shown_labels():
+                own.append(label)
         if clauses:
             self.expansions.append(
-                Expansion(concept.key, concept.name(get_language()), tuple(own), tuple(narrower))
+                Expansion(concept.key, concept.name(), tuple(own), tuple(narrower.values()))
             )
         return clauses
+
+
+def _labels_of(index: LabelIndex, concept_id: int):
+    """(concept, label, terms) for every searchable label of a concept and of the
+    concepts below it, nearest first."""
+    thesaurus = index.thesaurus
+    for member_id in [concept_id, *thesaurus.below(concept_id)]:
+        member = thesaurus.concepts[member_id]
+        for label in member.searched_labels():
+            terms = index.terms.get(label)
+            if terms:
+                yield member, label, terms
 
 
 def concept_query(key: str, index: LabelIndex):
@@ -313,10 +307,8 @@ def concept_query(key: str, index: LabelIndex):
     if concept is None:
         return whoosh_query.NullQuery
     clauses, seen = [], set()
-    for member_id in [concept.id, *index.thesaurus.below(concept.id)]:
-        for label in index.thesaurus.concepts[member_id].searched_labels():
-            terms = index.terms.get(label) or ()
-            if terms and terms not in seen:
-                seen.add(terms)
-                clauses.append(label_clause(terms, 1 / len(terms)))
+    for _member, _label, terms in _labels_of(index, concept.id):
+        if terms not in seen:
+            seen.add(terms)
+            clauses.append(label_clause(terms, 1 / len(terms)))
     return whoosh_query.Or(clauses) if clauses else whoosh_query.NullQuery

@@ -17,7 +17,14 @@ from whoosh import qparser
 from whoosh import query as whoosh_query
 
 from archive.search import limits
-from archive.search.analysis import STOP_WORDS, character_pairs, script_of, significant_words, stem
+from archive.search.analysis import (
+    HIRAGANA,
+    STOP_WORDS,
+    character_pairs,
+    script_of,
+    significant_words,
+    stem,
+)
 from archive.search.ranking import combine_fields
 from archive.search.schema import DEFAULT_FIELD_BOOSTS, FIELD_ALIASES
 
@@ -147,9 +154,10 @@ def is_question(text: str) -> bool:
     of several words without operators typed on purpose, or of four words written as a
     sentence (with small words such as "of", "the", or a question mark). Japanese is
     written without spaces: a run with grammatical kana (の, について) is a sentence."""
-    significant = len(significant_words(text))
-    if any(_is_japanese_sentence(word) for word in significant_words(text)):
+    words = significant_words(text)
+    if any(_is_japanese_sentence(word) for word in words):
         return not _DELIBERATE.search(text)
+    significant = len(words)
     if significant >= PASTED_WORDS:
         return True
     if _DELIBERATE.search(text):
@@ -161,7 +169,7 @@ def is_question(text: str) -> bool:
     return significant >= QUESTION_WORDS - 1 and prose
 
 
-_KANA_PARTICLES = re.compile(r"[\u3040-\u309f]{1,}")
+_KANA_PARTICLES = re.compile(f"[{HIRAGANA}]")
 JAPANESE_SENTENCE_CHARACTERS = 6
 
 

@@ -12,8 +12,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from archive.thesaurus.models import Concept, ConceptLabel, LabelKind, broader_cycle, fold
-from archive.thesaurus.services import label_error, labels_elsewhere
+from archive.thesaurus.models import Concept, ConceptLabel, broader_cycle, fold
+from archive.thesaurus.services import label_clashes, label_error, labels_elsewhere
 
 
 class ConceptLabelForm(forms.ModelForm):
@@ -34,32 +34,29 @@ class ConceptLabelFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        preferred, seen = {}, set()
         kept = [
             form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        for form in kept:
-            language, kind, text = (
-                form.cleaned_data.get(name) for name in ("language", "kind", "text")
-            )
-            if not (language and text):
-                continue
-            if kind == LabelKind.PREFERRED:
-                if language in preferred:
-                    raise ValidationError(
-                        gettext(
-                            "Only one preferred label per language: “%(first)s” and "
-                            "“%(second)s” are both preferred in %(language)s."
-                        )
-                        % {"first": preferred[language], "second": text, "language": language}
-                    )
-                preferred[language] = text
-            if (language, fold(text)) in seen:
+        labels = [
+            (data.get("language"), data.get("kind"), data.get("text"))
+            for data in (form.cleaned_data for form in kept)
+            if data.get("language") and data.get("text")
+        ]
+        for clash in label_clashes(labels)[:1]:
+            if clash[0] == "preferred":
+                _, language, first, second = clash
                 raise ValidationError(
-                    gettext("The label “%(text)s” (%(language)s) is given twice.")
-                    % {"text": text, "language": language}
+                    gettext(
+                        "Only one preferred label per language: “%(first)s” and "
+                        "“%(second)s” are both preferred in %(language)s."
+                    )
+                    % {"first": first, "second": second, "language": language}
                 )
-            seen.add((language, fold(text)))
+            _, language, text = clash
+            raise ValidationError(
+                gettext("The label “%(text)s” (%(language)s) is given twice.")
+                % {"text": text, "language": language}
+            )
         if not kept:
             raise ValidationError(gettext("A concept needs at least one label."))
 

@@ -25,6 +25,16 @@ def fold(text: str) -> str:
     return " ".join(folded.split())
 
 
+def preferred_name(preferred: dict[str, str], key: str, language: str | None = None) -> str:
+    """A concept's name from its preferred labels (language → label): in ``language``
+    (the interface's by default), else in English, else any, else its key."""
+    language = language or get_language() or "en"
+    for code in (language, "en", *LANGUAGE_CODES):
+        if preferred.get(code):
+            return preferred[code]
+    return key
+
+
 class LabelKind(models.TextChoices):
     PREFERRED = "preferred", _("Preferred")
     ALTERNATIVE = "alternative", _("Alternative")
@@ -85,14 +95,7 @@ class Concept(models.Model):
         }
 
     def name(self, language: str | None = None) -> str:
-        """The preferred label in ``language`` (the interface's by default), else in
-        English, else any, else the key."""
-        language = language or get_language() or "en"
-        preferred = self.preferred_labels()
-        for code in (language, "en", *LANGUAGE_CODES):
-            if preferred.get(code):
-                return preferred[code]
-        return self.key
+        return preferred_name(self.preferred_labels(), self.key, language)
 
     def descendants(self) -> set[int]:
         """Ids of every concept below this one (stops at cycles)."""

@@ -2,14 +2,22 @@
 admin and the import share."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext
 
 from archive.models import Topic
 from archive.search.expansion import label_terms
 from archive.thesaurus.models import Concept, ConceptLabel, LabelKind, fold, label_problem
-from archive.thesaurus.skos import ConceptRecord, ThesaurusFileError
+from archive.thesaurus.skos import (
+    EXTENSIONS,
+    ConceptRecord,
+    ThesaurusFileError,
+    parse,
+    records_from,
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,22 @@ def labels_elsewhere(concept: Concept, texts: list[str]) -> list[tuple[str, Conc
     return [(folded[label.folded], label.concept) for label in clashes]
 
 
+def label_clashes(labels) -> list[tuple]:
+    """What the database refuses among one concept's labels, (language, kind, text) each:
+    ("preferred", language, first, second) for a second preferred label in a language,
+    ("twice", language, text) for a label given again (whatever its case) in a language."""
+    clashes, preferred, seen = [], {}, set()
+    for language, kind, text in labels:
+        if kind == LabelKind.PREFERRED:
+            if language in preferred:
+                clashes.append(("preferred", language, preferred[language], text))
+            preferred[language] = text
+        if (language, fold(text)) in seen:
+            clashes.append(("twice", language, text))
+        seen.add((language, fold(text)))
+    return clashes
+
+
 def broader_cycle_path(broader: dict[str, set[str]]) -> list[str] | None:
     """A cycle in the broader relation (keys, the first repeated last), or None."""
     state: dict[str, int] = {}  # 1: being visited, 2: done
@@ -75,21 +99,20 @@ def _problems(records: list[ConceptRecord]) -> list[str]:
     keys = {record.key for record in records}
     known = keys | set(Concept.objects.values_list("key", flat=True))
     for record in records:
-        preferred, seen = {}, set()
-        for language, kind, text in record.labels:
+        for _language, _kind, text in record.labels:
             error = label_error(text)
             if error:
                 problems.append(f"{record.key}: {error}")
-            if kind == LabelKind.PREFERRED:
-                if language in preferred:
-                    problems.append(
-                        f"{record.key}: two preferred labels in “{language}”"
-                        f" (“{preferred[language]}” and “{text}”)."
-                    )
-                preferred[language] = text
-            if (language, fold(text)) in seen:
+        for clash in label_clashes(record.labels):
+            if clash[0] == "preferred":
+                _, language, first, second = clash
+                problems.append(
+                    f"{record.key}: two preferred labels in “{language}”"
+                    f" (“{first}” and “{second}”)."
+                )
+            else:
+                _, language, text = clash
                 problems.append(f"{record.key}: the label “{text}” ({language}) is given twice.")
-            seen.add((language, fold(text)))
         if not record.labels:
             problems.append(f"{record.key}: a concept needs at least one label.")
         for other in sorted((record.broader | record.related) - known):
@@ -176,3 +199,22 @@ def import_records(records: list[ConceptRecord]) -> ImportReport:
         concept.broader.set([by_key[key] for key in sorted(record.broader)])
         concept.related.set([by_key[key] for key in sorted(record.related)])
     return ImportReport(created, updated, unchanged, warnings)
+
+
+def load_thesaurus_file(path: Path, format_name: str | None = None):
+    """Import a SKOS file; ThesaurusFileError (naming what is wrong) writes nothing."""
+    format_name = format_name or EXTENSIONS.get(path.suffix.lstrip(".").lower())
+    if format_name is None:
+        raise ThesaurusFileError(
+            f"Cannot tell the format of {path.name}: name it .ttl or .jsonld, or pass --format."
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ThesaurusFileError(f"Cannot read {path}: {error.strerror}.") from None
+    return import_records(records_from(parse(data, format_name)))
+
+
+def seed_thesaurus() -> Path:
+    """The starting thesaurus that ships with the seed collection (SKOS Turtle)."""
+    return settings.ARCHIVE_SEED_DIR / "thesaurus.ttl"

@@ -7,9 +7,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Count, Max
-from django.utils.translation import get_language
 
-from archive.thesaurus.models import LANGUAGE_CODES, Concept, ConceptLabel, LabelKind
+from archive.thesaurus.models import (
+    LANGUAGE_CODES,
+    Concept,
+    ConceptLabel,
+    LabelKind,
+    preferred_name,
+)
 
 
 @dataclass(frozen=True)
@@ -21,14 +26,7 @@ class ConceptNames:
     narrower: tuple[int, ...] = ()
 
     def name(self, language: str | None = None) -> str:
-        """The preferred label in ``language`` (the interface's by default), else in
-        English, else any, else the key."""
-        language = language or get_language() or "en"
-        preferred = dict(self.preferred)
-        for code in (language, "en", *LANGUAGE_CODES):
-            if preferred.get(code):
-                return preferred[code]
-        return self.key
+        return preferred_name(dict(self.preferred), self.key, language)
 
     def shown_labels(self) -> tuple[str, ...]:
         """Preferred and alternative labels (hidden ones are searched, never shown)."""

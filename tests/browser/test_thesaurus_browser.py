@@ -5,10 +5,8 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 
-from archive.management.commands.import_thesaurus import load_thesaurus_file
-from archive.management.commands.load_seed import SEED_THESAURUS
+from archive.thesaurus.services import load_thesaurus_file, seed_thesaurus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +15,7 @@ STATUS = "#search-status"
 
 @pytest.fixture
 def seed_with_thesaurus(indexed_seed):
-    load_thesaurus_file(settings.ARCHIVE_SEED_DIR / SEED_THESAURUS)
+    load_thesaurus_file(seed_thesaurus())
     return indexed_seed
 
 

@@ -9,8 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from archive.evaluation import crosslanguage
 from archive.evaluation.isolation import is_isolated, run_isolated
-from archive.management.commands.import_thesaurus import load_thesaurus_file
-from archive.management.commands.load_seed import SEED_THESAURUS
+from archive.thesaurus.services import load_thesaurus_file, seed_thesaurus
 from archive.thesaurus.skos import ThesaurusFileError
 
 DEFAULT_SET = settings.BASE_DIR / "tests" / "data" / "crosslanguage"
@@ -27,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("path", nargs="?", default=str(DEFAULT_SET))
         parser.add_argument(
             "--thesaurus",
-            default=str(settings.ARCHIVE_SEED_DIR / SEED_THESAURUS),
+            default=str(seed_thesaurus()),
             help="a SKOS file (default: the seed thesaurus)",
         )
 

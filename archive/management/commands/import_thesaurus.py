@@ -6,22 +6,8 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext
 
 from archive.management.base import ArchiveCommand
-from archive.thesaurus.services import import_records
-from archive.thesaurus.skos import EXTENSIONS, ThesaurusFileError, parse, records_from
-
-
-def load_thesaurus_file(path: Path, format_name: str | None = None):
-    """Import a SKOS file; ThesaurusFileError (naming what is wrong) writes nothing."""
-    format_name = format_name or EXTENSIONS.get(path.suffix.lstrip(".").lower())
-    if format_name is None:
-        raise ThesaurusFileError(
-            f"Cannot tell the format of {path.name}: name it .ttl or .jsonld, or pass --format."
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ThesaurusFileError(f"Cannot read {path}: {error.strerror}.") from None
-    return import_records(records_from(parse(data, format_name)))
+from archive.thesaurus.services import load_thesaurus_file
+from archive.thesaurus.skos import EXTENSIONS, ThesaurusFileError
 
 
 class Command(ArchiveCommand):

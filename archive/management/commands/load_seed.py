@@ -6,11 +6,9 @@ from django.utils.translation import gettext
 
 from archive.management.base import ArchiveCommand
 from archive.management.commands.import_entries import write_report
-from archive.management.commands.import_thesaurus import load_thesaurus_file
 from archive.services.importing import ImportValidationError, import_manifest
+from archive.thesaurus.services import load_thesaurus_file, seed_thesaurus
 from archive.thesaurus.skos import ThesaurusFileError
-
-SEED_THESAURUS = "thesaurus.ttl"
 
 
 class Command(ArchiveCommand):
@@ -35,7 +33,7 @@ class Command(ArchiveCommand):
         if dry_run:
             return
         try:
-            concepts = load_thesaurus_file(settings.ARCHIVE_SEED_DIR / SEED_THESAURUS)
+            concepts = load_thesaurus_file(seed_thesaurus())
         except ThesaurusFileError as error:
             raise CommandError(
                 gettext("The seed thesaurus is invalid:\n%(error)s") % {"error": error}
