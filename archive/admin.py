@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from archive import vocabularies
+from archive.admin_search import EngineSearchMixin
 from archive.models import Entry, EntryIdentifier, Source, Topic
 from archive.selectors import possible_duplicates
 from archive.services.publishing import publish_entries, unpublish_entries
@@ -140,7 +141,7 @@ class LanguageFilter(admin.SimpleListFilter):
     parameter_name = "language"
 
     def lookups(self, request, model_admin):
-        codes = Entry.objects.order_by().values_list("language", flat=True).distinct()
+        codes = Entry.objects.languages_in_use()
         return sorted(
             ((code, vocabularies.language_name(code)) for code in codes), key=lambda c: c[1]
         )
@@ -150,7 +151,7 @@ class LanguageFilter(admin.SimpleListFilter):
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(EngineSearchMixin, admin.ModelAdmin):
     form = EntryAdminForm
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = [
@@ -171,7 +172,14 @@ class EntryAdmin(admin.ModelAdmin):
         "date_precision",
         "date",
     ]
+    # The search box runs the archive's search engine (admin_search.py); these fields are
+    # searched word for word only while the index cannot be read.
     search_fields = ["title", "summary", "body", "authors", "external_id", "source__name"]
+    search_help_text = _(
+        "Searches published entries and drafts as the archive's search does (any language, "
+        "“phrases”, AND / OR / NOT, title:…); also finds an entry by #number, external id, "
+        "DOI, ISSN, ISBN or original URL."
+    )
     date_hierarchy = "date"
     autocomplete_fields = ["source", "topics"]
     prepopulated_fields = {"slug": ["title"]}

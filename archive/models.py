@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.dispatch import Signal
 from django.urls import reverse
@@ -188,6 +188,23 @@ class EntryQuerySet(models.QuerySet):
         ]
         return years if order == "ASC" else years[::-1]
 
+    def languages_in_use(self) -> list[str]:
+        """The distinct languages of all entries, in one query that steps through the
+        language index from one value to the next (a DISTINCT read all 100,000 rows)."""
+        table = connections[self.db].ops.quote_name(self.model._meta.db_table)
+        sql = f"""
+            WITH RECURSIVE used(code) AS (
+                SELECT MIN(language) FROM {table}
+                UNION ALL
+                SELECT (SELECT MIN(language) FROM {table} WHERE language > used.code)
+                FROM used WHERE used.code IS NOT NULL
+            )
+            SELECT code FROM used WHERE code IS NOT NULL
+        """
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql)
+            return [code for (code,) in cursor.fetchall()]
+
 
 class Entry(models.Model):
     """One archived document with its curated metadata.
@@ -307,6 +324,7 @@ class Entry(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "date"]),
+            models.Index(fields=["language"], name="entry_language"),
             # Covers what the sitemap reads (published entries by id, with their slug and
             # last change) without touching the rows, whose text runs to megabytes.
             models.Index(

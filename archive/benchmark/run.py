@@ -14,6 +14,7 @@ from django.test import Client
 
 from archive import search
 from archive.benchmark import corpus
+from archive.benchmark.editors import measure_admin, measure_export, measure_sitemap
 from archive.benchmark.fts5 import Fts5Baseline, to_fts5
 from archive.benchmark.queries import query_mix, questions
 from archive.benchmark.worst_queries import WORST_QUERIES
@@ -103,32 +104,6 @@ def measure_mode(mode: str, mix, fts) -> dict:
         "ratio_p95": round(ours_p["p95"] / max(fts_p["p95"], 0.01), 2),
         "ours_p95_by_kind": {kind: percentiles(values)["p95"] for kind, values in by_kind.items()},
     }
-
-
-def measure_sitemap(client) -> dict:
-    """The sitemap index and its first file (up to 50,000 entries) generated afresh, then
-    the file again from the cache."""
-    from django.core.cache import cache
-
-    cache.clear()
-    index = timed(lambda: client.get("/sitemap.xml"))
-    first = timed(lambda: client.get("/sitemap-entries.xml"))
-    again = timed(lambda: client.get("/sitemap-entries.xml"))
-    urls = client.get("/sitemap-entries.xml").content.count(b"<loc>")
-    return {
-        "index": round(index, 1),
-        "file": round(first, 1),
-        "file_cached": round(again, 1),
-        "urls": urls,
-    }
-
-
-def measure_export(client) -> dict:
-    """A citation download of a common word's results (up to 500), first and again."""
-    first = timed(lambda: client.get("/cite.bib", {"q": "japan"}))
-    again = timed(lambda: client.get("/cite.bib", {"q": "japan"}))
-    records = client.get("/cite.bib", {"q": "japan"}).content.decode().count("\n@") + 1
-    return {"records": records, "first": round(first, 1), "again": round(again, 1)}
 
 
 def measure_expansion(client) -> dict:
@@ -267,6 +242,8 @@ def run(entries: int, seed: int, queries: int, work_dir: Path, progress=print) -
     progress("Sitemap, citation export…")
     report["sitemap_ms"] = measure_sitemap(client)
     report["export_ms"] = measure_export(client)
+    progress("Admin entry list…")
+    report["admin_ms"] = measure_admin(progress)
 
     progress("Thesaurus expansion…")
     report["concepts_ms"] = measure_expansion(client)
@@ -345,6 +322,22 @@ def table(report: dict) -> str:
     lines.append(
         f"| citation export (BibTeX) of a search's first {export['records']} results, "
         f"first / again ms | {export['first']} / {export['again']} | | |"
+    )
+    admin = report["admin_ms"]
+    for name, label in (
+        ("list", "admin entry list"),
+        ("list_by_topic", "admin entry list, one topic"),
+        ("list_by_year", "admin entry list, one year"),
+    ):
+        if name in admin:
+            row = admin[name]
+            lines.append(f"| {label}, first / again ms | {row['first']} / {row['again']} | | |")
+    searches = "; ".join(
+        f"`{query}` {row['first']} / {row['again']}" for query, row in admin["search"].items()
+    )
+    lines.append(
+        f"| admin search ({admin['drafts']} drafts among the entries), first / again ms "
+        f"| {searches} | | |"
     )
     concepts = report["concepts_ms"]
     for when in ("first_time", "again"):

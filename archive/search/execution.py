@@ -4,7 +4,7 @@ The matching documents are found once as arrays (``matches.py``): totals, filter
 facet counts and date sorting come from those; Whoosh ranks the page by relevance.
 """
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext
 from whoosh import query as whoosh_query
@@ -103,7 +103,24 @@ def _expanded(parsed: ParsedQuery, labels, request: SearchRequest):
     return replace(parsed, query=query), expansions
 
 
-def execute(request: SearchRequest, searcher) -> SearchPage:
+@dataclass(frozen=True)
+class Found:
+    """What a query matches in one index, read as the public search reads it."""
+
+    parsed: ParsedQuery  # the query as typed, read
+    query: object  # the Whoosh query that was run (maybe looser, maybe expanded)
+    matches: Matches
+    reading: str
+    notes: tuple[str, ...]
+    expansions: tuple
+    suggestion: str | None
+    labels: object  # expansion.LabelIndex, when the request needed the thesaurus
+
+
+def find(request: SearchRequest, searcher, loosen: bool = True) -> Found:
+    """Read the request's query and find its matches, filtered, in ``searcher``'s index;
+    when a question or an operator query finds nothing, a looser reading of it (unless
+    ``loosen`` is false)."""
     reader = searcher.reader()
     labels = _thesaurus(request)
     parsed, expansions = _expanded(read(request.query, searcher.schema, reader), labels, request)
@@ -115,7 +132,7 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
     suggestion = (
         suggest(parsed.text, searcher) if not matches.total and not parsed.browse_all else None
     )
-    if not matches.total and reading in ("all", "operators"):
+    if loosen and not matches.total and reading in ("all", "operators"):
         if reading == "operators":
             # Brackets, dashes or quotes read as operators can make a query impossible:
             # search the words alone.
@@ -137,12 +154,17 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
                 query, matches, reading = looser.query, looser_matches, looser.reading
                 expansions = looser_expansions
                 notes.append(note)
+    return Found(parsed, query, matches, reading, tuple(notes), expansions, suggestion, labels)
 
+
+def execute(request: SearchRequest, searcher) -> SearchPage:
+    found = find(request, searcher)
+    parsed, matches = found.parsed, found.matches
     ranked = _ranked(matches, request, browsing=parsed.browse_all)
     entry_ids = [int(searcher.stored_fields(docnum)["entry_id"]) for docnum, _ in ranked]
     entries = Entry.objects.select_related("source").prefetch_related("topics").in_bulk(entry_ids)
     words = (
-        searched_words(query, searcher.reader())
+        searched_words(found.query, searcher.reader())
         if request.snippets and not parsed.browse_all
         else frozenset()
     )
@@ -153,16 +175,17 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
         if (entry := entries.get(entry_id)) is not None
     )
     facets = _facet_counts(matches, request) if request.facets else ()
+    labels = found.labels
     return SearchPage(
         request=request,
         hits=hits,
         total=matches.total,
         facets=facets,
         timeline=_timeline(facets),
-        suggestion=suggestion,
-        notes=tuple(notes),
+        suggestion=found.suggestion,
+        notes=found.notes,
         searched_query=parsed.text,
-        reading=reading,
-        expansions=expansions,
+        reading=found.reading,
+        expansions=found.expansions,
         concept=labels.thesaurus.concepts_by_key.get(request.concept) if labels else None,
     )

@@ -3,7 +3,9 @@
 Every change to an entry queues a PendingIndexUpdate row in the same transaction (see
 ``archive/search/signals.py``); after the commit, ``apply_pending`` brings those
 entries' documents up to date and only then deletes the rows; ``compare`` finds missing,
-stale and extra documents (``rebuilding.py`` writes a fresh generation).
+stale and extra documents (``rebuilding.py`` writes a fresh generation). A published
+entry's document is in the public index, any other entry's in the drafts index (see
+``storage.py``), never both.
 """
 
 import calendar
@@ -39,13 +41,22 @@ class IndexBusy(Exception):
 # Documents -------------------------------------------------------------------------------
 
 
-def indexable_entries():
+def _with_what_documents_need(entries):
     return (
-        Entry.objects.filter(status=Status.PUBLISHED)
-        .select_related("source")
+        entries.select_related("source")
         .prefetch_related("topics__parent__parent", "identifiers")
         .order_by("pk")
     )
+
+
+def indexable_entries():
+    """The entries of the public index."""
+    return _with_what_documents_need(Entry.objects.filter(status=Status.PUBLISHED))
+
+
+def draft_entries():
+    """The entries of the drafts index: every entry not published."""
+    return _with_what_documents_need(Entry.objects.exclude(status=Status.PUBLISHED))
 
 
 def date_number(date) -> int:
@@ -63,7 +74,7 @@ def period(date, precision: str):
 
 
 def document_for(entry: Entry) -> dict:
-    """The search document of a published entry (topic and source names in English,
+    """The search document of an entry (topic and source names in English,
     whatever language the interface that saved it was in)."""
     with translation.override(settings.LANGUAGE_CODE):
         return _document_for(entry)
@@ -143,7 +154,10 @@ def apply_pending_quietly():
 
 @contextmanager
 def index_writer(timeout: float | None = None):
-    """A writer on the current generation, holding its lock; commits on success.
+    """Writers on the current generation's public and drafts indexes, holding the public
+    index's lock (the drafts index is only written under it); commits both on success,
+    drafts first: a failure between the two commits leaves the updates queued, and
+    applying them again is harmless.
 
     A rebuild may swap generations while we wait for the lock, so after taking it we
     check we still hold the current one.
@@ -160,26 +174,46 @@ def index_writer(timeout: float | None = None):
             break
         writer.cancel()
     locks.record_holder(generation / locks.WRITE_LOCK_NAME)
+    drafts_writer = None
     try:
-        yield writer
+        drafts_writer = storage.open_drafts(generation, create=True).writer(
+            timeout=5.0, **SEGMENT_FILES
+        )
+        yield Writers(writer, drafts_writer)
+        drafts_writer.commit()
+        drafts_writer = None
         writer.commit()
     except BaseException:
-        # Release the lock whatever failed (a full disk can fail the commit itself).
-        with contextlib.suppress(Exception):
-            writer.cancel()
+        # Release the locks whatever failed (a full disk can fail the commit itself).
+        for unfinished in (drafts_writer, writer):
+            if unfinished is not None:
+                with contextlib.suppress(Exception):
+                    unfinished.cancel()
         raise
 
 
-def write_entries(writer, entry_ids: set[int]):
-    """Set each entry's document to its current state: indexed if published, else gone."""
+@dataclass(frozen=True)
+class Writers:
+    public: object  # the public index's writer
+    drafts: object  # the drafts index's writer
+
+
+def write_entries(writers: Writers, entry_ids: set[int]):
+    """Set each entry's documents to its current state: in the public index if
+    published, in the drafts index if not, in neither once deleted."""
     published = {entry.pk: entry for entry in indexable_entries().filter(pk__in=entry_ids)}
+    drafts = {entry.pk: entry for entry in draft_entries().filter(pk__in=entry_ids)}
     for entry_id in entry_ids:
         if entry_id in published:
             entry = published[entry_id]
             vocabulary = " ".join(vocabulary_of(entry))
-            writer.update_document(**document_for(entry), vocabulary=vocabulary)
+            writers.public.update_document(**document_for(entry), vocabulary=vocabulary)
         else:
-            writer.delete_by_term("entry_id", str(entry_id))
+            writers.public.delete_by_term("entry_id", str(entry_id))
+        if entry_id in drafts:
+            writers.drafts.update_document(**document_for(drafts[entry_id]))
+        else:
+            writers.drafts.delete_by_term("entry_id", str(entry_id))
 
 
 def apply_pending(timeout: float | None = None) -> int:
@@ -190,8 +224,8 @@ def apply_pending(timeout: float | None = None) -> int:
         if not rows:
             return written
         entry_ids = {entry_id for _, entry_id in rows}
-        with index_writer(timeout) as writer:
-            write_entries(writer, entry_ids)
+        with index_writer(timeout) as writers:
+            write_entries(writers, entry_ids)
         # Only rows read above are removed: an update queued meanwhile has a new row.
         PendingIndexUpdate.objects.filter(id__in=[row_id for row_id, _ in rows]).delete()
         written += len(entry_ids)
@@ -206,40 +240,68 @@ def pending_count() -> int:
 
 @dataclass(frozen=True)
 class IndexComparison:
-    missing: tuple[int, ...]  # published in the database, absent from the index
+    missing: tuple[int, ...]  # in the database, absent from the index it belongs in
     stale: tuple[int, ...]  # indexed with an out-of-date document
-    extra: tuple[int, ...]  # in the index but not published (deleted or unpublished)
+    extra: tuple[int, ...]  # in an index it does not belong in (deleted, or its status changed)
     pending: int  # queued updates not yet applied
+    drafts_index_missing: bool = False  # a generation written before drafts were indexed
 
     @property
     def in_agreement(self) -> bool:
-        return not (self.missing or self.stale or self.extra)
+        return not (self.missing or self.stale or self.extra or self.drafts_index_missing)
 
     @property
     def differing(self) -> set[int]:
         return {*self.missing, *self.stale, *self.extra}
 
 
-def compare() -> IndexComparison:
-    expected = {
+def _fingerprints_expected(entries) -> dict[int, str]:
+    return {
         int(document["entry_id"]): document["fingerprint"]
-        for document in map(document_for, indexable_entries().iterator(chunk_size=BATCH_SIZE))
+        for document in map(document_for, entries.iterator(chunk_size=BATCH_SIZE))
     }
-    searcher = storage.searchers.get()
-    indexed = {
+
+
+def _fingerprints_indexed(searcher) -> dict[int, str]:
+    return {
         int(fields["entry_id"]): fields.get("fingerprint")
         for fields in searcher.all_stored_fields()
     }
+
+
+def compare() -> IndexComparison:
+    """Both indexes against the database. A generation without a drafts index (written
+    before drafts were indexed) counts every draft as missing, so ``repair`` adds it."""
+    missing, stale, extra = set(), set(), set()
+    try:
+        drafts_indexed, drafts_index_missing = (
+            _fingerprints_indexed(storage.draft_searchers.get()),
+            False,
+        )
+    except storage.IndexUnavailable:
+        drafts_indexed, drafts_index_missing = {}, True
+    public_indexed = _fingerprints_indexed(storage.searchers.get())
+    for expected, indexed in (
+        (_fingerprints_expected(indexable_entries()), public_indexed),
+        (_fingerprints_expected(draft_entries()), drafts_indexed),
+    ):
+        missing |= set(expected) - set(indexed)
+        stale |= {i for i in set(expected) & set(indexed) if expected[i] != indexed[i]}
+        extra |= set(indexed) - set(expected)
     return IndexComparison(
-        missing=tuple(sorted(set(expected) - set(indexed))),
-        stale=tuple(sorted(i for i in set(expected) & set(indexed) if expected[i] != indexed[i])),
-        extra=tuple(sorted(set(indexed) - set(expected))),
+        missing=tuple(sorted(missing)),
+        stale=tuple(sorted(stale)),
+        extra=tuple(sorted(extra)),
         pending=pending_count(),
+        drafts_index_missing=drafts_index_missing,
     )
 
 
 def repair(comparison: IndexComparison) -> int:
     """Queue and apply every differing entry; returns how many were written."""
+    if comparison.drafts_index_missing:
+        with index_writer():
+            pass  # taking the writers makes the drafts index
     with transaction.atomic():
         PendingIndexUpdate.objects.bulk_create(
             PendingIndexUpdate(entry_id=entry_id) for entry_id in sorted(comparison.differing)

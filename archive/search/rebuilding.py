@@ -34,10 +34,11 @@ class RebuildFailed(Exception):
 
 @dataclass(frozen=True)
 class RebuildReport:
-    documents: int
+    documents: int  # published entries, in the public index
     seconds: float
     size_bytes: int
     generation: Path
+    drafts: int = 0  # entries not published, in the drafts index
 
     @property
     def documents_per_second(self) -> float:
@@ -142,10 +143,28 @@ def _write_in_parallel(index, folder: Path, documents: _Documents, processes: in
         raise
 
 
+def _write_drafts(folder: Path) -> int:
+    """The drafts index of the new generation: few entries, written in this process."""
+    index = storage.open_drafts(folder)
+    writer = index.writer(limitmb=settings.ARCHIVE_REBUILD_MEMORY_MB, **SEGMENT_FILES)
+    written = 0
+    try:
+        for entry in indexing.draft_entries().iterator(chunk_size=indexing.BATCH_SIZE):
+            writer.add_document(**indexing.document_for(entry))
+            written += 1
+        writer.commit(optimize=True)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        raise
+    return written
+
+
 def rebuild(
     progress: Callable[[int, int], None] | None = None, processes: int = 1
 ) -> RebuildReport:
-    """Index every published entry into a new generation and make it current.
+    """Index every entry into a new generation (published ones in its public index, the
+    others in its drafts index) and make it current.
 
     Raises RebuildInProgress when another rebuild runs, RebuildFailed (one line, the
     current index unchanged) when this one cannot finish."""
@@ -160,6 +179,7 @@ def rebuild(
                 _write_in_parallel(index, folder, documents, processes)
             else:
                 _write_serially(index, documents)
+            drafts = _write_drafts(folder)
             folder = storage.make_current(folder)
     except BaseException as error:
         if folder is not None and storage.is_unfinished(folder):
@@ -169,12 +189,13 @@ def rebuild(
             raise
         raise failure from error
     storage.searchers.clear()
+    storage.draft_searchers.clear()
     try:
         indexing.apply_pending()
     except (indexing.IndexBusy, storage.IndexUnavailable) as error:
         logger.warning("Updates queued during the rebuild stay queued: %s", error)
     size = sum(path.stat().st_size for path in folder.iterdir() if path.is_file())
-    return RebuildReport(documents.done, time.monotonic() - started, size, folder)
+    return RebuildReport(documents.done, time.monotonic() - started, size, folder, drafts)
 
 
 def remove_leftovers() -> list[Path]:

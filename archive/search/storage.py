@@ -3,6 +3,12 @@
 ``ARCHIVE_INDEX_DIR/current`` points at one folder in ``generations/``. A rebuild
 writes a new generation and swaps the link in one rename, so searches keep answering
 from the old one until the new one is complete, and a failed rebuild changes nothing.
+
+A generation holds two Whoosh indexes: the public one (Whoosh's default name), which
+holds published entries only and is all that public search, facets, "did you mean" and
+related entries ever read; and the editors' ``drafts`` index beside it, which only the
+admin's search reads. Drafts thus never leak into public results, counts, suggestions
+or ranking statistics, and a rebuild swaps both at once.
 """
 
 import os
@@ -19,6 +25,7 @@ from archive.search.schema import build_schema
 
 CURRENT_LINK = "current"
 GENERATIONS = "generations"
+DRAFTS = "drafts"  # the name of the drafts index within a generation
 UNFINISHED = ".unfinished-"  # a generation being written, not yet current
 TEMPORARY_LINK = ".current-"  # the new link, before it is renamed over ``current``
 
@@ -40,11 +47,22 @@ def current_generation() -> Path | None:
     return (link.parent / target).resolve()
 
 
-def open_generation(path: Path):
+def open_generation(path: Path, indexname: str | None = None):
     try:
-        return whoosh_index.open_dir(str(path), schema=build_schema())
+        return whoosh_index.open_dir(str(path), indexname=indexname, schema=build_schema())
     except Exception as error:  # Whoosh raises many kinds on damaged files.
         raise IndexUnavailable(f"the search index at {path} cannot be read ({error})") from error
+
+
+def open_drafts(path: Path, create: bool = False):
+    """The drafts index of a generation. A generation written before drafts were indexed
+    has none: ``create`` (only under the generation's write lock) makes it empty, else
+    IndexUnavailable."""
+    if not whoosh_index.exists_in(str(path), indexname=DRAFTS):
+        if not create:
+            raise IndexUnavailable(f"the search index at {path} has no drafts index yet")
+        return whoosh_index.create_in(str(path), build_schema(), indexname=DRAFTS)
+    return open_generation(path, DRAFTS)
 
 
 def open_current():
@@ -59,6 +77,7 @@ def new_generation():
     name = f"{UNFINISHED}{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
     folder = root() / GENERATIONS / name
     folder.mkdir(parents=True)
+    whoosh_index.create_in(str(folder), build_schema(), indexname=DRAFTS)
     return folder, whoosh_index.create_in(str(folder), build_schema())
 
 
@@ -111,10 +130,12 @@ def remove_folder(folder: Path):
 
 class SearcherCache:
     """A Whoosh searcher per thread, reused across requests and refreshed when the index
-    changes (a new commit or a new generation). Searchers are not shared between threads."""
+    changes (a new commit or a new generation). Searchers are not shared between threads.
+    ``drafts`` selects the generation's drafts index instead of the public one."""
 
-    def __init__(self):
+    def __init__(self, drafts: bool = False):
         self._local = threading.local()
+        self.drafts = drafts
 
     def get(self):
         local = self._local
@@ -133,7 +154,8 @@ class SearcherCache:
         # segment whose deletions changed, and would keep showing deleted documents.
         self.clear()
         try:
-            local.searcher = open_generation(generation).searcher()
+            index = open_drafts(generation) if self.drafts else open_generation(generation)
+            local.searcher = index.searcher()
         except IndexUnavailable:
             raise
         except Exception as error:  # A damaged segment shows up when it is opened.
@@ -150,3 +172,4 @@ class SearcherCache:
 
 
 searchers = SearcherCache()
+draft_searchers = SearcherCache(drafts=True)  # only ever read by the editors' search

@@ -109,6 +109,13 @@ def test_bench_runs_end_to_end_and_writes_json(db, tmp_path, settings):
     assert report["export_ms"]["records"] > 1
     assert "| citation export (BibTeX)" in out.getvalue()
     assert "| sitemap: index / a file of 300 entries" in out.getvalue()
+    admin = report["admin_ms"]
+    assert admin["drafts"] == 30  # one in ten entries, made for the admin search and removed
+    assert {"list", "list_by_topic", "search"} <= set(admin)
+    assert {"japan", '"peace treaty"', "#number", "japan, drafts only"} <= set(admin["search"])
+    assert "| admin entry list, first / again ms" in out.getvalue()
+    assert "| admin search (30 drafts among the entries)" in out.getvalue()
+    assert not Entry.objects.filter(status="draft").exists()
     concepts = report["concepts_ms"]
     assert concepts["queries"] >= 90  # the seed thesaurus's names in three languages
     for when in ("first_time", "again"):

@@ -93,11 +93,19 @@ class Command(ArchiveCommand):
         for label, ids in (
             (gettext("%(count)d missing from the index: %(ids)s"), comparison.missing),
             (gettext("%(count)d stale in the index: %(ids)s"), comparison.stale),
-            (gettext("%(count)d in the index but not published: %(ids)s"), comparison.extra),
+            (
+                gettext(
+                    "%(count)d indexed where they no longer belong (deleted, published or "
+                    "unpublished since): %(ids)s"
+                ),
+                comparison.extra,
+            ),
         ):
             if ids:
                 shown = ", ".join(map(str, ids[:20])) + (" …" if len(ids) > 20 else "")
                 self.stdout.write(label % {"count": len(ids), "ids": shown})
+        if comparison.drafts_index_missing:
+            self.stdout.write(gettext("The index has no drafts index yet."))
         if comparison.pending:
             self.stdout.write(
                 gettext("%(count)d queued updates not yet applied.") % {"count": comparison.pending}
