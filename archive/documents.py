@@ -31,6 +31,8 @@ class DocumentView:
     rights: str
     summary: str
     paragraphs: tuple[str, ...]
+    document_type_code: str = ""
+    year: str = ""  # the year of its date, "" when undated
 
     @property
     def display_title(self) -> str:
@@ -39,10 +41,11 @@ class DocumentView:
     @classmethod
     def from_snapshot(cls, snapshot: dict) -> "DocumentView":
         schemes = dict(IdentifierScheme.choices)
+        date = dates.PartialDate.parse(snapshot.get("date") or None)
         return cls(
             title=snapshot["title"],
             title_is_devised=snapshot.get("title_is_devised", False),
-            display_date=dates.PartialDate.parse(snapshot.get("date") or None).display(),
+            display_date=date.display(),
             date_note=snapshot.get("date_note", ""),
             source_name=(snapshot.get("source") or {}).get("name", ""),
             authors=tuple(snapshot.get("authors", [])),
@@ -58,6 +61,8 @@ class DocumentView:
             rights=snapshot.get("rights", ""),
             summary=snapshot.get("summary", ""),
             paragraphs=paragraphs_of(snapshot.get("body", "")),
+            document_type_code=snapshot.get("document_type") or "",
+            year=str(date.value.year) if date.value else "",
         )
 
 

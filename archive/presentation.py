@@ -72,7 +72,7 @@ class SearchState:
     def url(self, path: str | None = None) -> str:
         params = sorted(self.params, key=lambda pair: _POSITION.get(pair[0], len(_POSITION)))
         query = urlencode(params)
-        return f"{path or search_path()}{'?' + query if query else ''}"
+        return f"{search_path() if path is None else path}{'?' + query if query else ''}"
 
     def without(self, *names: str, value: str | None = None) -> "SearchState":
         return SearchState(
@@ -197,6 +197,11 @@ def _linked_facet(facet, state: SearchState, expanded: tuple[str, ...], limit: i
     return LinkedFacet(facet.name, facet.label, linked(shown), len(values) - len(shown), more.url())
 
 
+def _hit_link_query(state: SearchState) -> str:
+    kept = state.without("page", "more")
+    return f"{kept.url(path='')}{'&' if kept.params else '?'}hit="
+
+
 def present(
     page: search.SearchPage, expanded: tuple[str, ...] = (), limit: int | None = None
 ) -> dict:
@@ -271,6 +276,8 @@ def present(
         "search_url": state.url(),
         "run_date": display_day(datetime.date.today()),
         "export_query": state.without("page").url(path=""),
+        # A result's link carries its search and position (search_context.py): append it.
+        "hit_link_query": _hit_link_query(state),
         "also_searched": tuple(
             AlsoSearched(expansion, reverse("archive:concept", args=[expansion.concept_key]))
             for expansion in page.expansions

@@ -11,9 +11,11 @@ from archive.dates import display_day
 from archive.documents import FIELD_LABELS, DocumentView, changed_fields, word_diff
 from archive.forms import SearchForm
 from archive.languages import permalink
+from archive.metadata_links import metadata_links
 from archive.models import EntryVersion
-from archive.presentation import FACET_VALUES_SHOWN, present
+from archive.presentation import FACET_VALUES_SHOWN, SearchState, present
 from archive.ratelimits import rate_limited
+from archive.search_context import HIGHLIGHT, search_context, search_of
 from archive.selectors import EntryState, entry_for_visitor
 from archive.services.versions import snapshot
 
@@ -87,12 +89,11 @@ def _entry_page(request, entry, document, *, version=None):
         if version
         else citations.record_for_entry(entry, citation_url)
     )
-    query = request.GET.get("q", "")[:500]
     return {
         "entry": entry,
         "doc": document,
-        "query": query,
-        "paragraphs": search.highlight_paragraphs(list(document.paragraphs), query),
+        "links": metadata_links(entry, document),
+        **_reading_context(request, entry, document, version),
         "citations": citations.all_citations(record),
         "highwire": citations.highwire(record),
         "dublin_core": citations.dublin_core(record),
@@ -102,6 +103,37 @@ def _entry_page(request, entry, document, *, version=None):
         "version": version,
         "version_saved": _when(version.created_at) if version else "",
         **_versions_context(entry, version.number if version else None),
+    }
+
+
+def _reading_context(request, entry, document, version) -> dict:
+    """Arriving from a search: where the entry stands in it (the current entry only), a
+    way back, and the searched words marked in its text unless turned off."""
+    params = request.GET
+    context = None if version else search_context(entry, params)
+    query = params.get("q", "")[:500]
+    searched = search_of(params) if query else None
+    highlight = bool(query.strip()) and params.get(HIGHLIGHT) != "0"
+    texts = [document.summary, *document.paragraphs]
+    marked = search.mark_searched_words(
+        texts, query if highlight else "", expand=params.get("expand") != "0"
+    )
+    switched = params.copy()
+    if highlight:
+        switched[HIGHLIGHT] = "0"
+    else:
+        switched.pop(HIGHLIGHT, None)
+    return {
+        "query": query,
+        "search_context": context,
+        "results_url": context.results_url
+        if context
+        else (SearchState.from_request(searched).url() if searched else ""),
+        "summary": marked.texts[0],
+        "paragraphs": marked.texts[1:],
+        "matches": marked.matches if highlight else 0,
+        "highlighting": highlight,
+        "highlight_switch_url": f"?{switched.urlencode()}" if query.strip() else "",
     }
 
 

@@ -2,7 +2,9 @@
 bibtexparser, rispy, citeproc-py, extruct and lxml."""
 
 import datetime
+import html
 import json
+import re
 
 import bibtexparser
 import extruct
@@ -282,3 +284,13 @@ def test_exporting_many_results_costs_no_more_queries_than_a_few(
     assert many_text.count("@") == 12 and few_text.count("@") == 3
     assert "Economy and trade" in many_text and "10.1000/hokkaido11" in many_text
     assert many == few
+
+
+def test_the_search_pages_citation_links_download_its_results(client, indexed_seed):
+    page = client.get("/", {"q": "exchanges"}).content.decode()
+    links = re.findall(r'href="(/cite\.(?:bib|ris|json)[^"]*)"', page)
+    assert len(links) == 3
+    for link in links:
+        response = client.get(html.unescape(link))
+        assert response.status_code == 200, link
+        assert "attachment" in response["Content-Disposition"]

@@ -1,5 +1,7 @@
 """The search page: full pages, htmx partials, URLs for every state, and bad input."""
 
+import re
+
 import pytest
 from django.utils.html import strip_tags
 
@@ -26,7 +28,7 @@ def test_results_show_date_source_type_language_snippet_and_link(client, indexed
     assert "Journal article · English" in page
     assert "<mark>palladium</mark>" in html
     entry = indexed_seed["seed-003-f3c71f01dee03dc8"]
-    assert f'href="{entry.get_absolute_url()}?q=palladium"' in html
+    assert f'href="{entry.get_absolute_url()}?q=palladium&amp;hit=1"' in html
 
 
 def test_an_htmx_request_gets_only_the_results_region(client, indexed_seed):
@@ -148,9 +150,9 @@ def test_a_missing_index_gives_a_503_page_that_explains(client, transactional_db
 def test_the_entry_page_highlights_the_query(client, indexed_seed):
     entry = indexed_seed["seed-002-e459417e0b57698a"]
     page = client.get(entry.get_absolute_url(), {"q": "virus test"}).content.decode()
-    assert "<mark>virus</mark> <mark>test</mark>" in page
+    assert re.search(r'<mark id="match-\d+">virus</mark> <mark id="match-\d+">test</mark>', page)
     plain = client.get(entry.get_absolute_url()).content.decode()
-    assert "<mark>" not in plain
+    assert "<mark" not in plain
 
 
 def test_the_query_survives_a_redirect_to_the_canonical_url(client, indexed_seed):

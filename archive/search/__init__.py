@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from archive.dates import InvalidPartialDate, PartialDate
 from archive.search import limits, storage
 from archive.search.facets import FACETS_BY_NAME, FacetResult
-from archive.search.highlighting import highlight_paragraphs
 from archive.search.indexing import (
     IndexBusy,
     IndexComparison,
@@ -46,7 +45,8 @@ __all__ = [
     "apply_pending",
     "compare",
     "clear_orphaned_locks",
-    "highlight_paragraphs",
+    "entries_at",
+    "mark_searched_words",
     "index_locks",
     "index_status",
     "pending_count",
@@ -182,6 +182,57 @@ def search(request: SearchRequest) -> SearchPage:
         storage.searchers.clear()
         start_background_rebuild()
         return SearchPage(request, notes=(UNAVAILABLE_NOTE,), available=False)
+
+
+def entries_at(request: SearchRequest, positions) -> tuple[int, dict[int, int]] | None:
+    """How many entries ``request`` finds, and the entry ids at some of its positions
+    (1 for the first, in the request's order; its page is ignored): where an entry page
+    reached from a search stands in it. None when the search cannot run now."""
+    from archive.search.execution import find, in_order
+
+    wanted = sorted({position for position in positions if position >= 1})
+    if not wanted:
+        return None
+    try:
+        searcher = storage.searchers.get()
+        with limits.time_budget(settings.ARCHIVE_SEARCH_TIME_BUDGET):
+            found = find(request, searcher)
+            ranked = in_order(found.matches, request.sort, found.parsed.browse_all, wanted[-1])
+    except (limits.SearchTooSlow, IndexUnavailable) as error:
+        logger.info("No search context: %s", error)
+        return None
+    ids = {
+        position: int(searcher.stored_fields(ranked[position - 1][0])["entry_id"])
+        for position in wanted
+        if position <= len(ranked)
+    }
+    return found.matches.total, ids
+
+
+def mark_searched_words(texts: list[str], query_text: str, expand: bool = True):
+    """The texts escaped, with what the query looks for marked (see ``marking.py``): the
+    query read as the search reads it, with the thesaurus's other names when ``expand``."""
+    from archive.search.expansion import expand as expand_query
+    from archive.search.expansion import label_index
+    from archive.search.marking import Sought, mark_texts, sought
+    from archive.search.query import read
+    from archive.search.schema import build_schema
+
+    try:
+        searcher = storage.searchers.get()
+        schema, reader = searcher.schema, searcher.reader()
+    except IndexUnavailable:
+        schema, reader = build_schema(), None  # words still marked, patterns not
+    parsed = read(query_text, schema, reader)
+    wanted = Sought(frozenset(), ())
+    if query_text.strip() and not parsed.browse_all:
+        query = parsed.query
+        if expand:
+            from archive.thesaurus.snapshot import current
+
+            query, _ = expand_query(query, label_index(current()), parsed.runs)
+        wanted = sought(query, reader)
+    return mark_texts(texts, wanted, schema["body"].analyzer)
 
 
 def related_entries(entry, limit: int = 5) -> list:

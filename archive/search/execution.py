@@ -72,12 +72,15 @@ def _timeline(facets) -> tuple[tuple[str, int], ...]:
 def _ranked(matches: Matches, request: SearchRequest, browsing: bool):
     """(document number, score) of the requested page's hits."""
     limit = request.page * request.per_page
-    start = limit - request.per_page
-    by_relevance = request.sort == "relevance" and not browsing
-    if by_relevance:
-        return matches.by_relevance(limit)[start:]
-    newest_first = request.sort != "oldest"
-    return [(docnum, 0.0) for docnum in matches.by_date(newest_first, limit)[start:]]
+    return in_order(matches, request.sort, browsing, limit)[limit - request.per_page :]
+
+
+def in_order(matches: Matches, sort: str, browsing: bool, limit: int):
+    """(document number, score) of the first ``limit`` matches in the requested order."""
+    if sort == "relevance" and not browsing:
+        return matches.by_relevance(limit)
+    newest_first = sort != "oldest"
+    return [(docnum, 0.0) for docnum in matches.by_date(newest_first, limit)]
 
 
 def _thesaurus(request: SearchRequest):

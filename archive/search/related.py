@@ -33,7 +33,9 @@ def distinctive_words(text: str, reader, analyzer) -> list[tuple[str, float]]:
         frequency = reader.doc_frequency("body", word)
         if frequency < 2 or frequency > max(MAX_SHARE * documents, MIN_COMMON):
             continue  # only in this entry, or in too many to tell entries apart
-        weighted.append(((1 + math.log(count)) * math.log(documents / frequency), word))
+        weight = (1 + math.log(count)) * math.log(documents / frequency)
+        if weight > 0:  # a word in every entry tells none apart
+            weighted.append((weight, word))
     return [(word, weight) for weight, word in sorted(weighted, reverse=True)][:DISTINCTIVE_WORDS]
 
 

@@ -18,12 +18,32 @@ from django.utils.text import Truncator
 from whoosh import highlight
 from whoosh import query as whoosh_query
 
-from archive.search.highlighting import MarkFormatter
-
 SNIPPET_CHARACTERS = 320
 FRAGMENTS = 2
 WINDOWS = 4  # stretches analysed around the first places a word may appear
 WINDOW_REACH = 400  # characters each side of such a place
+
+
+class MarkFormatter(highlight.Formatter):
+    """HTML: all document text escaped, matched terms wrapped in <mark>; fragments are
+    joined by an ellipsis, which also marks a cut at either end."""
+
+    def _text(self, text):
+        return escape(text)
+
+    def format_token(self, text, token, replace=False):
+        return f"<mark>{escape(highlight.get_text(text, token, replace))}</mark>"
+
+    def format(self, fragments, replace=False):
+        parts = []
+        for fragment in fragments:
+            html = self.format_fragment(fragment, replace).strip()
+            if fragment.startchar > 0:
+                html = "… " + html
+            if fragment.endchar < len(fragment.text):
+                html += " …"
+            parts.append(html)
+        return " ".join(parts).replace("… …", "…")
 
 
 def searched_words(query, reader, fieldname: str = "body") -> frozenset[str]:

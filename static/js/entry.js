@@ -29,3 +29,47 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// The searched words marked in the text: step through them with the bar's buttons (the
+// page works without: a link goes to the first). Arriving, the first is scrolled into
+// view, unless the address names a place (a paragraph link) to go to instead.
+document.addEventListener("DOMContentLoaded", () => {
+  const marks = Array.from(document.querySelectorAll("mark[id^='match-']"));
+  const status = document.getElementById("match-status");
+  if (!marks.length || !status) return;
+  const total = marks.length;
+  const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  let current = -1;
+
+  function show(index, focus) {
+    if (current >= 0) marks[current].classList.remove("current");
+    current = (index + total) % total;
+    const mark = marks[current];
+    mark.classList.add("current");
+    mark.setAttribute("tabindex", "-1");
+    mark.scrollIntoView({ block: "center", behavior: smooth && focus ? "smooth" : "auto" });
+    if (focus) mark.focus({ preventScroll: true });
+    status.textContent = status.dataset.template
+      .replace("%(current)s", current + 1)
+      .replace("%(total)s", total);
+  }
+
+  status.dataset.template = status.closest("[data-step-label]")?.dataset.stepLabel || status.textContent;
+  for (const button of document.querySelectorAll("[data-match-step]")) {
+    button.hidden = false;
+    button.addEventListener("click", () => show(current + Number(button.dataset.matchStep), true));
+  }
+  const first = document.querySelector(".match-first");
+  if (first) first.hidden = true;
+  if (!window.location.hash) show(0, false);
+});
+
+// On a phone the paragraph links sit over the text's corner, shown when a paragraph is
+// tapped (or a link in it has the keyboard's focus), so they never narrow the text.
+document.addEventListener("click", (event) => {
+  const paragraph = event.target.closest(".paragraph");
+  for (const shown of document.querySelectorAll(".paragraph.tools-shown")) {
+    if (shown !== paragraph) shown.classList.remove("tools-shown");
+  }
+  if (paragraph && !event.target.closest("a, button")) paragraph.classList.toggle("tools-shown");
+});

@@ -1,0 +1,98 @@
+"""Where an entry page reached from a search stands in that search's results.
+
+A result's link carries its search as the search page's own URL parameters, plus
+``hit`` (its position, 1 for the first): ``/entries/7/slug/?q=sister+city&hit=3``.
+The entry page runs that search again to find its neighbours. The context changes
+nothing about the entry's own address: the page's canonical link and permalink ignore
+it. A context that no longer holds (the results changed, so another entry stands at
+that position) or that cannot be read is dropped without a word: the page shows the
+entry alone.
+"""
+
+from dataclasses import dataclass
+
+from django.http import QueryDict
+
+from archive import search
+from archive.forms import SearchForm
+from archive.models import Entry, Status
+from archive.presentation import SearchState
+
+HIT = "hit"  # the entry's position in the results
+HIGHLIGHT = "hl"  # "0": do not mark the searched words
+CONTEXT_ONLY = (HIT, HIGHLIGHT)  # parameters that are not the search's own
+MAX_POSITION = 10_000  # deeper than any reader pages; a larger number is ignored
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    title: str
+    url: str  # its page, with the context moved to its position
+
+
+@dataclass(frozen=True)
+class SearchContext:
+    position: int
+    total: int
+    query: str  # the words searched ("" for a search by filters alone)
+    results_url: str  # the results page this entry is on, scrolled to it
+    previous: Neighbour | None
+    next: Neighbour | None
+
+
+def search_of(params: QueryDict) -> search.SearchRequest | None:
+    """The search a context names, or None when its parameters do not make one."""
+    search_params = params.copy()
+    for name in CONTEXT_ONLY:
+        search_params.pop(name, None)
+    form = SearchForm(search_params)
+    return form.to_request() if form.is_valid() else None
+
+
+def position_of(params: QueryDict) -> int | None:
+    value = params.get(HIT, "")
+    if not (value.isascii() and value.isdigit() and len(value) <= 6):
+        return None
+    position = int(value)
+    return position if 1 <= position <= MAX_POSITION else None
+
+
+def context_link(url: str, request: search.SearchRequest, position: int) -> str:
+    """``url`` (an entry's page) carrying the search and the entry's position in it."""
+    state = SearchState.from_request(request).without("page")
+    return f"{state.url(path=url)}{'&' if state.params else '?'}{HIT}={position}"
+
+
+def search_context(entry: Entry, params: QueryDict) -> SearchContext | None:
+    position = position_of(params)
+    request = search_of(params) if position else None
+    if request is None:
+        return None
+    found = search.entries_at(request, (position - 1, position, position + 1))
+    if found is None:
+        return None
+    total, ids = found
+    if ids.get(position) != entry.pk:
+        return None  # the results changed since the link was made
+    neighbours = Entry.objects.filter(
+        pk__in=[ids.get(position - 1), ids.get(position + 1)], status=Status.PUBLISHED
+    ).only("id", "slug", "title", "title_is_devised")
+    by_id = {neighbour.pk: neighbour for neighbour in neighbours}
+
+    def neighbour(at: int) -> Neighbour | None:
+        found_entry = by_id.get(ids.get(at))
+        if found_entry is None:
+            return None
+        url = context_link(found_entry.get_absolute_url(), request, at)
+        return Neighbour(found_entry.display_title, url)
+
+    page = (position - 1) // request.per_page + 1
+    state = SearchState.from_request(request).on_page(page)
+    return SearchContext(
+        position=position,
+        total=total,
+        query=request.query,
+        results_url=f"{state.url()}#hit-{position}",
+        previous=neighbour(position - 1),
+        next=neighbour(position + 1),
+    )
