@@ -96,5 +96,10 @@ def neutral_reverse(viewname: str, args=()) -> str:
 def permalink(item) -> str:
     """An entry's or version's permanent address: the same in every language (English's,
     unprefixed), as citations and the "Permalink" line give it."""
+    return permalinks([item])[0]
+
+
+def permalinks(items) -> list[str]:
+    """The permalinks of many entries or versions (the language switched once)."""
     with translation.override(settings.LANGUAGE_CODE):
-        return item.get_absolute_url()
+        return [item.get_absolute_url() for item in items]

@@ -30,10 +30,9 @@ __all__ = [
 ]
 
 
-def record_for_entry(entry, url: str) -> CitationRecord:
-    return CitationRecord.from_snapshot(
-        entry.pk, snapshot(entry), url=url, accessed=timezone.localdate()
-    )
+def record_for_entry(entry, url: str, topic_paths=None) -> CitationRecord:
+    content = snapshot(entry, text=False, topic_paths=topic_paths)
+    return CitationRecord.from_snapshot(entry.pk, content, url=url, accessed=timezone.localdate())
 
 
 def record_for_version(version, url: str) -> CitationRecord:

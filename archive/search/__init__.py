@@ -82,6 +82,7 @@ class SearchRequest:
     per_page: int = 20
     snippets: bool = True  # highlighted snippets for the hits (not needed for exports)
     facets: bool = True  # facet counts and the timeline
+    load_entries: bool = True  # hits with their entries (an export reads entry_ids alone)
     expand: bool = True  # also search the other names of thesaurus concepts named
     concept: str = ""  # only entries about this thesaurus concept (its key)
 
@@ -129,6 +130,7 @@ class SearchPage:
     reading: str = ""  # how the query was read: a key of query.READINGS
     expansions: tuple = ()  # expansion.Expansion: other names also searched
     concept: object = None  # thesaurus.snapshot.ConceptNames of request.concept
+    entry_ids: tuple[int, ...] = ()  # the page's entries, in order (hits or not)
 
     def __post_init__(self):
         # Notes may be written lazily (translated when shown): the page holds them as text.

@@ -165,7 +165,11 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
     parsed, matches = found.parsed, found.matches
     ranked = _ranked(matches, request, browsing=parsed.browse_all)
     entry_ids = [int(searcher.stored_fields(docnum)["entry_id"]) for docnum, _ in ranked]
-    entries = Entry.objects.select_related("source").prefetch_related("topics").in_bulk(entry_ids)
+    entries = (
+        Entry.objects.select_related("source").prefetch_related("topics").in_bulk(entry_ids)
+        if request.load_entries
+        else {}
+    )
     words = (
         searched_words(found.query, searcher.reader())
         if request.snippets and not parsed.browse_all
@@ -191,4 +195,5 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
         reading=found.reading,
         expansions=found.expansions,
         concept=labels.thesaurus.concepts_by_key.get(request.concept) if labels else None,
+        entry_ids=tuple(entry_ids),
     )

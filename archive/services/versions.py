@@ -9,14 +9,15 @@ from archive.models import Entry, EntryVersion, Status
 logger = logging.getLogger("archive")
 
 
-def snapshot(entry: Entry) -> dict:
-    """An entry's citable content as plain data (what a version freezes)."""
+def snapshot(entry: Entry, text: bool = True, topic_paths=None) -> dict:
+    """An entry's citable content as plain data (what a version freezes); without its
+    ``text`` (the body) for a citation, which never quotes it. ``topic_paths``: its
+    topics' paths when the caller has read them (for many entries at once)."""
     source = entry.source
-    return {
+    content = {
         "title": entry.title,
         "title_is_devised": entry.title_is_devised,
         "summary": entry.summary,
-        "body": entry.body,
         "date": entry.partial_date.iso(),
         "date_precision": entry.date_precision,
         "date_note": entry.date_note,
@@ -25,7 +26,9 @@ def snapshot(entry: Entry) -> dict:
             if source
             else None
         ),
-        "topics": sorted(str(topic) for topic in entry.topics.all()),
+        "topics": sorted(
+            topic_paths if topic_paths is not None else (str(t) for t in entry.topics.all())
+        ),
         "language": entry.language,
         "document_type": entry.document_type,
         "authors": entry.author_list,
@@ -33,6 +36,9 @@ def snapshot(entry: Entry) -> dict:
         "identifiers": entry.identifier_records(),
         "rights": entry.rights,
     }
+    if text:
+        content["body"] = entry.body
+    return content
 
 
 def record_version(entry_id: int) -> EntryVersion | None:
