@@ -39,12 +39,21 @@ def _published():
 
 def sitemap_files() -> list[SitemapFile]:
     """The published entries in files of URLS_PER_FILE, by id, with each file's newest
-    change."""
-    ids = list(_published().order_by("pk").values_list("pk", flat=True))
+    change: each file's first and last id and its newest change read from the covering
+    index, never the whole list of ids."""
+    total = _published().count()
+    ids = _published().order_by("pk").values_list("pk", flat=True)
     files = []
-    for number, start in enumerate(range(0, len(ids), URLS_PER_FILE), start=1):
-        first, last = ids[start], ids[min(start + URLS_PER_FILE, len(ids)) - 1]
-        newest = _published().filter(pk__gte=first, pk__lte=last).aggregate(Max("updated_at"))
+    for number, start in enumerate(range(0, total, URLS_PER_FILE), start=1):
+        end = min(start + URLS_PER_FILE, total) - 1
+        # Slices, not indexes: an entry unpublished meanwhile leaves the list shorter.
+        first, last = list(ids[start : start + 1]), list(ids[end : end + 1])
+        if not first:
+            break
+        within = _published().filter(pk__gte=first[0])
+        if last:
+            within = within.filter(pk__lte=last[0])
+        newest = within.aggregate(Max("updated_at"))
         files.append(SitemapFile(number, newest["updated_at__max"]))
     return files
 
