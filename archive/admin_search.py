@@ -13,7 +13,7 @@ import contextlib
 import re
 
 from django.contrib import messages
-from django.contrib.admin.views.main import ORDER_VAR
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.db import connection
 from django.db.models import IntegerField, Q, Value
 from django.db.models.expressions import RawSQL
@@ -130,8 +130,19 @@ def rank_of(ids: list[int]) -> RawSQL:
     return RawSQL(f"CASE {column} {cases} END", params, output_field=IntegerField())
 
 
+class RankedChangeList(ChangeList):
+    def get_ordering_field_columns(self):
+        """No column is marked as the sort while results are listed best first."""
+        if self.query.strip() and ORDER_VAR not in self.params:
+            return {}
+        return super().get_ordering_field_columns()
+
+
 class EngineSearchMixin:
     """For an entries ModelAdmin: the search box runs the archive's search."""
+
+    def get_changelist(self, request, **kwargs):
+        return RankedChangeList
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()

@@ -139,8 +139,12 @@ def test_exact_lookups_come_first(superuser_client, archive_with_drafts, committ
 
 
 def test_sorting_by_a_column_replaces_the_ranking(superuser_client, archive_with_drafts):
+    ranked = superuser_client.get(CHANGELIST_URL, {"q": "exchanges"})
+    assert " sorted " not in ranked.content.decode()  # no column claims the order
     by_title = listed(superuser_client, q="exchanges", o="1")
     assert by_title == sorted(by_title)
+    sorted_page = superuser_client.get(CHANGELIST_URL, {"q": "exchanges", "o": "1"})
+    assert "column-title_for_list sorted ascending" in sorted_page.content.decode()
 
 
 def test_a_query_finding_nothing_lists_nothing(superuser_client, archive_with_drafts):
