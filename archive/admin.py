@@ -14,6 +14,8 @@ from modeltranslation.admin import TranslationAdmin
 
 from archive import vocabularies
 from archive.admin_search import EngineSearchMixin
+from archive.capture.admin import CaptureAdminMixin, EntryOriginalInline, refused_upload
+from archive.capture.detection import CaptureRefused, content_type_of
 from archive.models import Entry, EntryIdentifier, Source, Topic
 from archive.selectors import possible_duplicates
 from archive.services.publishing import publish_entries, unpublish_entries
@@ -35,6 +37,15 @@ class EntryAdminForm(forms.ModelForm):
         initial="en",
         help_text=_("ISO 639-1."),
     )
+    attach = forms.FileField(
+        required=False,
+        label=_("Attach a file"),
+        help_text=_(
+            "Keep the document as received (a saved web page, a PDF, a text, an image of a "
+            "scan) with this entry. Its text is not copied into the entry: use “Re-extract” "
+            "on the original to compare and take what you want."
+        ),
+    )
     save_anyway = forms.BooleanField(
         required=False,
         label=_("Save anyway"),
@@ -53,6 +64,24 @@ class EntryAdminForm(forms.ModelForm):
             "date_note": forms.TextInput(attrs={"size": 90}),
             "rights": forms.TextInput(attrs={"size": 90}),
         }
+
+    upload_refused = None  # set per request by EntryAdmin.get_form
+
+    def clean_attach(self):
+        upload = self.cleaned_data.get("attach")
+        if self.upload_refused:
+            raise ValidationError(self.upload_refused)
+        if upload is None:
+            return None
+        if upload.size == 0:
+            raise ValidationError(gettext("%(name)s: the file is empty") % {"name": upload.name})
+        try:
+            content_type_of(upload.read(64 * 1024), upload.name)
+        except CaptureRefused as refusal:
+            raise ValidationError(f"{upload.name}: {refusal}") from None
+        finally:
+            upload.seek(0)
+        return upload
 
     def clean(self):
         cleaned = super().clean()
@@ -151,7 +180,7 @@ class LanguageFilter(admin.SimpleListFilter):
 
 
 @admin.register(Entry)
-class EntryAdmin(EngineSearchMixin, admin.ModelAdmin):
+class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
     form = EntryAdminForm
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = [
@@ -184,7 +213,9 @@ class EntryAdmin(EngineSearchMixin, admin.ModelAdmin):
     autocomplete_fields = ["source", "topics"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["id", "external_id", "published_at", "created_at", "updated_at"]
-    inlines = [EntryIdentifierInline]
+    inlines = [EntryIdentifierInline, EntryOriginalInline]
+    change_list_template = "admin/archive/entry/change_list.html"
+    change_form_template = "admin/archive/entry/change_form.html"
     actions = ["publish_selected", "unpublish_selected"]
     list_select_related = ["source"]
     list_per_page = 50
@@ -208,7 +239,7 @@ class EntryAdmin(EngineSearchMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Text"), {"fields": ["summary", "body"]}),
+        (_("Text"), {"fields": ["summary", "body", "attach"]}),
         (
             _("Raw capture"),
             {
@@ -222,6 +253,30 @@ class EntryAdmin(EngineSearchMixin, admin.ModelAdmin):
             {"fields": ["id", "external_id", "published_at", "created_at", "updated_at"]},
         ),
     ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.upload_refused = refused_upload(request)
+        return form
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        upload = form.cleaned_data.get("attach")
+        if upload is not None:
+            from archive.capture.services import attach
+
+            link = attach(form.instance, upload, upload.name)
+            self.message_user(request, gettext("Attached “%(name)s”.") % {"name": link.filename})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if object_id and str(object_id).isdigit():
+            from archive.capture.models import EntryOriginal
+
+            extra_context["originals"] = EntryOriginal.objects.filter(
+                entry_id=int(object_id)
+            ).select_related("file")
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -9,5 +9,6 @@ class ArchiveConfig(AppConfig):
     def ready(self):
         # The search index follows every change made through the ORM.
         from archive import signals  # noqa: F401  (versions and tombstones)
+        from archive.capture import signals as capture_signals  # noqa: F401
         from archive.search import signals as search_signals  # noqa: F401
         from archive.thesaurus import signals as thesaurus_signals  # noqa: F401

@@ -515,6 +515,7 @@ class EntryTombstone(models.Model):
         return f"Entry {self.entry_id} (deleted)"
 
 
-# The thesaurus's models live with the rest of the thesaurus; importing them here
+# The thesaurus's and the capture's models live in their packages; importing them here
 # registers them with the archive app.
+from archive.capture.models import EntryOriginal, OriginalFile  # noqa: E402, F401
 from archive.thesaurus.models import Concept, ConceptLabel  # noqa: E402, F401

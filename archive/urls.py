@@ -1,6 +1,7 @@
 from django.urls import path
 
 from archive import api, citation_views, concept_views, views
+from archive.capture.downloads import original_view
 
 app_name = "archive"
 
@@ -14,6 +15,11 @@ urlpatterns = [
         name="version-citation",
     ),
     path("entries/<int:entry_id>/cite.<str:fmt>", citation_views.entry_citation, name="citation"),
+    path(
+        "entries/<int:entry_id>/originals/<str:sha256>/",
+        original_view,
+        name="original",
+    ),
     path("entries/<int:entry_id>/<str:slug>/", views.entry_detail, name="entry"),
     path("cite.<str:fmt>", citation_views.search_citations, name="search-citations"),
     path("concepts/", concept_views.concept_list, name="concepts"),

@@ -7,6 +7,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
 from archive import citations, search
+from archive.capture.downloads import downloadable_originals
 from archive.dates import display_day
 from archive.documents import FIELD_LABELS, DocumentView, changed_fields, word_diff
 from archive.forms import SearchForm
@@ -149,6 +150,7 @@ def entry_detail(request, entry_id: int, slug: str | None = None):
     document = DocumentView.from_snapshot(snapshot(entry))
     context = _entry_page(request, entry, document)
     context["related"] = search.related_entries(entry)
+    context["originals"] = downloadable_originals(entry, request.user)
     return render(request, "archive/entry_detail.html", context)
 
 

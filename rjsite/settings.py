@@ -162,8 +162,37 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "staticfiles"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Original files of entries (saved pages, PDFs, scans), kept by their SHA-256: a local
+# folder by default; ARCHIVE_ORIGINALS_STORAGE=s3 keeps them in an S3-compatible store
+# (django-storages; credentials from the usual AWS_* variables).
+if os.environ.get("ARCHIVE_ORIGINALS_STORAGE", "").lower() == "s3":
+    ORIGINALS_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["ARCHIVE_S3_BUCKET"],
+            "endpoint_url": os.environ.get("ARCHIVE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("ARCHIVE_S3_REGION") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    ORIGINALS_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(Path(os.environ.get("ARCHIVE_ORIGINALS_DIR", DATA_DIR)))},
+    }
+# The largest file an editor may capture or attach; larger uploads are refused as they
+# arrive, before they are read whole.
+ARCHIVE_CAPTURE_MAX_BYTES = int(os.environ.get("ARCHIVE_CAPTURE_MAX_MB", "50")) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "archive.capture.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "originals": ORIGINALS_STORAGE,
     "staticfiles": {
         # In production, `collectstatic` writes hashed, compressed files served for years.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

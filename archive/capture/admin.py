@@ -1,0 +1,204 @@
+"""Capture in the admin: "Add from file" on the entry list, a file field and the
+originals (with their extraction reports) on the entry form, and re-extraction that
+shows the differences and changes only what the editor accepts."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from archive.capture import services
+from archive.capture.detection import LABELS, CaptureRefused
+from archive.capture.models import EntryOriginal
+from archive.capture.originals import size_limit
+
+
+def refused_upload(request) -> str | None:
+    """The message for an upload the size-limit handler dropped, if any (after the
+    request's files were read)."""
+    refused = getattr(request, "upload_refused", None)
+    if not refused:
+        return None
+    filename, reason = refused
+    return f"{filename}: {reason}" if filename else reason
+
+
+class CaptureForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "A web page as saved by a browser (HTML), a PDF with text, or a plain text file."
+        ),
+    )
+
+
+class EntryOriginalInline(admin.TabularInline):
+    model = EntryOriginal
+    extra = 0
+    fields = ["filename", "kind", "size", "public", "actions_for_original"]
+    readonly_fields = ["filename", "kind", "size", "actions_for_original"]
+    verbose_name = _("original")
+    verbose_name_plural = _("originals (files as received)")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # files are added with the form's "Attach a file" field
+
+    @admin.display(description=_("type"))
+    def kind(self, link):
+        return LABELS.get(link.file.content_type, link.file.content_type)
+
+    @admin.display(description=_("size"))
+    def size(self, link):
+        return f"{link.file.size / 1024:.0f} KB"
+
+    @admin.display(description=_("actions"))
+    def actions_for_original(self, link):
+        if not link.pk:
+            return ""
+        download = reverse("admin:archive_entry_original_download", args=[link.entry_id, link.pk])
+        reextract = reverse("admin:archive_entry_reextract", args=[link.entry_id, link.pk])
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            download,
+            gettext("Download"),
+            reextract,
+            gettext("Re-extract"),
+        )
+
+
+class CaptureAdminMixin:
+    """For the entries' ModelAdmin."""
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("add-from-file/", wrap(self.capture_view), name="archive_entry_capture"),
+            path(
+                "<int:entry_id>/originals/<int:link_id>/reextract/",
+                wrap(self.reextract_view),
+                name="archive_entry_reextract",
+            ),
+            path(
+                "<int:entry_id>/originals/<int:link_id>/download/",
+                wrap(self.original_download_view),
+                name="archive_entry_original_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def capture_view(self, request):
+        """Upload a file: a draft entry pre-filled from it, opened for checking."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        files = request.FILES  # reading the upload runs the size-limit handler
+        refused = refused_upload(request) if request.method == "POST" else None
+        form = CaptureForm(None if refused else request.POST or None, files or None)
+        if not refused and request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                captured = services.capture(upload, upload.name)
+            except services.CaptureFailed as failure:
+                form.add_error("file", str(failure))
+            else:
+                return self._after_capture(request, captured)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Add an entry from a file"),
+            "form": form,
+            "refused": refused,
+            "opts": self.model._meta,
+            "limit_mb": size_limit() // (1024 * 1024),
+        }
+        return TemplateResponse(request, "admin/archive/entry/capture.html", context)
+
+    def _after_capture(self, request, captured):
+        entry = captured.entry
+        change_url = reverse("admin:archive_entry_change", args=[entry.pk])
+        if captured.already is not None:
+            messages.warning(
+                request,
+                gettext(
+                    "This file is already in the archive: it is the original of entry #%(id)d. "
+                    "No new entry was made."
+                )
+                % {"id": entry.pk},
+            )
+            return redirect(change_url)
+        messages.success(
+            request,
+            gettext(
+                "A draft entry was made from “%(name)s”. Check what was found (the report "
+                "is beside the form), correct it, and publish when ready."
+            )
+            % {"name": captured.filename},
+        )
+        for duplicate in captured.same_text:
+            messages.warning(
+                request,
+                format_html(
+                    gettext("The same text or address is already in entry {}."),
+                    format_html(
+                        '<a href="{}">#{} {}</a>',
+                        reverse("admin:archive_entry_change", args=[duplicate.pk]),
+                        duplicate.pk,
+                        duplicate,
+                    ),
+                ),
+            )
+        return redirect(change_url)
+
+    def _link(self, request, entry_id, link_id) -> EntryOriginal:
+        link = get_object_or_404(
+            EntryOriginal.objects.select_related("entry", "file"), pk=link_id, entry_id=entry_id
+        )
+        if not self.has_view_permission(request, link.entry):
+            raise PermissionDenied
+        return link
+
+    def reextract_view(self, request, entry_id, link_id):
+        """Extract an original again: the differences, each accepted or not by the
+        editor; nothing changes until they are."""
+        link = self._link(request, entry_id, link_id)
+        if not self.has_change_permission(request, link.entry):
+            raise PermissionDenied
+        try:
+            extraction, differences = services.reextract(link)
+        except CaptureRefused as refusal:
+            messages.error(request, f"{link.filename}: {refusal}")
+            return redirect(reverse("admin:archive_entry_change", args=[entry_id]))
+        if request.method == "POST":
+            accepted = set(request.POST.getlist("accept")) & set(services.COMPARED)
+            changed = services.accept(link, extraction, accepted)
+            if changed:
+                messages.success(
+                    request,
+                    gettext("Changed from the original: %(fields)s.")
+                    % {"fields": ", ".join(changed)},
+                )
+            else:
+                messages.info(request, gettext("Nothing was changed."))
+            return redirect(reverse("admin:archive_entry_change", args=[entry_id]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Re-extract “%(name)s”") % {"name": link.filename},
+            "link": link,
+            "entry": link.entry,
+            "differences": differences,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/archive/entry/reextract.html", context)
+
+    def original_download_view(self, request, entry_id, link_id):
+        from archive.capture.downloads import original_response
+
+        link = self._link(request, entry_id, link_id)
+        try:
+            return original_response(link)
+        except FileNotFoundError:
+            raise Http404("The stored file is missing.") from None

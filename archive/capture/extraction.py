@@ -1,0 +1,267 @@
+"""Text and metadata from an original, each value saying where it came from.
+
+Pages: trafilatura finds the main text and the metadata (title, date, authors, site
+name, canonical address, description); the report then names the place in the page that
+carries each value (``page_sources.py``). PDFs: pypdf's text and document information.
+Plain text: its first line is the title. The language is detected from the text with
+py3langid (and compared with what a page declares).
+"""
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import py3langid
+import trafilatura
+from charset_normalizer import from_bytes
+from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
+
+from archive.capture.detection import HTML, PDF, TEXT, CaptureRefused
+from archive.capture.page_sources import PageSources
+
+logger = logging.getLogger("archive.capture")
+
+MIN_WORDS = 3  # less than this is no text to make an entry of
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+@dataclass(frozen=True)
+class Found:
+    value: object  # str; for a date (ISO text, precision); for authors a list
+    source: str  # where it came from, as the report says it
+
+
+@dataclass
+class Extraction:
+    kind: str  # "html", "pdf" or "text"
+    text: str
+    title: Found | None = None
+    date: Found | None = None
+    authors: Found | None = None
+    site_name: Found | None = None
+    language: Found | None = None
+    url: Found | None = None
+    summary: Found | None = None
+    notes: list[str] = field(default_factory=list)
+
+    FIELDS = ("title", "date", "authors", "site_name", "language", "url", "summary")
+
+    def report(self) -> dict:
+        """As kept with the original and shown beside the entry's form."""
+        return {
+            "kind": self.kind,
+            "fields": {
+                name: {"value": found.value, "source": str(found.source)}
+                for name in self.FIELDS
+                if (found := getattr(self, name)) is not None
+            },
+            "words": len(self.text.split()),
+            "notes": list(self.notes),
+        }
+
+
+def extract(path: Path, content_type: str) -> Extraction:
+    """What can be read from an original; CaptureRefused when there is no text to make
+    an entry of (an image, a scanned PDF) or the file cannot be read."""
+    if content_type == HTML:
+        extraction = _from_page(path.read_bytes())
+    elif content_type == PDF:
+        extraction = _from_pdf(path)
+    elif content_type == TEXT:
+        extraction = _from_text(path.read_bytes())
+    else:
+        raise CaptureRefused(
+            _("an image has no text to read: add the entry by hand and attach the image to it")
+        )
+    if len(extraction.text.split()) < MIN_WORDS:
+        raise CaptureRefused(_("no text was found in it"))
+    extraction.language = _language(extraction.text, extraction.language, extraction.notes)
+    return extraction
+
+
+# Pages -----------------------------------------------------------------------------------
+
+
+def _from_page(raw: bytes) -> Extraction:
+    try:
+        document = trafilatura.bare_extraction(
+            raw, with_metadata=True, include_comments=False, include_tables=True
+        )
+    except Exception as error:  # lxml and trafilatura raise many kinds on broken pages
+        logger.info("Page extraction failed: %s", error)
+        document = None
+    if document is None or not (document.text or "").strip():
+        raise CaptureRefused(_("no main text was found in the page"))
+    sources = PageSources.of(raw)
+    title = (document.title or "").strip()
+    text = _without_leading_title(document.text, title)
+    extraction = Extraction(kind="html", text=text)
+    if title:
+        extraction.title = Found(title, sources.title(title))
+    if document.date:
+        extraction.date = Found((document.date, "day"), sources.date(document.date))
+    if document.author:
+        names = [name.strip() for name in re.split(r";|\band\b", document.author) if name.strip()]
+        extraction.authors = Found(names, sources.author(names[0]))
+    if document.sitename:
+        extraction.site_name = Found(
+            document.sitename.strip(), sources.site_name(document.sitename)
+        )
+    if document.url:
+        extraction.url = Found(document.url, sources.url(document.url))
+    if document.description:
+        extraction.summary = Found(
+            document.description.strip(), sources.description(document.description)
+        )
+    if sources.declared_language:
+        extraction.language = Found(
+            sources.declared_language, _("the page's lang attribute or Content-Language")
+        )
+    return extraction
+
+
+def _without_leading_title(text: str, title: str) -> str:
+    """trafilatura's text often starts with the headline, which is the entry's title."""
+    lines = text.strip().split("\n")
+    if title and lines and lines[0].strip() == title:
+        lines = lines[1:]
+    return "\n\n".join(line.strip() for line in lines if line.strip())
+
+
+# PDFs ------------------------------------------------------------------------------------
+
+
+def _from_pdf(path: Path) -> Extraction:
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise CaptureRefused(_("the PDF is encrypted (protected by a password)"))
+        pages = [_page_text(page) for page in reader.pages]
+        info = reader.metadata
+    except CaptureRefused:
+        raise
+    except FileNotDecryptedError:
+        raise CaptureRefused(_("the PDF is encrypted (protected by a password)")) from None
+    except LimitReachedError:
+        raise CaptureRefused(
+            _("the PDF expands far beyond its size when read (a decompression bomb?)")
+        ) from None
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
+        logger.info("PDF could not be read: %s", error)
+        raise CaptureRefused(_("the PDF is damaged or incomplete and cannot be read")) from None
+    # NFKC: PDF fonts often map CJK characters to their compatibility forms (⽇ for 日).
+    pages = [unicodedata.normalize("NFKC", page) for page in pages]
+    text = "\n\n".join(_pdf_paragraphs(page) for page in pages if page.strip())
+    if not text.strip():
+        raise CaptureRefused(
+            _("the PDF has no text layer (a scanned image?): add its text by hand")
+        )
+    extraction = Extraction(kind="pdf", text=text)
+    info_source = _("the PDF's document information (%(key)s)")
+    title = (info.title or "").strip() if info else ""
+    if title:
+        extraction.title = Found(title, info_source % {"key": "Title"})
+    else:
+        first = text.strip().split("\n", 1)[0].strip()
+        extraction.title = Found(first[:300], _("the text's first line"))
+    if info and (info.author or "").strip():
+        names = [name.strip() for name in re.split(r";|,| and ", info.author) if name.strip()]
+        extraction.authors = Found(names, info_source % {"key": "Author"})
+    created = info.creation_date if info else None
+    if created is not None:
+        extraction.date = Found(
+            (created.date().isoformat(), "day"), info_source % {"key": "CreationDate"}
+        )
+        extraction.notes.append(
+            _("A PDF's creation date is often not the document's date: check it.")
+        )
+    if info and (info.subject or "").strip():
+        extraction.summary = Found(info.subject.strip(), info_source % {"key": "Subject"})
+    return extraction
+
+
+def _page_text(page) -> str:
+    """A page's text. Its content is decoded first, so that a stream inflating beyond
+    pypdf's limits raises LimitReachedError (its text extraction only logs it)."""
+    contents = page.get_contents()
+    if contents is not None:
+        contents.get_data()
+    return page.extract_text() or ""
+
+
+def _joined(lines: list[str]) -> str:
+    """Lines of one paragraph as one: with a space, but none between two CJK characters
+    (Japanese has no spaces between words)."""
+    text = ""
+    for line in lines:
+        if text and not (_CJK.match(text[-1]) and _CJK.match(line[0])):
+            text += " "
+        text += line
+    return text
+
+
+def _pdf_paragraphs(page_text: str) -> str:
+    """A page's lines joined into paragraphs: a line ending a sentence, or followed by a
+    blank line, ends one; a word split by a hyphen at a line's end is joined."""
+    paragraphs, current = [], []
+    for line in page_text.split("\n"):
+        line = line.strip()
+        if not line:
+            if current:
+                paragraphs.append(_joined(current))
+                current = []
+            continue
+        if current and current[-1].endswith("-") and line[:1].islower():
+            current[-1] = current[-1][:-1] + line
+        else:
+            current.append(line)
+        if line.endswith((".", "。", "!", "?", ":")) and len(line) < 60:
+            paragraphs.append(_joined(current))
+            current = []
+    if current:
+        paragraphs.append(_joined(current))
+    return "\n\n".join(paragraphs)
+
+
+# Plain text ------------------------------------------------------------------------------
+
+
+def _from_text(raw: bytes) -> Extraction:
+    best = from_bytes(raw).best()
+    if best is None:
+        raise CaptureRefused(_("its characters cannot be read in any known encoding"))
+    text = str(best).replace("\r\n", "\n").strip()
+    first, _newline, rest = text.partition("\n")
+    extraction = Extraction(kind="text", text=rest.strip() or text)
+    first = first.strip()
+    extraction.title = Found(first[:300], _("the text's first line"))
+    if best.encoding not in ("utf_8", "ascii"):
+        extraction.notes.append(
+            _("Read as %(encoding)s (detected by charset-normalizer).")
+            % {"encoding": best.encoding}
+        )
+    return extraction
+
+
+# Language --------------------------------------------------------------------------------
+
+
+def _language(text: str, declared: Found | None, notes: list[str]) -> Found:
+    """The text's language, detected; a page's declared language is kept when the text
+    agrees with it."""
+    code, _score = py3langid.classify(text[:20_000])
+    detected = _("detected from the text (py3langid)")
+    if declared is None:
+        return Found(code, detected)
+    declared_code = str(declared.value).split("-")[0].lower()
+    if declared_code == code:
+        return Found(code, _("%(source)s, confirmed by the text") % {"source": declared.source})
+    notes.append(
+        _("The page declares the language “%(declared)s” but its text reads as “%(code)s”.")
+        % {"declared": declared.value, "code": code}
+    )
+    return Found(code, detected)

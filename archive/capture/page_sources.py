@@ -1,0 +1,183 @@
+"""Where in a page a value extracted from it stands, for the extraction report: its meta
+tags (Open Graph, article:, citation_, Dublin Core, name=author, …), its JSON-LD, its
+<title>, its first heading, its canonical link and its lang attribute. trafilatura
+finds the values; this names their place ("date: from the page's
+article:published_time")."""
+
+import json
+import unicodedata
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from trafilatura.utils import load_html
+
+DATE_KEYS = (
+    "article:published_time",
+    "og:published_time",
+    "citation_publication_date",
+    "citation_date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.date",
+    "dcterms.issued",
+    "date",
+    "pubdate",
+    "publishdate",
+    "datepublished",
+    "article:modified_time",
+)
+TITLE_KEYS = ("og:title", "twitter:title", "citation_title", "dc.title", "headline")
+AUTHOR_KEYS = ("author", "article:author", "citation_author", "dc.creator", "byl")
+SITE_KEYS = ("og:site_name", "application-name", "citation_journal_title", "dc.publisher")
+DESCRIPTION_KEYS = ("description", "og:description", "twitter:description", "dc.description")
+LD_KEYS = {
+    "datePublished": "date",
+    "dateCreated": "date",
+    "headline": "title",
+    "description": "description",
+    "inLanguage": "language",
+}
+TRAFILATURA = gettext_lazy("trafilatura, from the page's layout and text")
+
+
+def _norm(text) -> str:
+    return " ".join(unicodedata.normalize("NFKC", str(text or "")).casefold().split())
+
+
+@dataclass
+class PageSources:
+    meta: dict  # key → [content, …]
+    ld: dict  # our name → [value, …] from JSON-LD
+    title_tag: str
+    heading: str
+    canonical: str
+    declared_language: str
+
+    @classmethod
+    def of(cls, raw: bytes) -> "PageSources":
+        tree = load_html(raw)
+        if tree is None:
+            return cls({}, {}, "", "", "", "")
+        meta: dict = {}
+        for element in tree.iter("meta"):
+            key = element.get("property") or element.get("name") or element.get("itemprop")
+            key = key or element.get("http-equiv")
+            if key and element.get("content"):
+                meta.setdefault(key.strip().lower(), []).append(element.get("content").strip())
+        ld: dict = {}
+        for script in tree.iter("script"):
+            if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+                try:
+                    _collect_ld(json.loads(script.text), ld)
+                except (ValueError, RecursionError):
+                    continue
+        title_tag = next((e.text_content().strip() for e in tree.iter("title")), "")
+        heading = next((e.text_content().strip() for e in tree.iter("h1")), "")
+        canonical = next(
+            (
+                link.get("href", "")
+                for link in tree.iter("link")
+                if "canonical" in (link.get("rel") or "").lower().split()
+            ),
+            "",
+        )
+        language = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+        language = language or (meta.get("content-language") or [""])[0]
+        return cls(meta, ld, title_tag, heading, canonical, (language or "").strip())
+
+    def _meta_source(self, keys, matches) -> str | None:
+        for key in keys:
+            if any(matches(content) for content in self.meta.get(key, ())):
+                return _("the page's meta tag %(key)s") % {"key": key}
+        return None
+
+    def _ld_source(self, name, matches) -> str | None:
+        if any(matches(value) for value in self.ld.get(name, ())):
+            return _("the page's JSON-LD (%(key)s)") % {"key": name}
+        return None
+
+    def title(self, value: str) -> str:
+        wanted = _norm(value)
+
+        def matches(text):
+            return _norm(text) == wanted
+
+        return (
+            self._meta_source(TITLE_KEYS, matches)
+            or self._ld_source("title", matches)
+            or (_("the page's <title>") if wanted and wanted in _norm(self.title_tag) else None)
+            or (_("the page's first heading") if matches(self.heading) else None)
+            or TRAFILATURA
+        )
+
+    def date(self, value: str) -> str:
+        def matches(text):
+            return str(text).strip().startswith(value)
+
+        return (
+            self._meta_source(DATE_KEYS, matches)
+            or self._ld_source("date", matches)
+            or _("htmldate (in trafilatura), from the page's text or address")
+        )
+
+    def author(self, value: str) -> str:
+        wanted = _norm(value)
+
+        def matches(text):
+            return wanted in _norm(text)
+
+        return (
+            self._meta_source(AUTHOR_KEYS, matches)
+            or self._ld_source("author", matches)
+            or _("trafilatura, from the page's byline")
+        )
+
+    def site_name(self, value: str) -> str:
+        wanted = _norm(value)
+
+        def matches(text):
+            return _norm(text) == wanted
+
+        return (
+            self._meta_source(SITE_KEYS, matches)
+            or self._ld_source("publisher", matches)
+            or _("trafilatura, from the page's address")
+        )
+
+    def url(self, value: str) -> str:
+        if self.canonical and self.canonical.rstrip("/") == value.rstrip("/"):
+            return _("the page's canonical link")
+        return self._meta_source(("og:url", "twitter:url"), lambda u: u == value) or TRAFILATURA
+
+    def description(self, value: str) -> str:
+        wanted = _norm(value)
+        return (
+            self._meta_source(DESCRIPTION_KEYS, lambda text: _norm(text) == wanted)
+            or self._ld_source("description", lambda text: _norm(text) == wanted)
+            or TRAFILATURA
+        )
+
+
+def _collect_ld(node, found: dict, depth: int = 0):
+    """The JSON-LD values the report can point to, from any depth of the graph."""
+    if depth > 20:
+        return
+    if isinstance(node, list):
+        for item in node:
+            _collect_ld(item, found, depth + 1)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key in LD_KEYS and isinstance(value, str):
+            found.setdefault(LD_KEYS[key], []).append(value)
+        elif key in ("author", "publisher", "creator"):
+            name = "publisher" if key == "publisher" else "author"
+            for person in value if isinstance(value, list) else [value]:
+                if isinstance(person, dict) and isinstance(person.get("name"), str):
+                    found.setdefault(name, []).append(person["name"])
+                elif isinstance(person, str):
+                    found.setdefault(name, []).append(person)
+        if isinstance(value, (dict, list)):
+            _collect_ld(value, found, depth + 1)

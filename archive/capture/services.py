@@ -1,0 +1,245 @@
+"""From a file to a draft entry, to an entry's attached original, and re-extraction.
+
+Every path stores the original first (outside the transaction), then records the file,
+the entry and the link in one transaction; if that fails, content stored for it that no
+row records is removed, so storage never keeps a half-captured file.
+"""
+
+import datetime
+import os
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from archive import vocabularies
+from archive.capture import originals
+from archive.capture.detection import CaptureRefused
+from archive.capture.extraction import Extraction, extract
+from archive.capture.models import EntryOriginal
+from archive.dates import PartialDate
+from archive.models import Entry, Source, Status
+from archive.selectors import possible_duplicates
+
+
+class CaptureFailed(Exception):
+    """A file that could not be captured: ``str()`` names the file and the reason."""
+
+    def __init__(self, filename: str, reason: str):
+        self.filename, self.reason = filename, reason
+        super().__init__(f"{filename}: {reason}")
+
+
+@dataclass
+class Capture:
+    """What capturing a file did (or, for a dry run, would do)."""
+
+    filename: str
+    entry: Entry | None = None  # the new draft, or the entry that already has this file
+    created: bool = False
+    extraction: Extraction | None = None
+    already: Entry | None = None  # the file was already captured as this entry
+    same_text: list = field(default_factory=list)  # entries with the same text or address
+
+
+def capture(stream, filename: str, *, dry_run: bool = False) -> Capture:
+    """A draft entry from a file: its original kept, its fields from the extraction.
+    The same file twice makes one entry (the second time returns the first)."""
+    name = os.path.basename(filename)
+    try:
+        received = originals.receive(stream, name)
+    except CaptureRefused as refusal:
+        raise CaptureFailed(name, str(refusal)) from None
+    try:
+        existing = (
+            EntryOriginal.objects.filter(file__sha256=received.sha256)
+            .select_related("entry")
+            .order_by("pk")
+            .first()
+        )
+        if existing is not None:
+            return Capture(name, entry=existing.entry, already=existing.entry)
+        try:
+            extraction = extract(received.path, received.content_type)
+        except CaptureRefused as refusal:
+            raise CaptureFailed(name, str(refusal)) from None
+        fields = entry_fields(extraction, name)
+        same_text = list(
+            possible_duplicates(original_url=fields["original_url"], body=fields["body"])[:5]
+        )
+        if dry_run:
+            return Capture(name, extraction=extraction, same_text=same_text)
+        stored_now = originals.store(received)
+        try:
+            with transaction.atomic():
+                original = originals.record(received)
+                entry = Entry.objects.create(status=Status.DRAFT, **fields)
+                EntryOriginal.objects.create(
+                    entry=entry, file=original, filename=name, extraction=extraction.report()
+                )
+        except BaseException:
+            if stored_now:
+                originals.unstore_if_unrecorded(received)
+            raise
+        return Capture(name, entry=entry, created=True, extraction=extraction, same_text=same_text)
+    finally:
+        received.discard()
+
+
+def attach(entry: Entry, stream, filename: str) -> EntryOriginal:
+    """Keep a file as one of an entry's originals (its text is not touched; the editor
+    may re-extract it). The same file twice is one link."""
+    name = os.path.basename(filename)
+    try:
+        received = originals.receive(stream, name)
+    except CaptureRefused as refusal:
+        raise CaptureFailed(name, str(refusal)) from None
+    try:
+        report = {}
+        try:
+            report = extract(received.path, received.content_type).report()
+        except CaptureRefused as refusal:  # an image, a scan: kept without a report
+            report = {"notes": [str(refusal)]}
+        stored_now = originals.store(received)
+        try:
+            with transaction.atomic():
+                original = originals.record(received)
+                link, _created = EntryOriginal.objects.get_or_create(
+                    entry=entry, file=original, defaults={"filename": name, "extraction": report}
+                )
+        except BaseException:
+            if stored_now:
+                originals.unstore_if_unrecorded(received)
+            raise
+        return link
+    finally:
+        received.discard()
+
+
+def entry_fields(extraction: Extraction, filename: str) -> dict:
+    """A draft entry's fields from what was extracted; what was not found stays empty
+    for the editor (a title devised from the file's name if there is none)."""
+    title = extraction.title.value if extraction.title else ""
+    date, precision = None, "undated"
+    if extraction.date:
+        iso, precision = extraction.date.value
+        try:
+            date = PartialDate.parse(iso).value
+        except ValueError:
+            date, precision = None, "undated"
+    language = extraction.language.value if extraction.language else "en"
+    if language not in dict(vocabularies.language_choices()):
+        language = "en"
+    return {
+        "title": title[:500] or os.path.splitext(filename)[0][:500],
+        "title_is_devised": not title,
+        "date": date,
+        "date_precision": precision if date else "undated",
+        "authors": "\n".join(extraction.authors.value) if extraction.authors else "",
+        "language": language,
+        "original_url": (extraction.url.value if extraction.url else "")[:1000],
+        "summary": extraction.summary.value if extraction.summary else "",
+        "body": extraction.text,
+        "source": matching_source(extraction),
+    }
+
+
+def matching_source(extraction: Extraction) -> Source | None:
+    """The archive's source with the page's site name, or whose address has its host."""
+    if extraction.site_name:
+        found = Source.objects.filter(name__iexact=extraction.site_name.value).first()
+        if found:
+            return found
+    host = urlsplit(extraction.url.value).hostname if extraction.url else None
+    if host:
+        bare = host.removeprefix("www.")
+        for source in Source.objects.exclude(url=""):
+            if (urlsplit(source.url).hostname or "").removeprefix("www.") == bare:
+                return source
+    return None
+
+
+# Re-extraction ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    field: str  # the entry's field
+    current: str
+    extracted: str
+    source: str  # where the extracted value came from
+
+
+COMPARED = ("title", "date", "authors", "language", "original_url", "summary", "body")
+
+
+def reextract(link: EntryOriginal) -> tuple[Extraction, list[Difference]]:
+    """Extract the original again and compare it with the entry: nothing changes."""
+    with originals.open_original(link.file) as stored:
+        received = originals.receive(stored, link.filename)
+    try:
+        extraction = extract(received.path, received.content_type)
+    finally:
+        received.discard()
+    fields = entry_fields(extraction, link.filename)
+    entry, sources = link.entry, _sources(extraction)
+    differences = []
+    for name in COMPARED:
+        current, extracted = _shown(entry, name), _shown_value(fields, name)
+        if current != extracted:
+            differences.append(Difference(name, current, extracted, sources.get(name, "")))
+    return extraction, differences
+
+
+def accept(link: EntryOriginal, extraction: Extraction, accepted: set[str]) -> list[str]:
+    """Set the accepted fields of the entry to the extracted values; returns them."""
+    fields = entry_fields(extraction, link.filename)
+    entry = link.entry
+    changed = []
+    for name in COMPARED:
+        if name not in accepted:
+            continue
+        if name == "date":
+            entry.date, entry.date_precision = fields["date"], fields["date_precision"]
+        else:
+            setattr(entry, name, fields[name])
+        changed.append(name)
+    if changed:
+        with transaction.atomic():
+            entry.full_clean(exclude=["slug"])
+            entry.save()
+            link.extraction = extraction.report()
+            link.save(update_fields=["extraction"])
+    return changed
+
+
+def _sources(extraction: Extraction) -> dict[str, str]:
+    found = {
+        "title": extraction.title,
+        "date": extraction.date,
+        "authors": extraction.authors,
+        "language": extraction.language,
+        "original_url": extraction.url,
+        "summary": extraction.summary,
+    }
+    sources = {name: str(value.source) for name, value in found.items() if value is not None}
+    sources["body"] = {"html": "trafilatura", "pdf": "pypdf", "text": _("the file")}.get(
+        extraction.kind, ""
+    )
+    return sources
+
+
+def _shown(entry: Entry, name: str) -> str:
+    if name == "date":
+        return entry.partial_date.iso() if entry.date else ""
+    return str(getattr(entry, name) or "")
+
+
+def _shown_value(fields: dict, name: str) -> str:
+    if name == "date":
+        date = fields["date"]
+        if not isinstance(date, datetime.date):
+            return ""
+        return PartialDate(date, fields["date_precision"]).iso()
+    return str(fields[name] or "")
