@@ -265,3 +265,8 @@ def _language(text: str, declared: Found | None, notes: list[str]) -> Found:
         % {"declared": declared.value, "code": code}
     )
     return Found(code, detected)
+
+
+def extract_page_text(raw: bytes) -> str:
+    """A page's main text as a captured entry's text would be (for the evaluation)."""
+    return _from_page(raw).text
