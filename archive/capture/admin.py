@@ -134,7 +134,7 @@ class CaptureAdminMixin:
             request,
             gettext(
                 "A draft entry was made from “%(name)s”. Check what was found (the report "
-                "is beside the form), correct it, and publish when ready."
+                "is above the form), correct it, and publish when ready."
             )
             % {"name": captured.filename},
         )

@@ -60,3 +60,29 @@ class EntryOriginal(models.Model):
 
     def __str__(self):
         return self.filename
+
+    def report_rows(self) -> list[tuple[str, str, str]]:
+        """The extraction report as (field, value as shown, where it came from)."""
+        rows = []
+        for name, found in (self.extraction.get("fields") or {}).items():
+            value = found.get("value")
+            if name == "date" and isinstance(value, list) and len(value) == 2:
+                shown = f"{value[0]} ({REPORT_PRECISIONS.get(value[1], value[1])})"
+            elif isinstance(value, list):
+                shown = "; ".join(map(str, value))
+            else:
+                shown = str(value)
+            rows.append((str(REPORT_FIELDS.get(name, name)), shown, found.get("source", "")))
+        return rows
+
+
+REPORT_FIELDS = {
+    "title": _("title"),
+    "date": _("date"),
+    "authors": _("authors"),
+    "site_name": _("site"),
+    "language": _("language"),
+    "url": _("address"),
+    "summary": _("summary"),
+}
+REPORT_PRECISIONS = {"day": _("day"), "month": _("month"), "year": _("year")}
