@@ -34,6 +34,8 @@ def entry_form(**overrides):
         "identifiers-INITIAL_FORMS": "0",
         "identifiers-MIN_NUM_FORMS": "0",
         "identifiers-MAX_NUM_FORMS": "1000",
+        "originals-TOTAL_FORMS": "0",
+        "originals-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data

@@ -81,6 +81,8 @@ def test_editing_in_the_admin_updates_the_index(superuser_client, indexed_seed, 
         "topics": [t.pk for t in entry.topics.all()],
         "identifiers-TOTAL_FORMS": "0",
         "identifiers-INITIAL_FORMS": "0",
+        "originals-TOTAL_FORMS": "0",
+        "originals-INITIAL_FORMS": "0",
     }
     with committed():
         response = superuser_client.post(url, data)
