@@ -394,3 +394,19 @@ def test_capture_reports_each_failure_and_captures_the_rest(folder):
 def test_capture_names_a_missing_path():
     with pytest.raises(CommandError, match="no-such-folder: no such file or folder"):
         run_capture(str(FIXTURES / "no-such-folder"))
+
+
+def test_originals_go_to_an_s3_compatible_store_by_settings_alone(settings):
+    from storages.backends.s3 import S3Storage
+
+    from archive.capture.originals import originals_storage
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "originals": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": "rj-originals", "endpoint_url": "http://127.0.0.1:9"},
+        },
+    }
+    storage = originals_storage()
+    assert isinstance(storage, S3Storage) and storage.bucket_name == "rj-originals"
