@@ -234,6 +234,8 @@ class Editor:
             "identifiers-INITIAL_FORMS": "0",
             "identifiers-MIN_NUM_FORMS": "0",
             "identifiers-MAX_NUM_FORMS": "1000",
+            "originals-TOTAL_FORMS": "0",
+            "originals-INITIAL_FORMS": "0",
             "_save": "Save",
         }
         return self.session.post(
