@@ -233,7 +233,12 @@ def _sources(extraction: Extraction) -> dict[str, str]:
 def _shown(entry: Entry, name: str) -> str:
     if name == "date":
         return entry.partial_date.iso() if entry.date else ""
-    return str(getattr(entry, name) or "")
+    return _comparable(getattr(entry, name))
+
+
+def _comparable(value) -> str:
+    """Text as compared: a browser's form sends CRLF line ends, the extraction LF."""
+    return str(value or "").replace("\r\n", "\n").strip()
 
 
 def _shown_value(fields: dict, name: str) -> str:
@@ -242,4 +247,4 @@ def _shown_value(fields: dict, name: str) -> str:
         if not isinstance(date, datetime.date):
             return ""
         return PartialDate(date, fields["date_precision"]).iso()
-    return str(fields[name] or "")
+    return _comparable(fields[name])
