@@ -161,6 +161,7 @@ class EntryQuerySet(models.QuerySet):
         return count
 
     def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)  # a generator would be spent before Django reads it
         for entry in objs:
             entry.date = dates.normalise(entry.date, entry.date_precision)
             entry.body_fingerprint = text_fingerprint(entry.body)

@@ -4,7 +4,7 @@ version after it commits, and a deleted entry leaves a tombstone."""
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from archive.models import Entry, EntryIdentifier, EntryTombstone, entries_changed
+from archive.models import Entry, EntryIdentifier, EntryTombstone, Status, entries_changed
 from archive.services.versions import record_version_after_commit
 
 
@@ -33,6 +33,8 @@ def identifier_changed(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=Entry)
 def entry_deleted(sender, instance, **kwargs):
+    if instance.status != Status.PUBLISHED and instance.published_at is None:
+        return  # a draft never published leaves nothing public behind
     EntryTombstone.objects.update_or_create(
         entry_id=instance.pk, defaults={"title": instance.display_title[:500]}
     )

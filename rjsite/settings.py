@@ -275,6 +275,9 @@ ARCHIVE_SEED_DIR = BASE_DIR / "archive" / "seed"
 # The archive's public address: the base of the URIs it gives things outside a request
 # (the thesaurus's concepts in SKOS files).
 ARCHIVE_BASE_URL = os.environ.get("ARCHIVE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# OAI-PMH: who harvesters write to (Identify), and how many records a response carries.
+ARCHIVE_ADMIN_EMAIL = os.environ.get("ARCHIVE_ADMIN_EMAIL", "editors@rjarchive.example.org")
+ARCHIVE_OAI_PAGE_SIZE = int(os.environ.get("ARCHIVE_OAI_PAGE_SIZE", "50"))
 
 # Seconds an index writer waits for Whoosh's lock before leaving its change queued for
 # the next writer (nothing is lost: see archive.models.PendingIndexUpdate).

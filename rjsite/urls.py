@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from archive import sitemaps
+from archive.oai.views import endpoint as oai_endpoint
 from archive.views import health
 
 admin.site.site_header = _("RJ Archive editors")
@@ -22,6 +23,8 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
+    # OAI-PMH 2.0 for harvesters (one address, whatever the interface's language).
+    path("oai", oai_endpoint, name="oai"),
     # The language switcher posts here; it remembers the choice in a cookie.
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -156,3 +156,8 @@ def test_the_years_of_entries_are_found_without_reading_every_row(make_entry):
     filtered = Entry.objects.filter(date__gte=datetime.date(1990, 1, 1)).dates("date", "year")
     assert list(filtered) == [datetime.date(1991, 1, 1), datetime.date(2021, 1, 1)]
     assert [d.month for d in Entry.objects.dates("date", "month")] == [5, 5, 5]
+
+
+def test_bulk_create_takes_a_generator(db):
+    created = Entry.objects.bulk_create(Entry(title=f"Made {n}", body="text") for n in range(3))
+    assert len(created) == 3 and Entry.objects.count() == 3

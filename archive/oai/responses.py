@@ -1,0 +1,75 @@
+"""The XML of OAI-PMH responses (lxml), as the protocol's schema requires them."""
+
+import datetime
+
+from lxml import etree
+
+from archive import citations
+from archive.oai.repository import Record, oai_identifier
+
+OAI = "http://www.openarchives.org/OAI/2.0/"
+OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
+DC = "http://purl.org/dc/elements/1.1/"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
+OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
+
+
+def utc(moment: datetime.datetime) -> str:
+    """A datestamp at the repository's granularity (seconds, UTC)."""
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def envelope(base_url: str, arguments: dict) -> tuple[etree._Element, etree._Element]:
+    """The response's root, and its request element (arguments only when valid)."""
+    root = etree.Element(f"{{{OAI}}}OAI-PMH", nsmap={None: OAI, "xsi": XSI})
+    root.set(f"{{{XSI}}}schemaLocation", f"{OAI} {OAI_SCHEMA}")
+    etree.SubElement(root, f"{{{OAI}}}responseDate").text = utc(datetime.datetime.now(datetime.UTC))
+    request = etree.SubElement(root, f"{{{OAI}}}request")
+    request.text = base_url
+    for name, value in arguments.items():
+        request.set(name, value)
+    return root, request
+
+
+def sub(parent, name: str, text: str | None = None, **attributes):
+    element = etree.SubElement(parent, f"{{{OAI}}}{name}", **attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def serialise(root) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def header(parent, record: Record):
+    attributes = {"status": "deleted"} if record.deleted else {}
+    element = sub(parent, "header", **attributes)
+    sub(element, "identifier", oai_identifier(record.entry_id))
+    sub(element, "datestamp", utc(record.datestamp))
+    for spec in record.sets:
+        sub(element, "setSpec", spec)
+    return element
+
+
+def dublin_core(parent, record: Record, permalink_url: str):
+    """oai_dc: the entry's Dublin Core, as its page's DC.* tags give it."""
+    metadata = sub(parent, "metadata")
+    dc = etree.SubElement(
+        metadata, f"{{{OAI_DC}}}dc", nsmap={"oai_dc": OAI_DC, "dc": DC, "xsi": XSI}
+    )
+    dc.set(f"{{{XSI}}}schemaLocation", f"{OAI_DC} {OAI_DC_SCHEMA}")
+    citation = citations.record_for_entry(record.entry, permalink_url)
+    for name, value in citations.dublin_core(citation):
+        element = etree.SubElement(dc, f"{{{DC}}}{name.removeprefix('DC.')}")
+        element.text = _xml_text(value)
+    document_type = record.entry.get_document_type_display()
+    etree.SubElement(dc, f"{{{DC}}}type").text = str(document_type)
+
+
+def _xml_text(value: str) -> str:
+    """Text XML 1.0 can carry (control characters dropped)."""
+    return "".join(
+        char for char in str(value) if char in "\t\n\r" or ord(char) >= 0x20 and char != "\ufffe"
+    )
