@@ -276,6 +276,7 @@ def present(
         "search_url": state.url(),
         "run_date": display_day(datetime.date.today()),
         "export_query": state.without("page").url(path=""),
+        "feed_url": reverse("archive:feed") + state.without("page", "more", "sort").url(path=""),
         # A result's link carries its search and position (search_context.py): append it.
         "hit_link_query": _hit_link_query(state),
         "also_searched": tuple(

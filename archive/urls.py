@@ -1,6 +1,6 @@
 from django.urls import path
 
-from archive import api, citation_views, concept_views, views
+from archive import api, citation_views, concept_views, feeds, views
 from archive.capture.downloads import original_view
 
 app_name = "archive"
@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("entries/<int:entry_id>/<str:slug>/", views.entry_detail, name="entry"),
     path("cite.<str:fmt>", citation_views.search_citations, name="search-citations"),
+    path("feed/", feeds.search_feed, name="feed"),
     path("concepts/", concept_views.concept_list, name="concepts"),
     path("concepts/<slug:key>/", concept_views.concept_detail, name="concept"),
     path("api/search/", api.search_view, name="api-search"),

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from archive import sitemaps
+from archive import opensearch, sitemaps
 from archive.oai.views import endpoint as oai_endpoint
 from archive.views import health
 
@@ -25,6 +25,9 @@ urlpatterns = [
     path("robots.txt", sitemaps.robots_txt, name="robots"),
     # OAI-PMH 2.0 for harvesters (one address, whatever the interface's language).
     path("oai", oai_endpoint, name="oai"),
+    # Browsers add the archive as a search engine from this, with suggestions as typed.
+    path("opensearch.xml", opensearch.description, name="opensearch"),
+    path("suggest", opensearch.suggestions, name="opensearch-suggest"),
     # The language switcher posts here; it remembers the choice in a cookie.
     path("i18n/", include("django.conf.urls.i18n")),
 ]

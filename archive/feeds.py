@@ -1,0 +1,110 @@
+"""Atom feeds of searches: ``/feed/?<the search page's parameters>`` gives the newest
+matching entries, so a researcher follows a subject in a feed reader.
+
+A reader polls often: each answer carries ``Last-Modified`` (the archive's last change)
+and an ``ETag``, and a poll with nothing new since is answered 304 before any search
+runs. Only published entries appear (the search sees nothing else).
+"""
+
+import hashlib
+from dataclasses import replace
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Max
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import gettext
+
+from archive import search
+from archive.forms import SearchForm
+from archive.languages import permalink
+from archive.models import Entry, EntryTombstone, Status
+from archive.presentation import SearchState
+
+FEED_ENTRIES = 20
+
+
+def archive_changed_at():
+    """When anything a feed shows last changed (an entry saved or deleted)."""
+    saved = Entry.objects.filter(status=Status.PUBLISHED).aggregate(at=Max("updated_at"))["at"]
+    deleted = EntryTombstone.objects.aggregate(at=Max("deleted_at"))["at"]
+    return max((moment for moment in (saved, deleted) if moment), default=None)
+
+
+class SearchFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request, search_request):
+        return search_request
+
+    def title(self, search_request):
+        if search_request.query:
+            return gettext("RJ Archive: “%(query)s”") % {"query": search_request.query}
+        return gettext("RJ Archive: newest entries")
+
+    def subtitle(self, search_request):
+        return gettext("The newest entries matching this search.")
+
+    def link(self, search_request):
+        return SearchState.from_request(search_request).url()
+
+    def items(self, search_request):
+        page = search.search(search_request)
+        return [hit.entry for hit in page.hits]
+
+    def item_title(self, entry):
+        return entry.display_title
+
+    def item_description(self, entry):
+        return entry.summary or entry.body[:500]
+
+    def item_link(self, entry):
+        return permalink(entry)
+
+    def item_guid(self, entry):
+        return self.request_root + permalink(entry)
+
+    def item_pubdate(self, entry):
+        return entry.published_at or entry.created_at
+
+    def item_updateddate(self, entry):
+        return entry.updated_at
+
+    def item_author_name(self, entry):
+        return "; ".join(entry.author_list) or (entry.source.name if entry.source else None)
+
+    def item_categories(self, entry):
+        return [topic.name for topic in entry.topics.all()]
+
+    def __call__(self, request, *args, **kwargs):
+        self.request_root = request.build_absolute_uri("/").rstrip("/")
+        return super().__call__(request, *args, **kwargs)
+
+
+def search_feed(request):
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            "Invalid search parameters: " + "; ".join(form.error_messages()),
+            content_type="text/plain; charset=utf-8",
+        )
+    changed = archive_changed_at()
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    if changed is not None and since is not None and int(changed.timestamp()) <= since:
+        return HttpResponse(status=304)
+    search_request = replace(
+        form.to_request(),
+        sort="newest",
+        page=1,
+        per_page=FEED_ENTRIES,
+        snippets=False,
+        facets=False,
+    )
+    response = SearchFeed()(request, search_request=search_request)
+    if changed is not None:
+        response["Last-Modified"] = http_date(changed.timestamp())
+    response["ETag"] = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+    if request.headers.get("If-None-Match") == response["ETag"]:
+        return HttpResponse(status=304, headers={"ETag": response["ETag"]})
+    return response

@@ -1,0 +1,70 @@
+"""OpenSearch: a description document browsers read to add the archive as a search
+engine (``/opensearch.xml``, announced on every page), and search suggestions
+(``/suggest?q=…``, ``application/x-suggestions+json``) from the archive's own
+vocabulary: the thesaurus's names in the three languages, then the titles of published
+entries, both by the start of what was typed."""
+
+import json
+from xml.sax.saxutils import escape, quoteattr
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.cache import cache_control
+
+from archive.models import Entry, Status
+from archive.thesaurus.models import ConceptLabel, fold
+
+SUGGESTIONS = 10
+MAX_TYPED = 100
+
+
+@cache_control(max_age=86400, public=True)
+def description(request):
+    root = request.build_absolute_uri("/").rstrip("/")
+    search = root + reverse("archive:search") + "?q={searchTerms}"
+    feed = root + reverse("archive:feed") + "?q={searchTerms}"
+    suggest = root + reverse("opensearch-suggest") + "?q={searchTerms}"
+    document = f"""<?xml version="1.0" encoding="UTF-8"?>
+<OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">
+  <ShortName>RJ Archive</ShortName>
+  <Description>{escape(gettext("Documents on Russia–Japan relations"))}</Description>
+  <InputEncoding>UTF-8</InputEncoding>
+  <Language>en</Language>
+  <Language>ru</Language>
+  <Language>ja</Language>
+  <Url type="text/html" method="get" template={quoteattr(search)}/>
+  <Url type="application/atom+xml" template={quoteattr(feed)}/>
+  <Url type="application/x-suggestions+json" template={quoteattr(suggest)}/>
+</OpenSearchDescription>
+"""
+    return HttpResponse(document, content_type="application/opensearchdescription+xml")
+
+
+def suggestions(request):
+    typed = " ".join(request.GET.get("q", "").split())[:MAX_TYPED]
+    if len(typed) < 2:
+        return _json([typed, []])
+    found: list[str] = []
+    labels = (
+        ConceptLabel.objects.filter(folded__startswith=fold(typed))
+        .order_by("text")
+        .values_list("text", flat=True)[:SUGGESTIONS]
+    )
+    found += [label for label in labels if label not in found]
+    if len(found) < SUGGESTIONS:
+        titles = (
+            Entry.objects.filter(status=Status.PUBLISHED, title__istartswith=typed)
+            .order_by("-date", "-pk")
+            .values_list("title", flat=True)[: SUGGESTIONS - len(found)]
+        )
+        found += [title for title in titles if title not in found]
+    return _json([typed, found[:SUGGESTIONS]])
+
+
+def _json(data) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False), content_type="application/x-suggestions+json"
+    )
+    response["Cache-Control"] = "public, max-age=300"
+    return response
