@@ -326,6 +326,8 @@ class Entry(models.Model):
         indexes = [
             models.Index(fields=["status", "date"]),
             models.Index(fields=["language"], name="entry_language"),
+            # OAI-PMH lists records in the order of their last change.
+            models.Index(fields=["updated_at", "id"], name="entry_changes"),
             # Covers what the sitemap reads (published entries by id, with their slug and
             # last change) without touching the rows, whose text runs to megabytes.
             models.Index(

@@ -2,9 +2,10 @@
 engine (``/opensearch.xml``, announced on every page), and search suggestions
 (``/suggest?q=…``, ``application/x-suggestions+json``) from the archive's own
 vocabulary: the thesaurus's names in the three languages, then the titles of published
-entries, both by the start of what was typed."""
+entries (found by the search engine), both by the start of what was typed."""
 
 import json
+import re
 from xml.sax.saxutils import escape, quoteattr
 
 from django.http import HttpResponse
@@ -12,7 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
 
-from archive.models import Entry, Status
+from archive import search
+from archive.models import Entry
 from archive.thesaurus.models import ConceptLabel, fold
 
 SUGGESTIONS = 10
@@ -53,13 +55,30 @@ def suggestions(request):
     )
     found += [label for label in labels if label not in found]
     if len(found) < SUGGESTIONS:
-        titles = (
-            Entry.objects.filter(status=Status.PUBLISHED, title__istartswith=typed)
-            .order_by("-date", "-pk")
-            .values_list("title", flat=True)[: SUGGESTIONS - len(found)]
-        )
-        found += [title for title in titles if title not in found]
+        found += [title for title in _titles(typed, SUGGESTIONS) if title not in found]
     return _json([typed, found[:SUGGESTIONS]])
+
+
+def _titles(typed: str, limit: int) -> list[str]:
+    """Titles of published entries whose title has the words typed, the last one as a
+    start of a word: asked of the search engine (a LIKE over 100,000 titles took up to
+    1.4 s), best first."""
+    words = re.findall(r"\w+", typed)
+    if not words:
+        return []
+    query = " ".join([*(f"title:{word}" for word in words[:-1]), f"title:{words[-1]}*"])
+    page = search.search(
+        search.SearchRequest(
+            query=query,
+            per_page=limit,
+            facets=False,
+            snippets=False,
+            expand=False,
+            load_entries=False,
+        )
+    )
+    titles = dict(Entry.objects.filter(pk__in=page.entry_ids).values_list("pk", "title"))
+    return [titles[entry_id] for entry_id in page.entry_ids if entry_id in titles]
 
 
 def _json(data) -> HttpResponse:

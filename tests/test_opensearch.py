@@ -31,9 +31,12 @@ def test_every_page_announces_it(client, path):
     assert '<link rel="search" type="application/opensearchdescription+xml"' in page
 
 
-def test_suggestions_come_from_the_thesaurus_then_titles(client, kurils, make_entry):
-    make_entry(title="Kuril fisheries agreement renewed")
-    make_entry(title="Kuril draft", status=Status.DRAFT)
+def test_suggestions_come_from_the_thesaurus_then_titles(
+    client, kurils, make_entry, empty_index, committed
+):
+    with committed():
+        make_entry(title="Kuril fisheries agreement renewed")
+        make_entry(title="Kuril draft", status=Status.DRAFT)
     response = client.get("/suggest", {"q": "kuril"})
     assert response["Content-Type"] == "application/x-suggestions+json"
     typed, suggested = json.loads(response.content)

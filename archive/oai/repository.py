@@ -128,6 +128,8 @@ def records(
     if start is not None:
         window &= Q(updated_at__gte=start)
     if after is not None:
+        # The range first, so the (updated_at, id) index starts there.
+        window &= Q(updated_at__gte=after[0])
         window &= Q(updated_at__gt=after[0]) | Q(updated_at=after[0], pk__gt=after[1])
     entries = list(
         ever_published.filter(window)
@@ -150,6 +152,7 @@ def records(
         if start is not None:
             gone &= Q(deleted_at__gte=start)
         if after is not None:
+            gone &= Q(deleted_at__gte=after[0])
             gone &= Q(deleted_at__gt=after[0]) | Q(deleted_at=after[0], entry_id__gt=after[1])
         found += [
             Record(tombstone.entry_id, tombstone.deleted_at, deleted=True)
