@@ -6,6 +6,7 @@ and an ``ETag``, and a poll with nothing new since is answered 304 before any se
 runs. Only published entries appear (the search sees nothing else).
 """
 
+import datetime
 import hashlib
 from dataclasses import replace
 
@@ -23,6 +24,20 @@ from archive.models import Entry, EntryTombstone, Status
 from archive.presentation import SearchState
 
 FEED_ENTRIES = 20
+DC = "http://purl.org/dc/elements/1.1/"
+
+
+class ArchiveAtomFeed(Atom1Feed):
+    """Atom, with each entry's source as ``dc:publisher`` (feed readers show it; Atom's
+    own ``source`` element means another feed)."""
+
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:dc": DC}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("publisher"):
+            handler.addQuickElement("dc:publisher", item["publisher"])
 
 
 def archive_changed_at():
@@ -33,7 +48,7 @@ def archive_changed_at():
 
 
 class SearchFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = ArchiveAtomFeed
 
     def get_object(self, request, search_request):
         return search_request
@@ -66,6 +81,10 @@ class SearchFeed(Feed):
         return self.request_root + permalink(entry)
 
     def item_pubdate(self, entry):
+        """The document's own date when it has one (the start of its year or month when
+        known no closer), else when the archive published it."""
+        if entry.date:
+            return datetime.datetime.combine(entry.date, datetime.time(), tzinfo=datetime.UTC)
         return entry.published_at or entry.created_at
 
     def item_updateddate(self, entry):
@@ -73,6 +92,9 @@ class SearchFeed(Feed):
 
     def item_author_name(self, entry):
         return "; ".join(entry.author_list) or (entry.source.name if entry.source else None)
+
+    def item_extra_kwargs(self, entry):
+        return {"publisher": entry.source.name if entry.source else ""}
 
     def item_categories(self, entry):
         return [topic.name for topic in entry.topics.all()]

@@ -41,6 +41,8 @@ def test_a_feed_gives_the_searchs_newest_entries(client, entries):
     first = feed.entries[0]
     assert first.link.endswith(entries[2].get_absolute_url())
     assert first.author == "Ken Ito"
+    assert first.published.startswith("2022-01-01")  # the document's own date
+    assert first.updated  # and when the archive last changed it
     assert feed.feed.title == "RJ Archive: “salmon”"
 
 
