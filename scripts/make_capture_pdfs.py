@@ -5,20 +5,16 @@ carry a real text layer in English, Russian and Japanese. Run once when the page
 """
 
 import shutil
+import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.browser.conftest import CHROMIUM_ARGS as ARGS  # noqa: E402  (the suite's launch)
+
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "data" / "capture"
 PAGES = ("exchange-en", "kuril-ru", "fisheries-ja")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 def main():

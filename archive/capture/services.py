@@ -7,6 +7,7 @@ row records is removed, so storage never keeps a half-captured file.
 
 import datetime
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -43,15 +44,41 @@ class Capture:
     same_text: list = field(default_factory=list)  # entries with the same text or address
 
 
-def capture(stream, filename: str, *, dry_run: bool = False) -> Capture:
-    """A draft entry from a file: its original kept, its fields from the extraction.
-    The same file twice makes one entry (the second time returns the first)."""
+@contextmanager
+def received_file(stream, filename: str):
+    """The upload received into a temporary copy (removed afterwards); a refusal names
+    the file."""
     name = os.path.basename(filename)
     try:
         received = originals.receive(stream, name)
     except CaptureRefused as refusal:
         raise CaptureFailed(name, str(refusal)) from None
     try:
+        yield received
+    finally:
+        received.discard()
+
+
+@contextmanager
+def recorded(received):
+    """Store the content, then run the block's transaction (it records the file through
+    ``originals.record``); if it fails, content stored for it that no row records is
+    removed."""
+    stored_now = originals.store(received)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        if stored_now:
+            originals.unstore_if_unrecorded(received)
+        raise
+
+
+def capture(stream, filename: str, *, dry_run: bool = False) -> Capture:
+    """A draft entry from a file: its original kept, its fields from the extraction.
+    The same file twice makes one entry (the second time returns the first)."""
+    with received_file(stream, filename) as received:
+        name = received.name
         existing = (
             EntryOriginal.objects.filter(file__sha256=received.sha256)
             .select_related("entry")
@@ -70,51 +97,30 @@ def capture(stream, filename: str, *, dry_run: bool = False) -> Capture:
         )
         if dry_run:
             return Capture(name, extraction=extraction, same_text=same_text)
-        stored_now = originals.store(received)
-        try:
-            with transaction.atomic():
-                original = originals.record(received)
-                entry = Entry.objects.create(status=Status.DRAFT, **fields)
-                EntryOriginal.objects.create(
-                    entry=entry, file=original, filename=name, extraction=extraction.report()
-                )
-        except BaseException:
-            if stored_now:
-                originals.unstore_if_unrecorded(received)
-            raise
+        with recorded(received):
+            original = originals.record(received)
+            entry = Entry.objects.create(status=Status.DRAFT, **fields)
+            EntryOriginal.objects.create(
+                entry=entry, file=original, filename=name, extraction=extraction.report()
+            )
         return Capture(name, entry=entry, created=True, extraction=extraction, same_text=same_text)
-    finally:
-        received.discard()
 
 
 def attach(entry: Entry, stream, filename: str) -> EntryOriginal:
     """Keep a file as one of an entry's originals (its text is not touched; the editor
     may re-extract it). The same file twice is one link."""
-    name = os.path.basename(filename)
-    try:
-        received = originals.receive(stream, name)
-    except CaptureRefused as refusal:
-        raise CaptureFailed(name, str(refusal)) from None
-    try:
-        report = {}
+    with received_file(stream, filename) as received:
         try:
             report = extract(received.path, received.content_type).report()
         except CaptureRefused as refusal:  # an image, a scan: kept without a report
             report = {"notes": [str(refusal)]}
-        stored_now = originals.store(received)
-        try:
-            with transaction.atomic():
-                original = originals.record(received)
-                link, _created = EntryOriginal.objects.get_or_create(
-                    entry=entry, file=original, defaults={"filename": name, "extraction": report}
-                )
-        except BaseException:
-            if stored_now:
-                originals.unstore_if_unrecorded(received)
-            raise
+        with recorded(received):
+            link, _created = EntryOriginal.objects.get_or_create(
+                entry=entry,
+                file=originals.record(received),
+                defaults={"filename": received.name, "extraction": report},
+            )
         return link
-    finally:
-        received.discard()
 
 
 def entry_fields(extraction: Extraction, filename: str) -> dict:

@@ -24,3 +24,14 @@ class ArchiveCommand(BaseCommand):
     def execute(self, *args, **options):
         with translation.override(terminal_language()):
             return super().execute(*args, **options)
+
+    def progress_bar(self, done: int, total: int, unit: str = ""):
+        """A bar redrawn on one line ("[#####.....] 120/300 entries"), ended at the end."""
+        width = 30
+        filled = width * done // total if total else width
+        counted = f"{done}/{total} {unit}".rstrip()
+        self.stdout.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {counted}",
+            ending="" if done < total else "\n",
+        )
+        self.stdout.flush()

@@ -131,22 +131,8 @@ def records(
         # The range first, so the (updated_at, id) index starts there.
         window &= Q(updated_at__gte=after[0])
         window &= Q(updated_at__gt=after[0]) | Q(updated_at=after[0], pk__gt=after[1])
-    entries = list(
-        ever_published.filter(window)
-        .select_related("source")
-        .prefetch_related("topics__parent__parent", "identifiers")
-        .order_by("updated_at", "pk")[:limit]
-    )
-    found = [
-        Record(
-            entry.pk,
-            entry.updated_at,
-            deleted=entry.status != Status.PUBLISHED,
-            sets=_sets_of(entry),
-            entry=entry,
-        )
-        for entry in entries
-    ]
+    entries = _with_what_records_show(ever_published.filter(window))
+    found = [_record_of(entry) for entry in entries.order_by("updated_at", "pk")[:limit]]
     if not spec:  # a deleted entry's sets are not kept: deletions are listed unfiltered
         gone = Q(deleted_at__lt=end)
         if start is not None:
@@ -165,24 +151,24 @@ def records(
 
 
 def record(entry_id: int) -> Record | None:
-    entry = (
-        Entry.objects.filter(EVER_PUBLISHED, pk=entry_id)
-        .select_related("source")
-        .prefetch_related("topics__parent__parent", "identifiers")
-        .first()
-    )
+    entry = _with_what_records_show(Entry.objects.filter(EVER_PUBLISHED, pk=entry_id)).first()
     if entry is not None:
-        return Record(
-            entry.pk,
-            entry.updated_at,
-            deleted=entry.status != Status.PUBLISHED,
-            sets=_sets_of(entry),
-            entry=entry,
-        )
+        return _record_of(entry)
     tombstone = EntryTombstone.objects.filter(entry_id=entry_id).first()
     if tombstone is not None:
         return Record(tombstone.entry_id, tombstone.deleted_at, deleted=True)
     return None
+
+
+def _with_what_records_show(entries):
+    return entries.select_related("source").prefetch_related(
+        "topics__parent__parent", "identifiers"
+    )
+
+
+def _record_of(entry: Entry) -> Record:
+    deleted = entry.status != Status.PUBLISHED
+    return Record(entry.pk, entry.updated_at, deleted=deleted, sets=_sets_of(entry), entry=entry)
 
 
 def _sets_of(entry: Entry) -> tuple[str, ...]:

@@ -51,7 +51,7 @@ class Command(ArchiveCommand):
         made = already = failed = 0
         for number, path in enumerate(files, start=1):
             if show_progress:
-                self._progress(number - 1, len(files))
+                self.progress_bar(number - 1, len(files))
             try:
                 with path.open("rb") as stream:
                     result = capture(stream, path.name, dry_run=dry_run)
@@ -91,7 +91,7 @@ class Command(ArchiveCommand):
                 self.stdout.write("\r\033[K", ending="")
             self.stdout.write(line)
         if show_progress:
-            self._progress(len(files), len(files))
+            self.progress_bar(len(files), len(files))
         summary = (
             gettext("Would make %(made)d, already captured %(already)d, failed %(failed)d.")
             if dry_run
@@ -102,12 +102,3 @@ class Command(ArchiveCommand):
             raise CommandError(
                 gettext("%(count)d files could not be captured (see above).") % {"count": failed}
             )
-
-    def _progress(self, done: int, total: int):
-        width = 30
-        filled = width * done // total if total else width
-        self.stdout.write(
-            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
-            ending="" if done < total else "\n",
-        )
-        self.stdout.flush()

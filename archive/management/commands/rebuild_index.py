@@ -3,7 +3,6 @@
 import contextlib
 import os
 import signal
-import sys
 import threading
 
 from django.core.management.base import CommandError
@@ -55,15 +54,8 @@ class Command(ArchiveCommand):
         show_progress = options["verbosity"] > 0
 
         def progress(done: int, total: int):
-            if not show_progress:
-                return
-            width = 30
-            filled = width * done // total if total else width
-            self.stdout.write(
-                f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} entries",
-                ending="" if done < total else "\n",
-            )
-            sys.stdout.flush()
+            if show_progress:
+                self.progress_bar(done, total, "entries")
 
         try:
             with signals_interrupt():
