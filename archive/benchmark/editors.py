@@ -1,13 +1,12 @@
 """The editors' side of the benchmark: the admin entry list and its search (with drafts
 among the entries), a sitemap file and a citation export, through Django's test client."""
 
-import time
-
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 
+from archive.benchmark.measures import timed
 from archive.models import Entry, Status
 
 ADMIN_LIST = "/admin/archive/entry/"
@@ -21,12 +20,6 @@ ADMIN_SEARCHES = (
     "What did the ministers say about visas for the islands?",
     "北方領土",
 )
-
-
-def timed(function) -> float:
-    started = time.perf_counter()
-    function()
-    return (time.perf_counter() - started) * 1000
 
 
 class PageFailed(RuntimeError):

@@ -109,6 +109,10 @@ def test_bench_runs_end_to_end_and_writes_json(db, tmp_path, settings):
     assert report["export_ms"]["records"] > 1
     assert "| citation export (BibTeX)" in out.getvalue()
     assert "| sitemap: index / a file of 300 entries" in out.getvalue()
+    first = report["first_time_ms"]
+    assert first["ours_ms"]["n"] == first["fts5_ms"]["n"] == 30
+    assert "| first time: each query once" in out.getvalue()
+    assert "p95 by query kind, first time" in out.getvalue()
     admin = report["admin_ms"]
     assert admin["drafts"] == 30  # one in ten entries, made for the admin search and removed
     assert {"list", "list_by_topic", "search"} <= set(admin)
