@@ -35,6 +35,7 @@ def reach_from_search(page, live_server, query: str, result: int = 0):
 @pytest.mark.parametrize("width", [320, 390, 1280])
 def test_an_entry_reached_from_a_search(page, live_server, indexed_seed, screenshot, width):
     page.set_viewport_size({"width": width, "height": 800})
+    page.emulate_media(reduced_motion="reduce")  # no smooth scrolling between steps
     reach_from_search(page, live_server, "exchanges", result=1)
     assert page.locator(".search-context .position").inner_text() == "2 of 3 for “exchanges”"
     # The first mark is brought into view and is the current one.
@@ -47,11 +48,13 @@ def test_an_entry_reached_from_a_search(page, live_server, indexed_seed, screens
     assert total >= 3
     assert status.inner_text() == f"Match 1 of {total}"
     page.get_by_role("button", name="Next match").click()
-    assert status.inner_text() == f"Match 2 of {total}"
+    page.wait_for_selector(f"#match-status:has-text('Match 2 of {total}')")
     assert page.locator("mark#match-2").evaluate("el => el === document.activeElement")
     page.get_by_role("button", name="Previous match").click()
+    page.wait_for_selector(f"#match-status:has-text('Match 1 of {total}')")
     page.get_by_role("button", name="Previous match").click()
-    assert status.inner_text() == f"Match {total} of {total}"  # round to the last
+    # Round to the last.
+    page.wait_for_selector(f"#match-status:has-text('Match {total} of {total}')")
     assert not overflows(page)
     assert serious_violations(page) == []
     screenshot(f"entry-from-search-{width}")
