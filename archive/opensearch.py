@@ -15,6 +15,7 @@ from django.views.decorators.cache import cache_control
 
 from archive import search
 from archive.models import Entry
+from archive.ratelimits import rate_limited
 from archive.thesaurus.models import ConceptLabel, fold
 
 SUGGESTIONS = 10
@@ -43,6 +44,7 @@ def description(request):
     return HttpResponse(document, content_type="application/opensearchdescription+xml")
 
 
+@rate_limited("suggest", "api")
 def suggestions(request):
     typed = " ".join(request.GET.get("q", "").split())[:MAX_TYPED]
     if len(typed) < 2:

@@ -249,6 +249,8 @@ ARCHIVE_RATE_LIMITS = {
     "search": os.environ.get("ARCHIVE_RATE_LIMIT_SEARCH", "120/m"),
     "api": os.environ.get("ARCHIVE_RATE_LIMIT_API", "60/m"),
     "export": os.environ.get("ARCHIVE_RATE_LIMIT_EXPORT", "10/m"),
+    # OpenSearch suggestions: a request per keystroke in a browser's address bar.
+    "suggest": os.environ.get("ARCHIVE_RATE_LIMIT_SUGGEST", "300/m"),
     # Searches with * or ? (page, API or export), on top of the limit above.
     "wildcard": os.environ.get("ARCHIVE_RATE_LIMIT_WILDCARD", "10/m"),
 }

@@ -105,6 +105,7 @@ def generous_rate_limits(settings):
         "api": "100000/m",
         "export": "100000/m",
         "wildcard": "100000/m",
+        "suggest": "100000/m",
     }
 
 

@@ -52,3 +52,9 @@ def test_odd_input_gets_an_answer(client, typed):
     response = client.get("/suggest", {"q": typed})
     assert response.status_code == 200
     assert isinstance(json.loads(response.content)[1], list)
+
+
+def test_suggestions_are_limited_per_client(client, settings):
+    settings.ARCHIVE_RATE_LIMITS = {**settings.ARCHIVE_RATE_LIMITS, "suggest": "2/m"}
+    answers = [client.get("/suggest", {"q": "kuril"}).status_code for _ in range(3)]
+    assert answers == [200, 200, 429]
