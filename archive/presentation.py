@@ -197,9 +197,14 @@ def _linked_facet(facet, state: SearchState, expanded: tuple[str, ...], limit: i
     return LinkedFacet(facet.name, facet.label, linked(shown), len(values) - len(shown), more.url())
 
 
-def _hit_link_query(state: SearchState) -> str:
+HIT = "hit"  # a result link's parameter: the entry's position in the results
+
+
+def hit_link_query(state: SearchState) -> str:
+    """What a result's link appends to the entry's address, the position last:
+    ``?q=…&hit=`` (search_context.py reads it back)."""
     kept = state.without("page", "more")
-    return f"{kept.url(path='')}{'&' if kept.params else '?'}hit="
+    return f"{kept.url(path='')}{'&' if kept.params else '?'}{HIT}="
 
 
 def present(
@@ -278,7 +283,7 @@ def present(
         "export_query": state.without("page").url(path=""),
         "feed_url": reverse("archive:feed") + state.without("page", "more", "sort").url(path=""),
         # A result's link carries its search and position (search_context.py): append it.
-        "hit_link_query": _hit_link_query(state),
+        "hit_link_query": hit_link_query(state),
         "also_searched": tuple(
             AlsoSearched(expansion, reverse("archive:concept", args=[expansion.concept_key]))
             for expansion in page.expansions

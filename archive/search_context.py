@@ -16,9 +16,8 @@ from django.http import QueryDict
 from archive import search
 from archive.forms import SearchForm
 from archive.models import Entry, Status
-from archive.presentation import SearchState
+from archive.presentation import HIT, SearchState, hit_link_query
 
-HIT = "hit"  # the entry's position in the results
 HIGHLIGHT = "hl"  # "0": do not mark the searched words
 CONTEXT_ONLY = (HIT, HIGHLIGHT)  # parameters that are not the search's own
 MAX_POSITION = 10_000  # deeper than any reader pages; a larger number is ignored
@@ -49,6 +48,13 @@ def search_of(params: QueryDict) -> search.SearchRequest | None:
     return form.to_request() if form.is_valid() else None
 
 
+def results_of(params: QueryDict) -> str:
+    """The results page of the search the parameters name, for a way back when there is
+    no context (no position, or a stale one); "" when there was no search."""
+    request = search_of(params) if params.get("q") else None
+    return SearchState.from_request(request).url() if request else ""
+
+
 def position_of(params: QueryDict) -> int | None:
     value = params.get(HIT, "")
     if not (value.isascii() and value.isdigit() and len(value) <= 6):
@@ -59,8 +65,7 @@ def position_of(params: QueryDict) -> int | None:
 
 def context_link(url: str, request: search.SearchRequest, position: int) -> str:
     """``url`` (an entry's page) carrying the search and the entry's position in it."""
-    state = SearchState.from_request(request).without("page")
-    return f"{state.url(path=url)}{'&' if state.params else '?'}{HIT}={position}"
+    return f"{url}{hit_link_query(SearchState.from_request(request))}{position}"
 
 
 def search_context(entry: Entry, params: QueryDict) -> SearchContext | None:

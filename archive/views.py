@@ -14,9 +14,9 @@ from archive.forms import SearchForm
 from archive.languages import permalink
 from archive.metadata_links import metadata_links
 from archive.models import EntryVersion
-from archive.presentation import FACET_VALUES_SHOWN, SearchState, present
+from archive.presentation import FACET_VALUES_SHOWN, present
 from archive.ratelimits import rate_limited
-from archive.search_context import HIGHLIGHT, search_context, search_of
+from archive.search_context import HIGHLIGHT, results_of, search_context
 from archive.selectors import EntryState, entry_for_visitor
 from archive.services.versions import snapshot
 
@@ -113,7 +113,6 @@ def _reading_context(request, entry, document, version) -> dict:
     params = request.GET
     context = None if version else search_context(entry, params)
     query = params.get("q", "")[:500]
-    searched = search_of(params) if query else None
     highlight = bool(query.strip()) and params.get(HIGHLIGHT) != "0"
     texts = [document.summary, *document.paragraphs]
     marked = search.mark_searched_words(
@@ -127,9 +126,7 @@ def _reading_context(request, entry, document, version) -> dict:
     return {
         "query": query,
         "search_context": context,
-        "results_url": context.results_url
-        if context
-        else (SearchState.from_request(searched).url() if searched else ""),
+        "results_url": context.results_url if context else results_of(params),
         "summary": marked.texts[0],
         "paragraphs": marked.texts[1:],
         "matches": marked.matches if highlight else 0,

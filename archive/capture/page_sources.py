@@ -97,52 +97,37 @@ class PageSources:
             return _("the page's JSON-LD (%(key)s)") % {"key": name}
         return None
 
+    def _tagged(self, keys, ld_name: str, matches) -> str | None:
+        """The first meta tag of ``keys``, else the JSON-LD value, that ``matches``."""
+        return self._meta_source(keys, matches) or self._ld_source(ld_name, matches)
+
     def title(self, value: str) -> str:
-        wanted = _norm(value)
-
-        def matches(text):
-            return _norm(text) == wanted
-
+        same = _same_as(value)
         return (
-            self._meta_source(TITLE_KEYS, matches)
-            or self._ld_source("title", matches)
-            or (_("the page's <title>") if wanted and wanted in _norm(self.title_tag) else None)
-            or (_("the page's first heading") if matches(self.heading) else None)
+            self._tagged(TITLE_KEYS, "title", same)
+            or (
+                _("the page's <title>")
+                if _norm(value) and _norm(value) in _norm(self.title_tag)
+                else None
+            )
+            or (_("the page's first heading") if same(self.heading) else None)
             or TRAFILATURA
         )
 
     def date(self, value: str) -> str:
-        def matches(text):
-            return str(text).strip().startswith(value)
-
-        return (
-            self._meta_source(DATE_KEYS, matches)
-            or self._ld_source("date", matches)
-            or _("htmldate (in trafilatura), from the page's text or address")
-        )
+        return self._tagged(
+            DATE_KEYS, "date", lambda text: str(text).strip().startswith(value)
+        ) or _("htmldate (in trafilatura), from the page's text or address")
 
     def author(self, value: str) -> str:
         wanted = _norm(value)
-
-        def matches(text):
-            return wanted in _norm(text)
-
-        return (
-            self._meta_source(AUTHOR_KEYS, matches)
-            or self._ld_source("author", matches)
-            or _("trafilatura, from the page's byline")
+        return self._tagged(AUTHOR_KEYS, "author", lambda text: wanted in _norm(text)) or _(
+            "trafilatura, from the page's byline"
         )
 
     def site_name(self, value: str) -> str:
-        wanted = _norm(value)
-
-        def matches(text):
-            return _norm(text) == wanted
-
-        return (
-            self._meta_source(SITE_KEYS, matches)
-            or self._ld_source("publisher", matches)
-            or _("trafilatura, from the page's address")
+        return self._tagged(SITE_KEYS, "publisher", _same_as(value)) or _(
+            "trafilatura, from the page's address"
         )
 
     def url(self, value: str) -> str:
@@ -151,12 +136,13 @@ class PageSources:
         return self._meta_source(("og:url", "twitter:url"), lambda u: u == value) or TRAFILATURA
 
     def description(self, value: str) -> str:
-        wanted = _norm(value)
-        return (
-            self._meta_source(DESCRIPTION_KEYS, lambda text: _norm(text) == wanted)
-            or self._ld_source("description", lambda text: _norm(text) == wanted)
-            or TRAFILATURA
-        )
+        return self._tagged(DESCRIPTION_KEYS, "description", _same_as(value)) or TRAFILATURA
+
+
+def _same_as(value: str):
+    """A test of text against ``value``, ignoring case, width and spacing."""
+    wanted = _norm(value)
+    return lambda text: _norm(text) == wanted
 
 
 def _collect_ld(node, found: dict, depth: int = 0):

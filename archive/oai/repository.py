@@ -55,7 +55,11 @@ def set_part(slug: str, pk: int) -> str:
 
 
 def topic_spec(topic: Topic) -> str:
-    return "topic:" + ":".join(set_part(t.slug, t.pk) for t in topic.ancestry())
+    return _path_spec(topic.ancestry())
+
+
+def _path_spec(path: list[Topic]) -> str:
+    return "topic:" + ":".join(set_part(t.slug, t.pk) for t in path)
 
 
 def source_spec(source: Source) -> str:
@@ -77,9 +81,9 @@ def entries_in_set(spec: str) -> Q | None:
         return Q(topics__isnull=False)
     if spec == "source":
         return Q(source__isnull=False)
-    for candidate_spec, topic in _topics_by_spec().items():
-        if candidate_spec == spec:
-            return Q(topics__in=[topic.pk, *_descendant_ids(topic)])
+    topic = _topics_by_spec().get(spec)
+    if topic is not None:
+        return Q(topics__in=[topic.pk, *_descendant_ids(topic)])
     for source in Source.objects.all():
         if source_spec(source) == spec:
             return Q(source=source)
@@ -124,22 +128,11 @@ def records(
     ever_published = Entry.objects.filter(EVER_PUBLISHED).filter(members)
     if spec:
         ever_published = ever_published.distinct()
-    window = Q(updated_at__lt=end)
-    if start is not None:
-        window &= Q(updated_at__gte=start)
-    if after is not None:
-        # The range first, so the (updated_at, id) index starts there.
-        window &= Q(updated_at__gte=after[0])
-        window &= Q(updated_at__gt=after[0]) | Q(updated_at=after[0], pk__gt=after[1])
+    window = _window("updated_at", "pk", start, end, after)
     entries = _with_what_records_show(ever_published.filter(window))
     found = [_record_of(entry) for entry in entries.order_by("updated_at", "pk")[:limit]]
     if not spec:  # a deleted entry's sets are not kept: deletions are listed unfiltered
-        gone = Q(deleted_at__lt=end)
-        if start is not None:
-            gone &= Q(deleted_at__gte=start)
-        if after is not None:
-            gone &= Q(deleted_at__gte=after[0])
-            gone &= Q(deleted_at__gt=after[0]) | Q(deleted_at=after[0], entry_id__gt=after[1])
+        gone = _window("deleted_at", "entry_id", start, end, after)
         found += [
             Record(tombstone.entry_id, tombstone.deleted_at, deleted=True)
             for tombstone in EntryTombstone.objects.filter(gone).order_by("deleted_at", "entry_id")[
@@ -148,6 +141,20 @@ def records(
         ]
     found.sort(key=lambda record: (record.datestamp, record.entry_id))
     return found[:limit]
+
+
+def _window(moment: str, number: str, start, end, after) -> Q:
+    """start <= moment < end, and after the harvest's position (moment, number). The
+    range comes first, so the index on (moment, number) starts there."""
+    window = Q(**{f"{moment}__lt": end})
+    if start is not None:
+        window &= Q(**{f"{moment}__gte": start})
+    if after is not None:
+        window &= Q(**{f"{moment}__gte": after[0]})
+        window &= Q(**{f"{moment}__gt": after[0]}) | Q(
+            **{moment: after[0], f"{number}__gt": after[1]}
+        )
+    return window
 
 
 def record(entry_id: int) -> Record | None:
@@ -175,8 +182,7 @@ def _sets_of(entry: Entry) -> tuple[str, ...]:
     specs = set()
     for topic in entry.topics.all():
         path = topic.ancestry()
-        for depth in range(1, len(path) + 1):
-            specs.add("topic:" + ":".join(set_part(t.slug, t.pk) for t in path[:depth]))
+        specs.update(_path_spec(path[:depth]) for depth in range(1, len(path) + 1))
     if entry.source is not None:
         specs.add(source_spec(entry.source))
     return tuple(sorted(specs))
