@@ -179,8 +179,12 @@ def index_writer(timeout: float | None = None):
         drafts_writer = storage.open_drafts(generation, create=True).writer(
             timeout=5.0, **SEGMENT_FILES
         )
-        yield Writers(writer, drafts_writer)
-        drafts_writer.commit()
+        writers = Writers(writer, drafts_writer)
+        yield writers
+        if writers.drafts_changed:
+            drafts_writer.commit()
+        else:  # most saves touch no draft: no new table of contents for the drafts index
+            drafts_writer.cancel()
         drafts_writer = None
         writer.commit()
     except BaseException:
@@ -192,10 +196,11 @@ def index_writer(timeout: float | None = None):
         raise
 
 
-@dataclass(frozen=True)
+@dataclass
 class Writers:
     public: object  # the public index's writer
     drafts: object  # the drafts index's writer
+    drafts_changed: bool = False  # whether the drafts index needs its writer committed
 
 
 def write_entries(writers: Writers, entry_ids: set[int]):
@@ -212,8 +217,10 @@ def write_entries(writers: Writers, entry_ids: set[int]):
             writers.public.delete_by_term("entry_id", str(entry_id))
         if entry_id in drafts:
             writers.drafts.update_document(**document_for(drafts[entry_id]))
+            writers.drafts_changed = True
         else:
-            writers.drafts.delete_by_term("entry_id", str(entry_id))
+            if writers.drafts.delete_by_term("entry_id", str(entry_id)):
+                writers.drafts_changed = True
 
 
 def apply_pending(timeout: float | None = None) -> int:
