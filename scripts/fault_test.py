@@ -225,7 +225,12 @@ def read_only_index(site: Site) -> str:
 
 def _damage_index(site: Site, damage) -> str:
     current = Path(site.env["ARCHIVE_INDEX_DIR"]) / "current"
-    segment = next(path for path in current.resolve().iterdir() if path.suffix == damage[0])
+    # A segment of the public index (MAIN_…), not of the drafts index beside it.
+    segment = next(
+        path
+        for path in current.resolve().iterdir()
+        if path.suffix == damage[0] and path.name.startswith("MAIN_")
+    )
     damage[1](segment)
     site.start(require_healthy=False)
     health = requests.get(site.url + "/healthz", timeout=30)

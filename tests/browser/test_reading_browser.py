@@ -39,8 +39,8 @@ def test_an_entry_reached_from_a_search(page, live_server, indexed_seed, screens
     reach_from_search(page, live_server, "exchanges", result=1)
     assert page.locator(".search-context .position").inner_text() == "2 of 3 for “exchanges”"
     # The first mark is brought into view and is the current one.
+    page.wait_for_selector("mark#match-1.current")  # entry.js has run
     first = page.locator("mark#match-1")
-    assert first.evaluate("el => el.classList.contains('current')")
     box, height = first.bounding_box(), page.viewport_size["height"]
     assert 0 <= box["y"] <= height
     status = page.locator("#match-status")

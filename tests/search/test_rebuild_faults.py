@@ -201,14 +201,14 @@ def damaged_index_recovers(damage) -> tuple[bool, int]:
 
 def test_a_deleted_segment_file_is_reported_and_rebuilt(transactional_db):
     def delete_terms(generation):
-        next(generation.glob("*.trm")).unlink()
+        next(generation.glob("MAIN_*.trm")).unlink()  # the public index, not the drafts'
 
     assert damaged_index_recovers(delete_terms) == (False, 1)
 
 
 def test_a_truncated_segment_file_is_reported_and_rebuilt(transactional_db):
     def truncate_postings(generation):
-        postings = next(generation.glob("*.pst"))
+        postings = next(generation.glob("MAIN_*.pst"))  # the public index, not the drafts'
         postings.write_bytes(postings.read_bytes()[:100])
 
     assert damaged_index_recovers(truncate_postings) == (False, 1)
