@@ -25,9 +25,10 @@ from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE
 
 from archive.search import postings_cache, ranking
+from archive.search.compact_postings import CompactLeafMatcher, EncodedValues
 from archive.search.limits import SearchTooSlow, check_time
 from archive.search.ranking import CombinedFields
-from archive.search.segment_format import BLOCK_POSTINGS
+from archive.search.segment_format import BLOCK_POSTINGS, CompactPositions
 from archive.search.storage import IndexUnavailable
 
 DOCNUM = np.int32
@@ -57,12 +58,13 @@ class Scored:
 class Postings:
     docs: np.ndarray  # document numbers, ascending (deleted documents included)
     frequencies: np.ndarray  # the term's frequency in each
-    values: list | None = None  # each posting's encoded positions, when asked for
+    # each posting's encoded positions, when asked for (a list: segments of Whoosh's own
+    # format; EncodedValues: segments of compact_postings')
+    values: list | EncodedValues | None = None
 
     def among(self, docs: np.ndarray) -> "Postings":
         chosen = np.flatnonzero(np.isin(self.docs, docs, assume_unique=True))
-        values = None if self.values is None else [self.values[i] for i in chosen]
-        return Postings(self.docs[chosen], self.frequencies[chosen], values)
+        return Postings(self.docs[chosen], self.frequencies[chosen], _select(self.values, chosen))
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         return (self.docs, self.frequencies)
@@ -90,6 +92,15 @@ class Positioned(Postings):
 
 
 NO_POSTINGS = Postings(EMPTY, np.empty(0))
+POSITIONS_FORMAT = CompactPositions()
+
+
+def _select(values, chosen: np.ndarray):
+    if values is None:
+        return None
+    if isinstance(values, EncodedValues):
+        return values.select(chosen)
+    return [values[i] for i in chosen]
 
 
 def _leaf_matcher(reader, fieldname: str, text):
@@ -116,6 +127,8 @@ def term_postings(
     matcher = _leaf_matcher(reader, fieldname, text)
     if matcher is None:
         return NO_POSTINGS
+    if isinstance(matcher, CompactLeafMatcher):
+        return _read_compact(matcher, values, among)
     if not isinstance(matcher, W3LeafMatcher):
         items = list(matcher.all_items())
         docs = np.array([docnum for docnum, _ in items], dtype=DOCNUM)
@@ -130,6 +143,19 @@ def term_postings(
     if not ids:
         return NO_POSTINGS
     return Postings(np.concatenate(ids), np.concatenate(weights), encoded if values else None)
+
+
+def _read_compact(matcher, values: bool, among: np.ndarray | None) -> Postings:
+    try:
+        ids, weights, encoded = matcher.read(values, among, check=check_time)
+    except SearchTooSlow:
+        raise
+    except Exception as error:  # A truncated or damaged postings file.
+        raise IndexUnavailable(f"the search index is damaged ({error!r})") from error
+    if not len(ids):
+        return NO_POSTINGS
+    postings = Postings(ids.astype(DOCNUM), weights, encoded if values else None)
+    return postings if among is None else postings.among(among)
 
 
 def _read_blocks(matcher, values: bool, among: np.ndarray | None):
@@ -184,17 +210,39 @@ def term_positions(postings: Postings, chosen: np.ndarray):
     if not len(chosen):
         return EMPTY, np.empty(0, dtype=DOCNUM)
     values = postings.values
-    # One unpickling for all of them: the lists' opcodes between a mark and "make a list".
+    if isinstance(values, EncodedValues):
+        selected = values if len(chosen) == len(values) else values.select(chosen)
+        if not selected.any_pickled():
+            counts, deltas = selected.counts_and_gaps()
+            return _positions_from_gaps(postings.docs[chosen], counts, deltas)
+        values, chosen = selected.items(), np.arange(len(selected))  # merged from old
+    # Whoosh's own format. One unpickling for all of them: the lists' opcodes between a
+    # mark and "make a list".
+    if any(not values[i].startswith(b"\x00") for i in chosen):  # compact, merged with old
+        return _positions_one_by_one(postings.docs[chosen], [values[i] for i in chosen])
     opcodes = b"".join([_list_opcodes(values[i]) for i in chosen])
     lists = loads(b"\x80\x02(" + opcodes + b"l.")
     counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     deltas = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+    return _positions_from_gaps(postings.docs[chosen], counts, deltas)
+
+
+def _positions_from_gaps(docs: np.ndarray, counts: np.ndarray, deltas: np.ndarray):
     running = np.cumsum(deltas)
     # Each document's deltas restart from 0: subtract the running total before it.
     ends = np.cumsum(counts)
     before = np.concatenate(([0], running[ends[:-1] - 1]))
     positions = (running - np.repeat(before, counts)).astype(DOCNUM)
-    return np.repeat(postings.docs[chosen], counts), positions
+    return np.repeat(docs, counts), positions
+
+
+def _positions_one_by_one(docs: np.ndarray, values: list[bytes]):
+    """Values of both formats mixed (an older generation whose segments were merged with
+    newer ones): each decoded by the format, which tells them apart."""
+    lists = [POSITIONS_FORMAT.decode_positions(value) for value in values]
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    positions = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+    return np.repeat(docs, counts), positions.astype(DOCNUM)
 
 
 def term_docs(reader, fieldname: str, text) -> np.ndarray:

@@ -3,6 +3,7 @@
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from archive.search.analysis import multilingual_analyzer, vocabulary_analyzer
+from archive.search.segment_format import CompactPositions
 
 # Fields a query searches when it names none, with their BM25F weights (ranking.py).
 # Title, summary and authors were tuned on CISI (docs/relevance.md): a word in the title
@@ -34,6 +35,13 @@ FIELD_ALIASES = {
 }
 
 
+def _text(analyzer) -> TEXT:
+    """A full-text field: positions kept (for phrases) in the compact format."""
+    field = TEXT(analyzer=analyzer, multitoken_query="phrase")
+    field.format = CompactPositions(field_boost=field.format.field_boost)
+    return field
+
+
 def build_schema() -> Schema:
     text = multilingual_analyzer()
     return Schema(
@@ -41,13 +49,13 @@ def build_schema() -> Schema:
         # A hash of everything indexed for the entry: check_index compares it with the
         # database to find stale documents.
         fingerprint=ID(stored=True),
-        title=TEXT(analyzer=text, multitoken_query="phrase"),
-        summary=TEXT(analyzer=text, multitoken_query="phrase"),
-        body=TEXT(analyzer=text, multitoken_query="phrase"),
-        source=TEXT(analyzer=text, multitoken_query="phrase"),
-        topic=TEXT(analyzer=text, multitoken_query="phrase"),
-        author=TEXT(analyzer=text, multitoken_query="phrase"),
-        identifier=TEXT(analyzer=text, multitoken_query="phrase"),
+        title=_text(text),
+        summary=_text(text),
+        body=_text(text),
+        source=_text(text),
+        topic=_text(text),
+        author=_text(text),
+        identifier=_text(text),
         vocabulary=TEXT(analyzer=vocabulary_analyzer(), phrase=False),
         # Filters and facets: one term per value, kept as columns for fast counting.
         topic_facet=KEYWORD(commas=True, scorable=False),

@@ -1,0 +1,83 @@
+"""Unsigned integers as variable-length bytes (7 bits a byte, the high bit set on every
+byte but a number's last: LEB128, as Lucene's VInt), encoded and decoded a whole array
+at a time with numpy, or one short list at a time in Python.
+
+Posting lists are mostly small numbers (gaps between documents, a word's positions),
+which take one byte each this way instead of four or eight.
+"""
+
+import numpy as np
+
+_LIMITS = [1 << (7 * k) for k in range(1, 10)]
+
+
+def byte_counts(values: np.ndarray) -> np.ndarray:
+    """How many bytes each value takes."""
+    values = np.asarray(values, dtype=np.uint64)
+    counts = np.ones(len(values), dtype=np.int64)
+    for limit in _LIMITS:
+        over = values >= limit
+        if not over.any():
+            break
+        counts += over
+    return counts
+
+
+def encode_array(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The bytes of every value, one after the other (uint8), and each value's byte count."""
+    values = np.asarray(values, dtype=np.uint64)
+    counts = byte_counts(values)
+    if not len(values) or counts.max() == 1:
+        return values.astype(np.uint8), counts
+    starts = np.cumsum(counts) - counts
+    encoded = np.empty(int(counts.sum()), dtype=np.uint8)
+    for k in range(int(counts.max())):
+        present = counts > k
+        part = (values[present] >> np.uint64(7 * k)) & np.uint64(0x7F)
+        more = (counts[present] > k + 1).astype(np.uint64) << np.uint64(7)
+        encoded[starts[present] + k] = (part | more).astype(np.uint8)
+    return encoded, counts
+
+
+def decode_array(data, count: int | None = None) -> np.ndarray:
+    """The values encoded in ``data`` (bytes or a uint8 array), as int64."""
+    raw = np.frombuffer(data, dtype=np.uint8) if isinstance(data, bytes | bytearray) else data
+    if not len(raw):
+        return np.empty(0, dtype=np.int64)
+    last = raw < 0x80  # the last byte of each value
+    if last.all():
+        values = raw.astype(np.int64)
+    else:
+        ends = np.flatnonzero(last)
+        owner = np.concatenate(([0], np.cumsum(last[:-1], dtype=np.int64)))
+        starts = np.concatenate(([0], ends[:-1] + 1))
+        shift = (np.arange(len(raw), dtype=np.int64) - starts[owner]) * 7
+        parts = (raw & 0x7F).astype(np.int64) << shift
+        # Sums in float64: exact for the values postings hold (below 2**53).
+        values = np.bincount(owner, weights=parts, minlength=len(ends)).astype(np.int64)
+    if count is not None and len(values) != count:
+        raise ValueError(f"expected {count} numbers, found {len(values)}")
+    return values
+
+
+def encode(values) -> bytes:
+    """A short list of values, in Python (no array overhead)."""
+    out = bytearray()
+    for value in values:
+        while value >= 0x80:
+            out.append((value & 0x7F) | 0x80)
+            value >>= 7
+        out.append(value)
+    return bytes(out)
+
+
+def decode(data: bytes) -> list[int]:
+    values, value, shift = [], 0, 0
+    for byte in data:
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            values.append(value)
+            value, shift = 0, 0
+        else:
+            shift += 7
+    return values
