@@ -20,6 +20,10 @@ _CJK = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
 _TOKEN = re.compile(rf"[{_CJK}]+|(?:(?![{_CJK}])[^\W_])+(?:['’](?:(?![{_CJK}])[^\W_])+)*")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _IS_CJK = re.compile(rf"^[{_CJK}]+$")
+_HAS_CJK = re.compile(rf"[{_CJK}]")
+# _TOKEN for a text without CJK characters: the same words, found without a look-ahead
+# at every character.
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 STOP_WORDS = frozenset(stoplists["en"]) | frozenset(stoplists["ru"])
 
@@ -106,6 +110,23 @@ class ScriptAnalyzer(Tokenizer):
                     token.endchar = token.startchar + len(piece)
                 position += 1
                 yield token
+
+    def pieces(self, value: str) -> list[str]:
+        """The text's words and CJK character pairs, in order, as ``__call__`` cuts them."""
+        if not _HAS_CJK.search(value):
+            return _WORD.findall(value)
+        words = _TOKEN.findall(value)
+        pieces = []
+        for word in words:
+            if _IS_CJK.match(word):
+                pieces.extend(word[i : i + 2] for i in range(max(len(word) - 1, 1)))
+            else:
+                pieces.append(word)
+        return pieces
+
+    def form(self, piece: str) -> tuple[str, bool]:
+        """A piece's index form, and whether it is a stop word (or too short)."""
+        return (_stemmed_form if self.stemming else _plain_form)(piece, self.minsize)
 
 
 def _normalised(piece: str) -> str:

@@ -5,8 +5,8 @@ per weight, a pickled list per posting's positions): about 27 bytes a posting, d
 in Python. Here one term's postings are four streams of variable-length integers (see
 ``varints.py``) behind a small table of blocks:
 
-    header   postings, blocks, weights kind, values kind            (<IIBB)
-    table    per block of up to BLOCK_POSTINGS postings: last document, highest
+    header   postings, blocks, postings a block, weights kind, values kind   (<IIHBB)
+    table    per block (all full but the last): last document, highest
              weight, and where the block ends in each stream         (<IfIIII)
     streams  document gaps · weights · value lengths · values
 
@@ -29,7 +29,7 @@ from archive.search import varints
 
 BLOCK_POSTINGS = 128
 
-HEADER = struct.Struct("<IIBB")
+HEADER = struct.Struct("<IIHBB")
 BLOCK = struct.Struct("<IfIIII")
 BLOCK_DTYPE = np.dtype(
     [
@@ -76,15 +76,15 @@ def _encoded_weights(kind: int, weights) -> bytes:
     return np.asarray(weights, dtype="<f4").tobytes()
 
 
-def encode_term(ids, weights, values) -> bytes:
+def encode_term(ids, weights, values, block_size: int = BLOCK_POSTINGS) -> bytes:
     """One term's posting list: ascending document numbers, their weights and encoded
     values (bytes, empty when the format keeps none)."""
     weights_kind = _weights_kind(weights)
     values_kind = VALUES if any(values) else NO_VALUES
     rows, streams = [], [bytearray(), bytearray(), bytearray(), bytearray()]
     previous = 0
-    for start in range(0, len(ids), BLOCK_POSTINGS):
-        block = slice(start, start + BLOCK_POSTINGS)
+    for start in range(0, len(ids), block_size):
+        block = slice(start, start + block_size)
         block_ids = ids[block]
         gaps = [block_ids[0] - previous]
         gaps.extend(b - a for a, b in zip(block_ids, block_ids[1:], strict=False))
@@ -97,7 +97,7 @@ def encode_term(ids, weights, values) -> bytes:
         rows.append(
             BLOCK.pack(block_ids[-1], max(weights[block]), *(len(stream) for stream in streams))
         )
-    header = HEADER.pack(len(ids), len(rows), weights_kind, values_kind)
+    header = HEADER.pack(len(ids), len(rows), block_size, weights_kind, values_kind)
     return b"".join([header, *rows, *streams])
 
 
@@ -117,7 +117,7 @@ def _cumulative(counts: np.ndarray) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
 
 
-def encode_field(postings: FieldPostings):
+def encode_field(postings: FieldPostings, block_size: int = BLOCK_POSTINGS):
     """Each term's posting list bytes and statistics, in term order: yields (bytes,
     total weight, document count, highest weight, first document, last document)."""
     starts = postings.term_starts[:-1].astype(np.int64)
@@ -140,12 +140,12 @@ def encode_field(postings: FieldPostings):
 
     # Every block of every term at once.
     sizes = ends - starts
-    blocks = -(-sizes // BLOCK_POSTINGS)
+    blocks = -(-sizes // block_size)
     block_term = np.repeat(np.arange(len(starts)), blocks)
     first_block = _cumulative(blocks)
     nth = np.arange(int(blocks.sum())) - first_block[block_term]
-    block_start = starts[block_term] + nth * BLOCK_POSTINGS
-    block_end = np.minimum(block_start + BLOCK_POSTINGS, ends[block_term])
+    block_start = starts[block_term] + nth * block_size
+    block_end = np.minimum(block_start + block_size, ends[block_term])
     term_start = starts[block_term]
     table = np.empty(len(block_start), dtype=BLOCK_DTYPE)
     table["last_id"] = docs[block_end - 1]
@@ -171,7 +171,7 @@ def encode_field(postings: FieldPostings):
         weights_kind = NO_WEIGHTS if all_ones[t] else WHOLE_WEIGHTS
         values_kind = VALUES if has_values[t] else NO_VALUES
         parts = [
-            HEADER.pack(b - a, int(blocks[t]), weights_kind, values_kind),
+            HEADER.pack(b - a, int(blocks[t]), block_size, weights_kind, values_kind),
             table_bytes[first_block[t] * row : first_block[t + 1] * row],
             id_bytes[id_at[a] : id_at[b]],
         ]
@@ -194,8 +194,9 @@ class CompactPostingsWriter:
     """What Whoosh's field writer calls for each term (``start_postings``,
     ``add_posting``, ``finish_postings``), writing ``encode_term``'s layout."""
 
-    def __init__(self, postfile):
+    def __init__(self, postfile, block_size: int = BLOCK_POSTINGS):
         self._postfile = postfile
+        self._block_size = block_size
         self._terminfo = None
 
     def start_postings(self, format_, terminfo):
@@ -215,7 +216,7 @@ class CompactPostingsWriter:
         terminfo._minlength, terminfo._maxlength = None, 0  # noqa: SLF001
         terminfo._maxweight = float(max(weights))  # noqa: SLF001
         terminfo._minid, terminfo._maxid = ids[0], ids[-1]  # noqa: SLF001
-        encoded = encode_term(ids, weights, self._values)
+        encoded = encode_term(ids, weights, self._values, self._block_size)
         terminfo.set_extent(self._postfile.tell(), len(encoded))
         self._postfile.write(encoded)
         return terminfo
@@ -224,12 +225,19 @@ class CompactPostingsWriter:
 # Reading ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class EncodedValues:
     """Postings' values still encoded: their byte lengths and their bytes, in order."""
 
     lengths: np.ndarray
     data: bytes
+
+    def __eq__(self, other):
+        if not isinstance(other, EncodedValues):
+            return NotImplemented
+        return self.data == other.data and np.array_equal(self.lengths, other.lengths)
+
+    __hash__ = None
 
     def __len__(self):
         return len(self.lengths)
@@ -289,7 +297,8 @@ class CompactLeafMatcher(LeafMatcher):
         self.scorer = scorer
         self._fixedsize = format_.fixed_value_size()
         head = postfile.get(offset, HEADER.size)
-        self._count, blocks, self._weights_kind, self._values_kind = HEADER.unpack(head)
+        header = HEADER.unpack(head)
+        self._count, blocks, self._block_size, self._weights_kind, self._values_kind = header
         table_at = offset + HEADER.size
         self._table = np.frombuffer(
             postfile.get(table_at, blocks * BLOCK_DTYPE.itemsize), dtype=BLOCK_DTYPE
@@ -379,8 +388,7 @@ class CompactLeafMatcher(LeafMatcher):
             self._weights = self._weights_of(self._block, self._block + 1, len(ids)).tolist()
 
     def _block_length(self) -> int:
-        total = self._count
-        return min(BLOCK_POSTINGS, total - self._block * BLOCK_POSTINGS)
+        return min(self._block_size, self._count - self._block * self._block_size)
 
     def is_active(self):
         return not self._atend

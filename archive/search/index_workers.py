@@ -17,11 +17,10 @@ import threading
 from multiprocessing.connection import wait
 
 from whoosh import index as whoosh_index
-from whoosh.writing import SegmentWriter
 
 from archive.processes import run_with_django
+from archive.search.batch_writer import SegmentBuilder
 from archive.search.schema import build_schema
-from archive.search.segment_format import SEGMENT_FILES
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 BATCHES_IN_FLIGHT = 2  # per worker: one being analysed, one waiting
@@ -58,25 +57,23 @@ def _die_with_parent(parent_pid: int):
 
 
 def worker_main(connection, folder: str, limitmb: int, parent_pid: int):
-    """A worker's life: open a segment writer on the new generation, add each batch of
-    documents sent, and on "finish" write the segment and send it back."""
+    """A worker's life: open a segment builder on the new generation, add each batch of
+    documents sent, and on "finish" write what it holds and send its segments back."""
     _die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # The parent decides what an interrupt ends.
     messages = _read_ahead(connection)
     try:
         index = whoosh_index.open_dir(folder, schema=build_schema())
-        # _lk=False: the parent holds the new generation's lock for all its workers.
-        writer = SegmentWriter(index, _lk=False, limitmb=limitmb, **SEGMENT_FILES)
+        # The parent holds the new generation's lock for all its workers.
+        builder = SegmentBuilder(index, limitmb)
         while True:
             kind, documents = messages.get()
             if kind == "add":
                 for document in documents:
-                    writer.add_document(**document)
+                    builder.add(document)
                 connection.send(("added", len(documents)))
             elif kind == "finish":
-                # The temporary folder is shared: the parent removes it when all are done.
-                segment = writer._finalize_segment()
-                connection.send(("segment", segment))
+                connection.send(("segments", builder.finish()))
                 return
             else:  # The parent is gone.
                 os._exit(1)
@@ -147,13 +144,13 @@ class WorkerPool:
             self.in_flight[connection] += 1
 
     def finish(self) -> list:
-        """Wait for every batch, then collect each worker's segment."""
+        """Wait for every batch, then collect each worker's segments."""
         while any(self.in_flight.values()):
             self._receive()
         for _, connection in self.workers:
             self._send(connection, ("finish", None))
         segments = []
-        while len(segments) < len(self.workers):
+        while len(self.done) < len(self.workers):
             segments.extend(self._receive())
         for process, _ in self.workers:
             process.join(timeout=10)
@@ -182,7 +179,7 @@ class WorkerPool:
                     if kind == "added":
                         self.in_flight[connection] -= 1
                     else:
-                        received.append(value)
+                        received.extend(value)
                         self.done.add(connection)
             except EOFError:
                 pass  # Ended: told apart below.

@@ -18,11 +18,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import Error as DatabaseFailure
 from whoosh.index import LockError
-from whoosh.writing import SegmentWriter
 
-from archive.search import indexing, locks, storage
+from archive.search import batch_writer, indexing, locks, storage
+from archive.search.batch_writer import SegmentBuilder
 from archive.search.index_workers import WorkerFailed, WorkerPool, describe_error
-from archive.search.segment_format import SEGMENT_FILES
 
 logger = logging.getLogger("archive.search")
 
@@ -109,54 +108,48 @@ class _Documents:
 
 
 def _write_serially(index, documents: _Documents):
-    writer = index.writer(limitmb=settings.ARCHIVE_REBUILD_MEMORY_MB, **SEGMENT_FILES)
-    try:
-        for batch in documents.batches():
-            for document in batch:
-                writer.add_document(**document)
-        writer.commit(optimize=True)
-    except BaseException:
-        with contextlib.suppress(Exception):
-            writer.cancel()
-        raise
+    _write_in_this_process(index, (d for batch in documents.batches() for d in batch))
+
+
+def _write_in_this_process(index, documents):
+    """Documents written into segments by this process (``batch_writer``), then made
+    the index's content."""
+    with batch_writer.index_locked(index):
+        builder = SegmentBuilder(index, settings.ARCHIVE_REBUILD_MEMORY_MB)
+        for document in documents:
+            builder.add(document)
+        batch_writer.replace_content(index, builder.finish())
 
 
 def _write_in_parallel(index, folder: Path, documents: _Documents, processes: int):
     # The parent holds the new generation's lock and writes its table of contents; each
-    # worker writes one segment. (What Whoosh's MpWriter does, without its forked
-    # workers, which inherited every lock and outlived a killed parent.)
-    writer = SegmentWriter(index, **SEGMENT_FILES)
+    # worker writes segments. (What Whoosh's MpWriter does, without its forked workers,
+    # which inherited every lock and outlived a killed parent.)
     pool = None
-    try:
-        pool = WorkerPool(processes, folder, settings.ARCHIVE_REBUILD_MEMORY_MB)
-        for batch in documents.batches():
-            pool.add(batch)
-        segments = pool.finish()
-        writer._close_segment()
-        writer._commit_toc([segment for segment in segments if segment.doc_count_all()])
-        writer._finish()
-    except BaseException:
-        if pool is not None:
-            pool.stop()
-        with contextlib.suppress(Exception):
-            writer.cancel()
-        raise
+    with batch_writer.index_locked(index):
+        try:
+            pool = WorkerPool(processes, folder, settings.ARCHIVE_REBUILD_MEMORY_MB)
+            for batch in documents.batches():
+                pool.add(batch)
+            batch_writer.replace_content(index, pool.finish())
+        except BaseException:
+            if pool is not None:
+                pool.stop()
+            raise
 
 
 def _write_drafts(folder: Path) -> int:
     """The drafts index of the new generation: few entries, written in this process."""
-    index = storage.open_drafts(folder)
-    writer = index.writer(limitmb=settings.ARCHIVE_REBUILD_MEMORY_MB, **SEGMENT_FILES)
+    entries = indexing.draft_entries().iterator(chunk_size=indexing.BATCH_SIZE)
     written = 0
-    try:
-        for entry in indexing.draft_entries().iterator(chunk_size=indexing.BATCH_SIZE):
-            writer.add_document(**indexing.document_for(entry))
+
+    def documents():
+        nonlocal written
+        for entry in entries:
+            yield indexing.document_for(entry)
             written += 1
-        writer.commit(optimize=True)
-    except BaseException:
-        with contextlib.suppress(Exception):
-            writer.cancel()
-        raise
+
+    _write_in_this_process(storage.open_drafts(folder), documents())
     return written
 
 

@@ -1,15 +1,17 @@
 """How index segments are written: one place, so that a rebuild's worker processes (which
 load no Django models) write segments exactly as the serving processes do."""
 
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
 from whoosh.formats import Positions
 from whoosh.matching import ListMatcher
+from whoosh.system import pack_ushort
 
 from archive.search import varints
 from archive.search.compact_postings import (
     BLOCK_POSTINGS,
     CompactLeafMatcher,
     CompactPostingsWriter,
+    term_info_bytes,
 )
 
 
@@ -29,7 +31,10 @@ class CompactCodec(ArchiveCodec):
     are Whoosh's own."""
 
     def postings_writer(self, dbfile, byteids=False):
-        return CompactPostingsWriter(dbfile)
+        return CompactPostingsWriter(dbfile, self._blocklimit)
+
+    def field_writer(self, storage, segment):
+        return CompactFieldWriter(self, storage, segment)
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if terminfo.is_inlined():
@@ -39,6 +44,17 @@ class CompactCodec(ArchiveCodec):
             )
         offset, length = terminfo.extent()
         return CompactLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+
+
+class CompactFieldWriter(W3FieldWriter):
+    """Whoosh's terms file writer, which also takes a posting list already encoded (by
+    ``compact_postings.encode_field``, for a rebuild's batch writer)."""
+
+    def add_encoded_term(self, term: bytes, data: bytes, weight, df, highest, first, last):
+        offset = self._postfile.tell()
+        self._postfile.write(data)
+        info = term_info_bytes(weight, df, highest, first, last, offset, len(data))
+        self._tindex.add(pack_ushort(self._fieldid) + term, info)
 
 
 class CompactPositions(Positions):

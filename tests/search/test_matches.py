@@ -33,13 +33,12 @@ QUERIES = [
 
 @pytest.fixture
 def changed_corpus(db, committed, monkeypatch):
-    from whoosh.codec.whoosh3 import W3Codec
-
     from archive import search
     from archive.search import indexing
+    from archive.search.segment_format import CompactCodec
 
     # Small posting blocks, so that reading block by block and skipping blocks are tested.
-    monkeypatch.setitem(indexing.SEGMENT_FILES, "codec", W3Codec(blocklimit=8, compression=0))
+    monkeypatch.setitem(indexing.SEGMENT_FILES, "codec", CompactCodec(blocklimit=8))
     corpus.generate(150, seed=3)
     search.rebuild()
     entries = list(Entry.objects.order_by("pk"))

@@ -1,0 +1,224 @@
+"""A rebuild writes segments with array operations (``batch_writer``) in the compact
+posting layout (``compact_postings``). Whoosh must read them as it reads its own: the
+same terms, postings, positions, field lengths, stored fields and columns as Whoosh's
+own writer produces from the same documents; and generations written before keep
+working."""
+
+import random
+
+import numpy as np
+import pytest
+from whoosh import index as whoosh_index
+from whoosh import query as whoosh_query
+from whoosh.fields import TEXT
+
+from archive.benchmark import corpus
+from archive.search import indexing, varints
+from archive.search.batch_writer import SegmentBuilder, index_locked, replace_content
+from archive.search.compact_postings import (
+    FieldPostings,
+    encode_field,
+    encode_term,
+)
+from archive.search.docsets import term_positions, term_postings
+from archive.search.schema import build_schema
+from archive.search.segment_format import SEGMENT_FILES, ArchiveCodec, CompactCodec
+
+ODD_DOCUMENTS = [
+    {"entry_id": "odd-1", "title": "the of and", "body": "", "summary": "to be or not"},
+    {
+        "entry_id": "odd-2",
+        "title": "北",
+        "body": "北方領土の問題について。日ロ関係",
+        "topic": "a ; b",
+    },
+    {"entry_id": "odd-3", "title": "Japan's 2024 talks", "body": "Ёлка ёж Москва, Japan’s"},
+    {"entry_id": "odd-4", "title": "Ｔｏｋｙｏ ﬁsh", "body": "the the the Kuril Kuril islands"},
+    {"entry_id": "odd-5", "body": "ロシア と 日本 " * 200, "date_start": 19990101},
+]
+
+
+@pytest.fixture
+def documents(db):
+    corpus.generate(60, seed=11)
+    entries = indexing.indexable_entries()
+    return [indexing.document_for(entry) for entry in entries] + ODD_DOCUMENTS
+
+
+def _index(folder, name, documents, *, batch: bool, limitmb: int = 64):
+    folder.mkdir()
+    index = whoosh_index.create_in(str(folder), build_schema())
+    if batch:
+        with index_locked(index):
+            builder = SegmentBuilder(index, limitmb)
+            for document in documents:
+                builder.add(document)
+            replace_content(index, builder.finish())
+    else:
+        writer = index.writer(**SEGMENT_FILES)
+        for document in documents:
+            writer.add_document(**document)
+        writer.commit(optimize=True)
+    return whoosh_index.open_dir(str(folder), schema=build_schema())
+
+
+def _everything(index) -> dict:
+    """What a segment holds, read through Whoosh's own reading code."""
+    reader = index.reader()
+    postings = {}
+    for fieldname, term in reader.all_terms():
+        matcher = reader.postings(fieldname, term)
+        if reader.schema[fieldname].format.supports("positions"):
+            postings[fieldname, term] = list(matcher.items_as("positions"))
+        else:
+            postings[fieldname, term] = [(i, w) for i, w in matcher.items_as("weight")]
+    lengths = {
+        name: [reader.doc_field_length(doc, name) for doc in range(reader.doc_count_all())]
+        for name in ("title", "summary", "body", "topic", "author")
+    }
+    columns = {name: list(reader.column_reader(name)) for name in ("source_facet", "year_facet")}
+    return {
+        "postings": postings,
+        "lengths": lengths,
+        "stored": list(reader.all_stored_fields()),
+        "columns": columns,
+        "statistics": {
+            name: (reader.field_length(name), reader.doc_count()) for name in ("title", "body")
+        },
+    }
+
+
+def test_the_batch_writer_writes_what_whoosh_writes(documents, tmp_path):
+    by_whoosh = _everything(_index(tmp_path / "whoosh", "a", documents, batch=False))
+    by_batch = _everything(_index(tmp_path / "batch", "b", documents, batch=True))
+    assert by_batch["postings"].keys() == by_whoosh["postings"].keys()
+    assert by_batch["postings"] == by_whoosh["postings"]
+    assert by_batch["lengths"] == by_whoosh["lengths"]
+    assert by_batch["stored"] == by_whoosh["stored"]
+    assert by_batch["columns"] == by_whoosh["columns"]
+    assert by_batch["statistics"] == by_whoosh["statistics"]
+    # The odd documents' positions, as phrases need them: stop words leave gaps at the
+    # start only, repeated words keep each place, Japanese pairs follow each other.
+    body = by_batch["postings"]
+    assert [positions for _, positions in body["body", b"kuril"]] == [[3, 4]]
+    assert body["body", "領土".encode()][-1][1] == [2]  # 北方 方領 領土: the third pair
+
+
+def test_a_small_memory_budget_writes_several_segments_with_the_same_content(documents, tmp_path):
+    index = whoosh_index.create_in(str(tmp_path), build_schema())
+    with index_locked(index):
+        builder = SegmentBuilder(index, limitmb=1)
+        builder.budget = 5_000  # occurrences: a few documents a segment
+        for document in documents:
+            builder.add(document)
+        replace_content(index, builder.finish())
+    index = whoosh_index.open_dir(str(tmp_path), schema=build_schema())
+    with index.searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) > 2
+        assert searcher.doc_count() == len(documents)
+        phrase = whoosh_query.Phrase("body", ["kuril", "island"])
+        assert [hit["entry_id"] for hit in searcher.search(phrase)] == ["odd-4"]
+
+
+def _random_postings(rng, terms: int):
+    lists = []
+    for _ in range(terms):
+        count = rng.choice([1, 2, 7, 8, 9, 40, 300])
+        ids = sorted(rng.sample(range(5_000), count))
+        positions = [sorted(rng.sample(range(1, 3_000), rng.randint(1, 5))) for _ in ids]
+        lists.append((ids, positions))
+    return lists
+
+
+def test_both_encoders_write_the_same_bytes():
+    from archive.search.segment_format import CompactPositions
+
+    rng = random.Random(5)
+    lists = _random_postings(rng, 40)
+    positions_format = CompactPositions()
+    by_python = [
+        encode_term(
+            ids,
+            [float(len(p)) for p in positions],
+            [positions_format.encode(p) for p in positions],
+            block_size=8,
+        )
+        for ids, positions in lists
+    ]
+    values = [positions_format.encode(p) for ids, positions in lists for p in positions]
+    sizes = [len(ids) for ids, _ in lists]
+    field = FieldPostings(
+        term_starts=np.concatenate(([0], np.cumsum(sizes))),
+        docs=np.array([i for ids, _ in lists for i in ids]),
+        weights=np.array([len(p) for _, positions in lists for p in positions]),
+        value_bytes=np.frombuffer(b"".join(values), dtype=np.uint8),
+        value_lengths=np.array([len(v) for v in values]),
+    )
+    by_numpy = [data for data, *_ in encode_field(field, block_size=8)]
+    assert by_numpy == by_python
+
+
+def test_variable_length_integers_round_trip():
+    values = np.array([0, 1, 127, 128, 300, 16_383, 16_384, 2**31 - 1, 2**35, 5], dtype=np.int64)
+    data, counts = varints.encode_array(values)
+    assert bytes(data) == varints.encode(values.tolist())
+    assert counts.tolist() == [1, 1, 1, 2, 2, 2, 3, 5, 6, 1]
+    assert varints.decode_array(bytes(data)).tolist() == values.tolist()
+    assert varints.decode(bytes(data)) == values.tolist()
+    with pytest.raises(ValueError):
+        varints.decode_array(bytes(data), count=3)
+
+
+def test_whoosh_matchers_step_and_skip_through_compact_lists(documents, tmp_path, monkeypatch):
+    monkeypatch.setitem(SEGMENT_FILES, "codec", CompactCodec(blocklimit=8))
+    index = _index(tmp_path / "small-blocks", "c", documents, batch=True)
+    reader = index.reader()
+    term = max(reader.lexicon("body"), key=lambda t: reader.doc_frequency("body", t))
+    every = [docnum for docnum, _ in reader.postings("body", term).all_items()]
+    assert len(every) == reader.doc_frequency("body", term) > 20
+    matcher = reader.postings("body", term)
+    matcher.skip_to(every[17])
+    assert matcher.id() == every[17]
+    assert matcher.skip_to(every[-1]) is None and matcher.id() == every[-1]
+    found = term_postings(reader, "body", term, values=True, among=np.array(every[3:5]))
+    assert found.docs.tolist() == every[3:5]
+    owners, positions = term_positions(found, np.ones(2, dtype=bool))
+    expected = [
+        (docnum, position)
+        for docnum, value in reader.postings("body", term).items_as("positions")
+        if docnum in every[3:5]
+        for position in value
+    ]
+    assert list(zip(owners.tolist(), positions.tolist(), strict=True)) == expected
+
+
+def test_a_generation_written_before_the_compact_layout_is_still_read(tmp_path):
+    """Whoosh's own Positions values and blocks (ArchiveCodec): read as before, and still
+    right once merged with segments written now."""
+    old_schema = build_schema()
+    for name in ("title", "summary", "body", "source", "topic", "author", "identifier"):
+        old_schema._fields[name] = TEXT(analyzer=old_schema[name].analyzer, phrase=True)
+    index = whoosh_index.create_in(str(tmp_path), old_schema)
+    writer = index.writer(codec=ArchiveCodec(blocklimit=8, compression=0), compound=False)
+    for n in range(20):
+        writer.add_document(entry_id=f"old-{n}", body="kuril islands talks " * (n % 3 + 1))
+    writer.commit()
+
+    def kuril_islands(index):
+        with index.searcher() as searcher:
+            phrase = whoosh_query.Phrase("body", ["kuril", "island"])
+            reader = searcher.reader()
+            positions = []
+            for leaf in reader.leaf_readers():
+                reader_of_leaf = leaf[0]
+                postings = term_postings(reader_of_leaf, "body", "kuril", values=True)
+                positions.extend(term_positions(postings, np.ones(len(postings.docs), bool))[1])
+            return len(searcher.search(phrase, limit=None)), sorted(set(positions))
+
+    current = whoosh_index.open_dir(str(tmp_path), schema=build_schema())
+    assert kuril_islands(current) == (20, [0, 3, 6])
+    writer = current.writer(codec=CompactCodec(blocklimit=8), compound=False)
+    writer.add_document(entry_id="new", body="more kuril islands")
+    writer.commit(optimize=True)  # old and new values in one segment
+    merged = whoosh_index.open_dir(str(tmp_path), schema=build_schema())
+    assert kuril_islands(merged) == (21, [0, 1, 3, 6])
