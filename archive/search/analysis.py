@@ -115,7 +115,7 @@ class ScriptAnalyzer(Tokenizer):
         """The text's words and CJK character pairs, in order, as ``__call__`` cuts them."""
         if not _HAS_CJK.search(value):
             return _WORD.findall(value)
-        words = _TOKEN.findall(value)
+        words = words_of(value)
         pieces = []
         for word in words:
             if _IS_CJK.match(word):
@@ -175,9 +175,14 @@ def significant_words(text: str) -> list[str]:
     return [word for word in words if word not in STOP_WORDS]
 
 
+def words_of(text: str) -> list[str]:
+    """The words of a text (a CJK run as one), in order."""
+    return (_TOKEN if _HAS_CJK.search(text) else _WORD).findall(text)
+
+
 def distinct_words(text: str) -> list[str]:
     """Each word of a text once, in order of first appearance."""
-    return list(dict.fromkeys(match.group() for match in _TOKEN.finditer(text)))
+    return list(dict.fromkeys(words_of(text)))
 
 
 HIRAGANA = "\u3040-\u309f"  # the kana Japanese writes its particles and endings in

@@ -45,14 +45,13 @@ class RebuildReport:
 
 
 def _first_seen(words: list[str], known: set[str]) -> list[str]:
-    """The words not yet in ``known`` (ignoring case), which are then added to it."""
-    new = []
-    for word in words:
-        key = word.lower()
-        if key not in known:
-            known.add(key)
-            new.append(word)
-    return new
+    """The words not yet in ``known`` (ignoring case, each as first written), which are
+    then added to it."""
+    backwards = words[::-1]  # so that each key keeps its first spelling
+    by_key = dict(zip(map(str.lower, backwards), backwards, strict=True))
+    new = by_key.keys() - known
+    known.update(new)
+    return [by_key[key] for key in new]
 
 
 def rebuild_lock():

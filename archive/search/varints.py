@@ -11,11 +11,22 @@ import numpy as np
 _LIMITS = [1 << (7 * k) for k in range(1, 10)]
 
 
+def _unsigned(values) -> np.ndarray:
+    values = np.asarray(values)
+    if values.dtype in (np.uint8, np.uint16, np.uint32, np.uint64):
+        return values
+    if len(values) and values.max() >= 2**32:
+        return values.astype(np.uint64)
+    return values.astype(np.uint32)
+
+
 def byte_counts(values: np.ndarray) -> np.ndarray:
-    """How many bytes each value takes."""
-    values = np.asarray(values, dtype=np.uint64)
-    counts = np.ones(len(values), dtype=np.int64)
+    """How many bytes each value takes (uint8)."""
+    values = _unsigned(values)
+    counts = np.ones(len(values), dtype=np.uint8)
     for limit in _LIMITS:
+        if limit > np.iinfo(values.dtype).max:
+            break
         over = values >= limit
         if not over.any():
             break
@@ -24,18 +35,19 @@ def byte_counts(values: np.ndarray) -> np.ndarray:
 
 
 def encode_array(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The bytes of every value, one after the other (uint8), and each value's byte count."""
-    values = np.asarray(values, dtype=np.uint64)
+    """The bytes of every value, one after the other (uint8), and each value's byte count
+    (uint8)."""
+    values = _unsigned(values)
     counts = byte_counts(values)
     if not len(values) or counts.max() == 1:
         return values.astype(np.uint8), counts
-    starts = np.cumsum(counts) - counts
-    encoded = np.empty(int(counts.sum()), dtype=np.uint8)
+    starts = np.cumsum(counts, dtype=np.int64) - counts
+    encoded = np.empty(int(starts[-1]) + int(counts[-1]), dtype=np.uint8)
     for k in range(int(counts.max())):
-        present = counts > k
-        part = (values[present] >> np.uint64(7 * k)) & np.uint64(0x7F)
-        more = (counts[present] > k + 1).astype(np.uint64) << np.uint64(7)
-        encoded[starts[present] + k] = (part | more).astype(np.uint8)
+        present = np.flatnonzero(counts > k)
+        part = (values[present] >> (7 * k)) & 0x7F
+        part |= (counts[present] > k + 1).astype(values.dtype) << 7
+        encoded[starts[present] + k] = part
     return encoded, counts
 
 
