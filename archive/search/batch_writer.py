@@ -23,7 +23,7 @@ from operator import itemgetter
 import numpy as np
 from whoosh.index import TOC, LockError, clean_files
 
-from archive.search import varints
+from archive.search import common_pairs, varints
 from archive.search.analysis import ScriptAnalyzer
 from archive.search.compact_postings import FieldPostings, encode_field
 from archive.search.segment_format import SEGMENT_FILES, CompactPositions
@@ -153,14 +153,18 @@ class SegmentBuilder:
     def _write_segment(self):
         self.perdoc.close()
         fields = self.codec.field_writer(self.storage, self.segment)
+        pairs = {}
         for fieldname in sorted(set(self.occurrences) | set(self.postings)):
             fields.start_field(fieldname, self.schema[fieldname])
             if fieldname in self.occurrences:
-                self._write_text_postings(fields, self.occurrences[fieldname])
+                occurrences = self.occurrences[fieldname]
+                self._write_text_postings(fields, occurrences)
+                pairs[fieldname] = _pairs_of(occurrences, list(self.term_numbers))
             else:
                 self._write_term_postings(fields, self.postings[fieldname])
             fields.finish_field()
         fields.close()
+        common_pairs.write(self.storage, self.segment, pairs)
         self.segment.set_doc_count(self.docnum)
         self.segments.append(self.segment)
         self._begin()
@@ -179,6 +183,13 @@ class SegmentBuilder:
         encoded = encode_field(field_postings, self.codec._blocklimit)  # noqa: SLF001
         for term, (data, weight, df, highest, first, last) in zip(terms, encoded, strict=True):
             fields.add_encoded_term(term.encode("utf-8"), data, weight, df, highest, first, last)
+
+
+def _pairs_of(occurrences: list, texts: list[str]):
+    counts = [len(numbers) for _, numbers, _ in occurrences]
+    docs = np.repeat(np.array([doc for doc, _, _ in occurrences], dtype=np.int32), counts)
+    numbers = np.concatenate([numbers for _, numbers, _ in occurrences])
+    return common_pairs.field_pairs(docs, numbers, texts)
 
 
 def text_postings(occurrences: list, texts: list[str]) -> tuple[FieldPostings, list[str]]:

@@ -24,7 +24,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE
 
-from archive.search import postings_cache, ranking
+from archive.search import common_pairs, postings_cache, ranking
 from archive.search.compact_postings import CompactLeafMatcher, EncodedValues
 from archive.search.limits import SearchTooSlow, check_time
 from archive.search.ranking import CombinedFields
@@ -350,8 +350,11 @@ class Evaluator:
         frequency = [self.reader.doc_frequency(phrase.fieldname, w) for w in phrase.words]
         if not min(frequency):  # a word the field never holds: no posting need be read
             return Scored.empty()
+        # Pairs of frequent words are listed with their documents (common_pairs.py).
+        candidates = self._pair_documents(phrase.fieldname, phrase.words)
+        if candidates is not None and len(phrase.words) == 2:
+            return self._scored_phrase(phrase, candidates, [None, None])
         occurrences: list = [None] * len(phrase.words)
-        candidates = None
         for i in sorted(range(len(phrase.words)), key=frequency.__getitem__):
             if candidates is not None and len(candidates) * BLOCK_POSTINGS < frequency[i]:
                 occurrences[i] = Positioned.decode(
@@ -377,11 +380,33 @@ class Evaluator:
                 # Both sorted and unique: documents ascend, positions ascend within each.
                 starts = keys if starts is None else sorted_intersection(starts, keys)
             docs = _sorted_unique((starts >> 32).astype(DOCNUM))
+        return self._scored_phrase(phrase, docs, occurrences)
+
+    def _scored_phrase(self, phrase, docs: np.ndarray, postings: list) -> Scored:
+        """A phrase's documents, scored as its words are (postings read if not given)."""
         words = [
-            self._scored(phrase.fieldname, word, 1.0, postings)
-            for word, postings in zip(phrase.words, occurrences, strict=True)
+            self._scored(
+                phrase.fieldname,
+                word,
+                1.0,
+                read if read is not None else self._postings(phrase.fieldname, word),
+            )
+            for word, read in zip(phrase.words, postings, strict=True)
         ]
         return Scored(docs, sum(word.take(docs).scores for word in words) * phrase.boost)
+
+    def _pair_documents(self, fieldname: str, words) -> np.ndarray | None:
+        """The documents holding every listed pair of neighbouring words of a phrase, or
+        None when no pair is listed (or the segment lists none)."""
+        pairs = common_pairs.of_segment(self.reader, self.segment).get(fieldname)
+        if pairs is None:
+            return None
+        found = None
+        for first, second in zip(words, words[1:], strict=False):
+            docs = pairs.documents(first, second)
+            if docs is not None:
+                found = docs if found is None else sorted_intersection(found, docs)
+        return found
 
     def _positioned(self, fieldname: str, word) -> "Positioned":
         key = (*self.segment, fieldname, word, "positions")

@@ -54,19 +54,20 @@ def encode_array(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def decode_array(data, count: int | None = None) -> np.ndarray:
     """The values encoded in ``data`` (bytes or a uint8 array), as int64."""
     raw = np.frombuffer(data, dtype=np.uint8) if isinstance(data, bytes | bytearray) else data
-    if not len(raw):
-        return np.empty(0, dtype=np.int64)
     last = raw < 0x80  # the last byte of each value
-    if last.all():
+    ends = np.flatnonzero(last)
+    if len(ends) == len(raw):
         values = raw.astype(np.int64)
     else:
-        ends = np.flatnonzero(last)
-        owner = np.concatenate(([0], np.cumsum(last[:-1], dtype=np.int64)))
-        starts = np.concatenate(([0], ends[:-1] + 1))
-        shift = (np.arange(len(raw), dtype=np.int64) - starts[owner]) * 7
-        parts = (raw & 0x7F).astype(np.int64) << shift
-        # Sums in float64: exact for the values postings hold (below 2**53).
-        values = np.bincount(owner, weights=parts, minlength=len(ends)).astype(np.int64)
+        # Most values take one or two bytes: add each further byte only where there is one.
+        starts = np.empty_like(ends)
+        starts[:1] = 0
+        starts[1:] = ends[:-1] + 1
+        lengths = ends - starts + 1
+        values = (raw[starts] & 0x7F).astype(np.int64)
+        for k in range(1, int(lengths.max())):
+            longer = np.flatnonzero(lengths > k)
+            values[longer] |= (raw[starts[longer] + k] & 0x7F).astype(np.int64) << (7 * k)
     if count is not None and len(values) != count:
         raise ValueError(f"expected {count} numbers, found {len(values)}")
     return values

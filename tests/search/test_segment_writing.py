@@ -222,3 +222,34 @@ def test_a_generation_written_before_the_compact_layout_is_still_read(tmp_path):
     writer.commit(optimize=True)  # old and new values in one segment
     merged = whoosh_index.open_dir(str(tmp_path), schema=build_schema())
     assert kuril_islands(merged) == (21, [0, 1, 3, 6])
+
+
+def _phrases_in(documents, analyzer, lengths=(2, 3)):
+    """Runs of neighbouring indexed words from the documents' bodies."""
+    phrases = []
+    for document in documents:
+        words = [token.text for token in analyzer(document.get("body", ""))]
+        for length in lengths:
+            phrases.extend(tuple(words[i : i + length]) for i in range(0, len(words) - 3, 37))
+    return list(dict.fromkeys(phrases))
+
+
+def test_phrases_of_frequent_words_are_answered_from_pairs_exactly(documents, tmp_path):
+    from archive.search import common_pairs
+    from archive.search.docsets import Evaluator, segment_key
+    from archive.search.segment_facts import facts_for
+
+    index = _index(tmp_path / "pairs", "p", documents, batch=True)
+    phrases = _phrases_in(documents, index.schema["body"].analyzer)
+    phrases += [("japan", "russia"), ("kuril", "island"), ("relat", "relat"), ("北方", "方領")]
+    with index.searcher() as searcher:
+        leaf = searcher.leaf_searchers()[0][0]
+        reader = leaf.reader()
+        pairs = common_pairs.of_segment(reader, segment_key(reader))["body"]
+        listed = [p for p in phrases if pairs.documents(*p[:2]) is not None]
+        assert len(listed) > 20 and len(listed) < len(phrases)  # some, not all
+        evaluator = Evaluator(leaf, searcher, facts_for(reader))
+        for words in phrases:
+            phrase = whoosh_query.Phrase("body", list(words))
+            expected = sorted(phrase.docs(leaf))
+            assert evaluator.live(phrase).docs.tolist() == expected, words
