@@ -244,3 +244,32 @@ def test_timeline_labels_do_not_crowd_each_other():
         "1980", "1990", "2000", "2010", "2020"
     ]  # fmt: skip
     assert _labelled_years(["2019", "2020", "2021"]) == {0, 1, 2}
+
+
+def test_facet_links_encoded_at_once_are_the_links_one_by_one(db):
+    """A facet's hundreds of links are written with their shared parameters encoded once;
+    each must be the link the one-by-one way writes."""
+    from archive.presentation import SearchState
+
+    states = [
+        SearchState(()),
+        SearchState((("q", "Japan & Russia"), ("page", "3"))),
+        SearchState(
+            (
+                ("q", "северные"),
+                ("year", "2020"),
+                ("topic", "kuril"),
+                ("more", "source"),
+                ("sort", "newest"),
+                ("topic", "energy"),
+                ("concept", "x"),
+                ("from", "1990"),
+                ("page", "2"),
+            )
+        ),
+    ]
+    values = ["kuril", "energy", "北方領土", "a&b=c", "2020", " "]
+    for state in states:
+        for name in ("topic", "source", "year", "language", "type"):
+            expected = [state.toggled(name, value).url() for value in values]
+            assert state.toggled_urls(name, values) == expected

@@ -124,6 +124,19 @@ class ScriptAnalyzer(Tokenizer):
                 pieces.append(word)
         return pieces
 
+    def spans(self, text: str, start: int, end: int):
+        """(first character, piece) of each word and CJK pair of ``text[start:end]`` (which
+        starts and ends on word boundaries), as ``__call__`` with ``chars`` finds them."""
+        cjk = _HAS_CJK.search(text, start, end) is not None
+        for match in (_TOKEN if cjk else _WORD).finditer(text, start, end):
+            word = match.group()
+            if cjk and _IS_CJK.match(word):
+                first = match.start()
+                for i in range(max(len(word) - 1, 1)):
+                    yield first + i, word[i : i + 2]
+            else:
+                yield match.start(), word
+
     def form(self, piece: str) -> tuple[str, bool]:
         """A piece's index form, and whether it is a stop word (or too short)."""
         return (_stemmed_form if self.stemming else _plain_form)(piece, self.minsize)

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from whoosh import highlight
 from whoosh import query as whoosh_query
+from whoosh.analysis import Token
 
 SNIPPET_CHARACTERS = 320
 FRAGMENTS = 2
@@ -95,7 +96,6 @@ class SnippetMaker:
         if not windows:
             return ""
         tokens = self._tokens(text, windows)
-        tokens = highlight.set_matched_filter(tokens, self.words)
         fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARACTERS, surround=90)
         fragments = highlight.top_fragments(
             fragmenter.fragment_tokens(text, tokens),
@@ -122,10 +122,16 @@ class SnippetMaker:
         return spans
 
     def _tokens(self, text: str, windows):
+        """The windows' tokens as the highlighter reads them (one token object, reused as
+        Whoosh's analysers do), each marked matched when its indexed form is searched."""
+        token = Token(chars=True)
+        form, words = self.analyzer.form, self.words
         for start, end in windows:
-            yield from self.analyzer(
-                text[start:end], chars=True, mode="query", removestops=False, start_char=start
-            )
+            for first, piece in self.analyzer.spans(text, start, end):
+                token.startchar, token.endchar = first, first + len(piece)
+                token.text = form(piece)[0]
+                token.matched = token.text in words
+                yield token
 
 
 def _plain_forms(word: str) -> str:

@@ -30,3 +30,25 @@ def test_character_offsets_point_at_the_original_words():
     text = "Japan’s 北方領土 policy"
     spans = [text[t.startchar : t.endchar] for t in multilingual_analyzer()(text, chars=True)]
     assert spans == ["Japan’s", "北方", "方領", "領土", "policy"]
+
+
+def test_spans_for_snippets_are_the_analysers_tokens():
+    from archive.search.analysis import multilingual_analyzer
+
+    analyzer = multilingual_analyzer()
+    texts = [
+        "Japan's talks — the Kuril islands, 2024",
+        "Переговоры о мире: ёлка и Москва",
+        "北方領土の問題について、日ロ首脳会談。北 x",
+        "mixed Россия 日本 text_with_underscore ｆｕｌｌ",
+        "",
+    ]
+    for text in texts:
+        expected = [
+            (token.startchar, token.text)
+            for token in analyzer(text, chars=True, mode="query", removestops=False)
+        ]
+        spans = [
+            (first, analyzer.form(piece)[0]) for first, piece in analyzer.spans(text, 0, len(text))
+        ]
+        assert spans == expected, text
