@@ -203,11 +203,11 @@ def entries_at(request: SearchRequest, positions) -> tuple[int, dict[int, int]] 
     except (limits.SearchTooSlow, IndexUnavailable) as error:
         logger.info("No search context: %s", error)
         return None
-    ids = {
-        position: int(searcher.stored_fields(ranked[position - 1][0])["entry_id"])
-        for position in wanted
-        if position <= len(ranked)
-    }
+    from archive.search.segment_facts import entry_ids
+
+    positions = [position for position in wanted if position <= len(ranked)]
+    found_ids = entry_ids(searcher, [ranked[position - 1][0] for position in positions])
+    ids = dict(zip(positions, found_ids, strict=True))
     return found.matches.total, ids
 
 

@@ -279,9 +279,10 @@ class EncodedValues:
 
     def select(self, chosen: np.ndarray) -> "EncodedValues":
         """Only the values at the given (ascending) indexes."""
-        ends = np.cumsum(self.lengths)
-        starts = ends - self.lengths
-        data = b"".join(self.data[a:b] for a, b in zip(starts[chosen], ends[chosen], strict=True))
+        wanted = np.zeros(len(self.lengths), dtype=bool)
+        wanted[chosen] = True
+        raw = np.frombuffer(self.data, dtype=np.uint8)
+        data = raw[np.repeat(wanted, self.lengths)].tobytes()
         return EncodedValues(self.lengths[chosen], data)
 
 

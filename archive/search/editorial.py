@@ -14,6 +14,7 @@ from django.conf import settings
 
 from archive.search import SearchRequest, limits, storage
 from archive.search.execution import find
+from archive.search.segment_facts import entry_ids
 
 logger = logging.getLogger("archive.search")
 
@@ -66,7 +67,7 @@ def _search(indexes, request: SearchRequest, limit: int, loosen: bool):
         searcher = cache.get()
         found = find(request, searcher, loosen=loosen)
         ranked = found.matches.by_relevance(limit)
-        ids += [int(searcher.stored_fields(number)["entry_id"]) for number, _ in ranked]
+        ids += entry_ids(searcher, [number for number, _ in ranked])
         scores += [score for _, score in ranked]
         total += found.matches.total
         notes += [note for note in found.notes if note not in notes]

@@ -17,6 +17,7 @@ from archive.search.facets import FACETS, FACETS_BY_NAME
 from archive.search.indexing import date_number, period
 from archive.search.matches import DateRange, Matches
 from archive.search.query import ParsedQuery, parse, read, significant_words, suggest
+from archive.search.segment_facts import entry_ids as ids_of_entries
 from archive.search.snippets import SnippetMaker, searched_words
 
 
@@ -164,7 +165,7 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
     found = find(request, searcher)
     parsed, matches = found.parsed, found.matches
     ranked = _ranked(matches, request, browsing=parsed.browse_all)
-    entry_ids = [int(searcher.stored_fields(docnum)["entry_id"]) for docnum, _ in ranked]
+    entry_ids = ids_of_entries(searcher, [docnum for docnum, _ in ranked])
     entries = (
         Entry.objects.select_related("source").prefetch_related("topics").in_bulk(entry_ids)
         if request.load_entries

@@ -15,6 +15,7 @@ from archive.search import storage
 from archive.search.matches import DateRange, Matches
 from archive.search.ranking import CombinedFields
 from archive.search.schema import DEFAULT_FIELD_BOOSTS
+from archive.search.segment_facts import entry_ids
 
 DISTINCTIVE_WORDS = 25  # words of the entry that stand for it
 MAX_SHARE = 0.1  # a word in more than this share of the archive is not used,
@@ -61,9 +62,5 @@ def related_numbers(entry, limit: int = 5) -> list[int]:
     itself = set(searcher.document_numbers(entry_id=str(entry.pk)))  # none for a draft
     matches = Matches(searcher, query, everything=False, filters={}, dates=DateRange(None, None))
     ranked = matches.by_relevance(limit + len(itself))
-    numbers = [
-        int(searcher.stored_fields(docnum)["entry_id"])
-        for docnum, _ in ranked
-        if docnum not in itself
-    ]
+    numbers = entry_ids(searcher, [docnum for docnum, _ in ranked if docnum not in itself])
     return numbers[:limit]

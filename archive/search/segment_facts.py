@@ -7,6 +7,7 @@ with array operations instead of visiting them one by one. Arrays are kept for t
 recently used segments of any searcher in this process.
 """
 
+import bisect
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -81,6 +82,7 @@ class SegmentFacts:
     facets: dict  # field name → SingleValued or MultiValued
     date_start: np.ndarray  # YYYYMMDD of a dated period's first day; 0 when undated
     date_end: np.ndarray  # … and of its last day; 0 when undated
+    entry_ids: np.ndarray  # the entry each document stands for
     _lengths: dict = field(default_factory=dict)
 
     def lengths(self, reader, fieldname: str) -> np.ndarray:
@@ -145,12 +147,35 @@ def _dates(reader, fieldname) -> np.ndarray:
     return values
 
 
+def _entry_ids(reader) -> np.ndarray:
+    """Each document's entry id, from the stored fields read in one pass: a search needs
+    the ids of its 20 hits, and the first look at a segment's stored fields, one hit at a
+    time, took 60 ms."""
+    ids = np.zeros(reader.doc_count_all(), dtype=np.int64)
+    for docnum, stored in reader._perdoc.iter_docs():  # noqa: SLF001
+        ids[docnum] = int(stored["entry_id"])
+    return ids
+
+
 def build(reader) -> SegmentFacts:
     facets = {
         facet.field: (_multi_valued if facet.multi_valued else _single_valued)(reader, facet.field)
         for facet in FACETS
     }
-    return SegmentFacts(facets, _dates(reader, "date_start"), _dates(reader, "date_end"))
+    dates = _dates(reader, "date_start"), _dates(reader, "date_end")
+    return SegmentFacts(facets, *dates, _entry_ids(reader))
+
+
+def entry_ids(searcher, docnums) -> list[int]:
+    """The entry ids of documents of a searcher (numbers over all its segments)."""
+    leaves = searcher.leaf_searchers()
+    offsets = [offset for _, offset in leaves]
+    found = []
+    for docnum in docnums:
+        leaf = bisect.bisect_right(offsets, docnum) - 1
+        segment, offset = leaves[leaf]
+        found.append(int(facts_for(segment.reader()).entry_ids[docnum - offset]))
+    return found
 
 
 _cache: OrderedDict = OrderedDict()

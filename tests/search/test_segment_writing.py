@@ -25,16 +25,16 @@ from archive.search.schema import build_schema
 from archive.search.segment_format import SEGMENT_FILES, ArchiveCodec, CompactCodec
 
 ODD_DOCUMENTS = [
-    {"entry_id": "odd-1", "title": "the of and", "body": "", "summary": "to be or not"},
+    {"entry_id": "900001", "title": "the of and", "body": "", "summary": "to be or not"},
     {
-        "entry_id": "odd-2",
+        "entry_id": "900002",
         "title": "北",
         "body": "北方領土の問題について。日ロ関係",
         "topic": "a ; b",
     },
-    {"entry_id": "odd-3", "title": "Japan's 2024 talks", "body": "Ёлка ёж Москва, Japan’s"},
-    {"entry_id": "odd-4", "title": "Ｔｏｋｙｏ ﬁsh", "body": "the the the Kuril Kuril islands"},
-    {"entry_id": "odd-5", "body": "ロシア と 日本 " * 200, "date_start": 19990101},
+    {"entry_id": "900003", "title": "Japan's 2024 talks", "body": "Ёлка ёж Москва, Japan’s"},
+    {"entry_id": "900004", "title": "Ｔｏｋｙｏ ﬁsh", "body": "the the the Kuril Kuril islands"},
+    {"entry_id": "900005", "body": "ロシア と 日本 " * 200, "date_start": 19990101},
 ]
 
 
@@ -117,7 +117,7 @@ def test_a_small_memory_budget_writes_several_segments_with_the_same_content(doc
         assert len(searcher.reader().leaf_readers()) > 2
         assert searcher.doc_count() == len(documents)
         phrase = whoosh_query.Phrase("body", ["kuril", "island"])
-        assert [hit["entry_id"] for hit in searcher.search(phrase)] == ["odd-4"]
+        assert [hit["entry_id"] for hit in searcher.search(phrase)] == ["900004"]
 
 
 def _random_postings(rng, terms: int):
