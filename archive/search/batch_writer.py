@@ -26,6 +26,7 @@ from whoosh.index import TOC, LockError, clean_files
 from archive.search import common_pairs, varints
 from archive.search.analysis import ScriptAnalyzer
 from archive.search.compact_postings import FieldPostings, encode_field
+from archive.search.schema import VOCABULARY_FIELDS
 from archive.search.segment_format import SEGMENT_FILES, CompactPositions
 
 STOPPED = -1  # the term number of a piece the index leaves out (a stop word)
@@ -62,7 +63,10 @@ class SegmentBuilder:
     """Adds documents to new segments of ``index`` (whose writer lock the caller holds)
     and returns the segments written, for the caller's table of contents."""
 
-    def __init__(self, index, limitmb: int):
+    def __init__(self, index, limitmb: int, vocabulary: bool = False):
+        """With ``vocabulary``, documents come without their ``vocabulary`` field and
+        each gets the words of its VOCABULARY_FIELDS not seen before in its segment (as
+        a rebuild gives each word to the first entry that has it)."""
         self.storage = index.storage
         self.schema = index.schema
         self.indexname = index.indexname
@@ -70,6 +74,7 @@ class SegmentBuilder:
         self.budget = max(1, limitmb) * 1_048_576 // BYTES_PER_OCCURRENCE
         self.segments = []
         self.array_fields = {name for name, field in self.schema.items() if _is_array_field(field)}
+        self.vocabulary = vocabulary
         self._begin()
 
     def _begin(self):
@@ -81,11 +86,13 @@ class SegmentBuilder:
         self.occurrences = defaultdict(list)  # field → [(doc, term numbers, first position)]
         self.held = 0  # occurrences held
         self.postings = defaultdict(list)  # other fields → [(term bytes, doc, weight, value)]
+        self.words_seen: set[str] = set()  # of VOCABULARY_FIELDS, in this segment
 
     def add(self, document: dict):
         """One document, as ``SegmentWriter.add_document`` takes it."""
         docnum = self.docnum
         self.perdoc.start_doc(docnum)
+        self.new_words: set[str] = set()
         for fieldname in sorted(name for name in document if not name.startswith("_")):
             value = document[fieldname]
             if value is None:
@@ -102,6 +109,10 @@ class SegmentBuilder:
                 self.perdoc.add_column_value(
                     fieldname, field.column_type, field.to_column_value(value)
                 )
+        if self.vocabulary and self.new_words:
+            field = self.schema["vocabulary"]
+            length = self._add_terms("vocabulary", field, " ".join(sorted(self.new_words)))
+            self.perdoc.add_field("vocabulary", field, None, length)
         self.perdoc.finish_doc()
         self.docnum += 1
         if self.held >= self.budget:
@@ -111,6 +122,11 @@ class SegmentBuilder:
         analyzer = field.analyzer
         known = self.pieces[(analyzer.stemming, analyzer.minsize)]
         pieces = analyzer.pieces(value)
+        if self.vocabulary and fieldname in VOCABULARY_FIELDS:
+            new = set(pieces)
+            new -= self.words_seen
+            self.words_seen |= new
+            self.new_words |= new
         numbers = list(map(known.get, pieces))
         if None in numbers:
             numbers = [

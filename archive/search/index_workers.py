@@ -65,7 +65,7 @@ def worker_main(connection, folder: str, limitmb: int, parent_pid: int):
     try:
         index = whoosh_index.open_dir(folder, schema=build_schema())
         # The parent holds the new generation's lock for all its workers.
-        builder = SegmentBuilder(index, limitmb)
+        builder = SegmentBuilder(index, limitmb, vocabulary=True)
         while True:
             kind, documents = messages.get()
             if kind == "add":

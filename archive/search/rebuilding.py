@@ -44,16 +44,6 @@ class RebuildReport:
         return self.documents / self.seconds if self.seconds else 0.0
 
 
-def _first_seen(words: list[str], known: set[str]) -> list[str]:
-    """The words not yet in ``known`` (ignoring case, each as first written), which are
-    then added to it."""
-    backwards = words[::-1]  # so that each key keeps its first spelling
-    by_key = dict(zip(map(str.lower, backwards), backwards, strict=True))
-    new = by_key.keys() - known
-    known.update(new)
-    return [by_key[key] for key in new]
-
-
 def rebuild_lock():
     return locks.exclusive(storage.root() / locks.REBUILD_LOCK_NAME)
 
@@ -77,15 +67,13 @@ def _incremental_writes_paused():
 
 
 class _Documents:
-    """The published entries as index documents, in id order, in batches. "Did you mean"
-    needs each word in the vocabulary field once, not once per document: a rebuild gives
-    a word only to the first document that has it, which writes a small fraction of that
-    field's postings."""
+    """The published entries as index documents, in id order, in batches, without their
+    "did you mean" vocabulary: the segment builders add it (each word once per segment,
+    not once per document), in the worker processes rather than in this one."""
 
     def __init__(self, progress: Callable[[int, int], None] | None):
         self.entries = indexing.indexable_entries()
         self.total = self.entries.count()
-        self.known_words: set[str] = set()
         self.progress = progress
         self.done = 0  # entries handed on so far
 
@@ -93,12 +81,7 @@ class _Documents:
         """Each batch of documents; progress is reported once the batch is handed on."""
         last_id = 0
         while batch := list(self.entries.filter(pk__gt=last_id)[: indexing.BATCH_SIZE]):
-            documents = []
-            for entry in batch:
-                new_words = _first_seen(indexing.vocabulary_of(entry), self.known_words)
-                documents.append(
-                    {**indexing.document_for(entry), "vocabulary": " ".join(new_words)}
-                )
+            documents = [indexing.document_for(entry) for entry in batch]
             last_id = batch[-1].pk
             yield documents
             self.done += len(documents)
@@ -107,14 +90,15 @@ class _Documents:
 
 
 def _write_serially(index, documents: _Documents):
-    _write_in_this_process(index, (d for batch in documents.batches() for d in batch))
+    documents = (document for batch in documents.batches() for document in batch)
+    _write_in_this_process(index, documents, vocabulary=True)
 
 
-def _write_in_this_process(index, documents):
+def _write_in_this_process(index, documents, vocabulary: bool = False):
     """Documents written into segments by this process (``batch_writer``), then made
     the index's content."""
     with batch_writer.index_locked(index):
-        builder = SegmentBuilder(index, settings.ARCHIVE_REBUILD_MEMORY_MB)
+        builder = SegmentBuilder(index, settings.ARCHIVE_REBUILD_MEMORY_MB, vocabulary)
         for document in documents:
             builder.add(document)
         batch_writer.replace_content(index, builder.finish())

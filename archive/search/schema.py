@@ -35,6 +35,10 @@ FIELD_ALIASES = {
 }
 
 
+# The fields whose words "did you mean" may suggest (the ``vocabulary`` field).
+VOCABULARY_FIELDS = ("title", "summary", "body", "source", "author")
+
+
 def _text(analyzer) -> TEXT:
     """A full-text field: positions kept (for phrases) in the compact format."""
     field = TEXT(analyzer=analyzer, multitoken_query="phrase")

@@ -253,3 +253,29 @@ def test_phrases_of_frequent_words_are_answered_from_pairs_exactly(documents, tm
             phrase = whoosh_query.Phrase("body", list(words))
             expected = sorted(phrase.docs(leaf))
             assert evaluator.live(phrase).docs.tolist() == expected, words
+
+
+def test_a_rebuild_gives_each_word_to_the_vocabulary_once_a_segment(documents, tmp_path):
+    """ "Did you mean" suggests from the vocabulary field: every word of the titles,
+    texts, sources and authors (unstemmed, three letters or more, not a stop word), each
+    once in the segment rather than once per entry."""
+    from archive.search.analysis import vocabulary_analyzer
+
+    index = whoosh_index.create_in(str(tmp_path), build_schema())
+    with index_locked(index):
+        builder = SegmentBuilder(index, 64, vocabulary=True)
+        for document in documents:
+            builder.add(document)
+        replace_content(index, builder.finish())
+    index = whoosh_index.open_dir(str(tmp_path), schema=build_schema())
+    reader = index.reader()
+    analyzer = vocabulary_analyzer()
+    expected = {
+        token.text
+        for document in documents
+        for name in ("title", "summary", "body", "source", "author")
+        for token in analyzer(document.get(name, ""))
+    }
+    found = {term.decode() for term in reader.lexicon("vocabulary")}
+    assert found == expected and "kuril" in found and "the" not in found
+    assert all(reader.doc_frequency("vocabulary", word) == 1 for word in ("kuril", "елка"))
