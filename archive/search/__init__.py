@@ -262,6 +262,7 @@ def warm_up():
     lengths, its lists of frequent pairs) into this process's caches, so that its first
     search does not wait for it (1.6 s at 100,000 entries). Servers call it in a thread
     when they start."""
+    from archive import vocabularies
     from archive.search import common_pairs
     from archive.search.docsets import segment_key
     from archive.search.schema import DEFAULT_FIELD_BOOSTS
@@ -279,6 +280,7 @@ def warm_up():
                 for fieldname in DEFAULT_FIELD_BOOSTS:
                     facts.lengths(reader, fieldname)
                 common_pairs.of_segment(reader, segment_key(reader))
+        vocabularies.language_choices()  # the language facet's names (50 ms to load)
     finally:
         storage.searchers.clear()  # the caches are shared; this thread's searcher is not
 
