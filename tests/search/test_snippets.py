@@ -41,3 +41,31 @@ def test_several_places_are_weighed_like_the_whole_text():
     body = FILLER + "Salmon talks. " + FILLER + "Salmon quotas for salmon fishers. " + FILLER
     html = snippet(body, "salmon", "quota")
     assert "<mark>Salmon</mark> <mark>quotas</mark> for <mark>salmon</mark>" in html
+
+
+class EveryTokenAnalysed(SnippetMaker):
+    """The way snippets were made before: every token of the windows analysed."""
+
+    def _tokens(self, text, windows):
+        for start, end in windows:
+            for token in self.analyzer(
+                text[start:end], chars=True, mode="query", removestops=False, start_char=start
+            ):
+                token.matched = token.text in self.words
+                yield token
+
+
+def test_analysing_only_where_a_word_may_start_marks_the_same_words():
+    analyzer = multilingual_analyzer()
+    cases = [
+        (FILLER + "The cities' councils and the city council. " + FILLER, ["citi", "council"]),
+        ("北方領土の問題。北方四島と領土交渉。" * 30, ["北方", "方領", "領土", "四島"]),
+        ("Переговоры о ёлках и елке. Министр заявил о переговорах. " * 20, ["переговор", "елк"]),
+        ("Ｔｏｋｙｏ talks in Tokyo; ﬁsh and fish quotas. " * 20, ["tokyo", "fish", "quota"]),
+        ("Japan's and Japan’s relations, JAPAN. " * 30, ["japan", "relat"]),
+    ]
+    for body, words in cases:
+        entry = SimpleNamespace(body=body, summary="")
+        fast = str(SnippetMaker(frozenset(words), analyzer).snippet(entry))
+        reference = str(EveryTokenAnalysed(frozenset(words), analyzer).snippet(entry))
+        assert fast == reference and "<mark>" in fast, words
