@@ -100,6 +100,9 @@ def permalink(item) -> str:
 
 
 def permalinks(items) -> list[str]:
-    """The permalinks of many entries or versions (the language switched once)."""
+    """The permalinks of many entries or versions (the language switched once, and not at
+    all on an English page: each result of a search page has one)."""
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        return [item.get_absolute_url() for item in items]
     with translation.override(settings.LANGUAGE_CODE):
         return [item.get_absolute_url() for item in items]
