@@ -11,12 +11,18 @@ application = get_wsgi_application()
 
 
 def _warm_up_search():
+    from django.db import connections
+    from django.urls import get_resolver
+
     from archive import search
 
     try:
+        get_resolver().url_patterns  # noqa: B018 (imported on first use: 50 ms)
         search.warm_up()
     except Exception as error:  # A damaged index: the first search reports and rebuilds it.
         logging.getLogger("archive.search").warning("Search warm-up skipped: %s", error)
+    finally:
+        connections.close_all()  # this thread's own, opened to read names
 
 
 # Each server process (gunicorn imports this module after forking a worker) reads the
