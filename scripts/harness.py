@@ -161,6 +161,7 @@ class Site:
                 "5",
                 "--error-logfile",
                 str(self.folder / "gunicorn.log"),
+                "--capture-output",  # the application's own log lines there too
             ],  # fmt: skip
             cwd=ROOT,
             env=self.env,
