@@ -279,11 +279,12 @@ def check_time():
 @contextmanager
 def not_counted():
     """Work done once per process (reading a segment's arrays into the caches) is not
-    the search's cost: the budget is moved on by the processor time it took."""
+    the search's cost: nothing inside is stopped by the budget (reading them checks the
+    time as a search does), and the budget is moved on by the processor time it took."""
     started = time.thread_time()
+    at = getattr(_deadline, "at", None)
+    _deadline.at = None
     try:
         yield
     finally:
-        at = getattr(_deadline, "at", None)
-        if at is not None:
-            _deadline.at = at + (time.thread_time() - started)
+        _deadline.at = None if at is None else at + (time.thread_time() - started)

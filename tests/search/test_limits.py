@@ -1,6 +1,8 @@
 """No search can take the archive down: wildcards, clauses and phrases are bounded, a
 search has a time budget, and each client a rate limit. The searcher is told each time."""
 
+import time
+
 import pytest
 from django.core.cache import cache
 
@@ -79,6 +81,35 @@ def test_a_search_past_its_time_budget_answers_503_with_retry_after(
     assert export.status_code == 503 and export["Retry-After"] == "5"
     settings.ARCHIVE_SEARCH_TIME_BUDGET = 2
     assert client.get("/api/search/", {"q": "treaty"}).status_code == 200
+
+
+def test_a_new_process_reading_its_caches_is_never_stopped_by_the_budget(words_archive, settings):
+    """A server's first searches read each segment's arrays (seconds at 100,000 entries,
+    checking the time as they go): a search must not be stopped for that work, and its
+    own work is still counted."""
+    from archive.search import limits, segment_facts, storage
+
+    with segment_facts._lock:
+        segment_facts._cache.clear()
+    storage.searchers.clear()
+    real_build = segment_facts.build
+
+    def slow_build(reader):
+        spent = time.thread_time() + 0.05
+        while time.thread_time() < spent:  # more processor time than the budget below
+            pass
+        limits.check_time()
+        return real_build(reader)
+
+    settings.ARCHIVE_SEARCH_TIME_BUDGET = 0.02
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(segment_facts, "build", slow_build)
+        page = run("treaty")
+    assert page.available and not page.stopped and page.total == 1
+    with limits.time_budget(0.01), limits.not_counted():
+        pass
+    settings.ARCHIVE_SEARCH_TIME_BUDGET = 1e-9
+    assert run("treaty").stopped  # once the arrays are read, the budget holds again
 
 
 @pytest.fixture
