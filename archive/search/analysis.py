@@ -86,10 +86,7 @@ class ScriptAnalyzer(Tokenizer):
         renumbered = None  # the position of the last word kept
         for match in _TOKEN.finditer(value):
             word = match.group()
-            if _IS_CJK.match(word):
-                pieces = [(i, word[i : i + 2]) for i in range(max(len(word) - 1, 1))]
-            else:
-                pieces = ((0, word),)
+            pieces = _cjk_pairs(word) if _IS_CJK.match(word) else ((0, word),)
             for offset, piece in pieces:
                 text, stopped = form(piece, minsize)
                 if stopped and removestops:
@@ -119,7 +116,7 @@ class ScriptAnalyzer(Tokenizer):
         pieces = []
         for word in words:
             if _IS_CJK.match(word):
-                pieces.extend(word[i : i + 2] for i in range(max(len(word) - 1, 1)))
+                pieces.extend(pair for _, pair in _cjk_pairs(word))
             else:
                 pieces.append(word)
         return pieces
@@ -132,14 +129,20 @@ class ScriptAnalyzer(Tokenizer):
             word = match.group()
             if cjk and _IS_CJK.match(word):
                 first = match.start()
-                for i in range(max(len(word) - 1, 1)):
-                    yield first + i, word[i : i + 2]
+                for offset, pair in _cjk_pairs(word):
+                    yield first + offset, pair
             else:
                 yield match.start(), word
 
     def form(self, piece: str) -> tuple[str, bool]:
         """A piece's index form, and whether it is a stop word (or too short)."""
         return (_stemmed_form if self.stemming else _plain_form)(piece, self.minsize)
+
+
+def _cjk_pairs(run: str) -> list[tuple[int, str]]:
+    """A CJK run's overlapping character pairs with their offsets (a lone character as
+    itself): how the index cuts text written without spaces."""
+    return [(i, run[i : i + 2]) for i in range(max(len(run) - 1, 1))]
 
 
 def _normalised(piece: str) -> str:

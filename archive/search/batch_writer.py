@@ -225,10 +225,11 @@ def text_postings(occurrences: list, texts: list[str]) -> tuple[FieldPostings, l
     order = sorted(range(len(used)), key=used_texts.__getitem__)
     rank = np.empty(len(texts), dtype=np.int32)
     rank[used[order]] = np.arange(len(used), dtype=np.int32)
-    # Stable: within a term, occurrences stay in document order, positions ascending.
-    by_term = np.argsort(rank[numbers], kind="stable")
+    ranked = rank[numbers]
     del numbers
-    ranked = rank[np.concatenate([numbers for _, numbers, _ in occurrences])][by_term]
+    # Stable: within a term, occurrences stay in document order, positions ascending.
+    by_term = np.argsort(ranked, kind="stable")
+    ranked = ranked[by_term]
     docs = np.repeat(np.array([doc for doc, _, _ in occurrences], dtype=np.int32), counts)[by_term]
     positions = (by_term.astype(np.int32) - shift[by_term]).astype(np.int32)
     del by_term, shift

@@ -242,10 +242,14 @@ class EncodedValues:
     def __len__(self):
         return len(self.lengths)
 
+    def _starts(self) -> np.ndarray:
+        """Where each value starts in ``data``."""
+        return np.cumsum(self.lengths) - self.lengths
+
     def items(self) -> list[bytes]:
-        ends = np.cumsum(self.lengths).tolist()
-        starts = [0, *ends[:-1]]
-        return [self.data[a:b] for a, b in zip(starts, ends, strict=True)]
+        starts = self._starts()
+        ends = (starts + self.lengths).tolist()
+        return [self.data[a:b] for a, b in zip(starts.tolist(), ends, strict=True)]
 
     @classmethod
     def join(cls, parts: list["EncodedValues"]) -> "EncodedValues":
@@ -261,18 +265,16 @@ class EncodedValues:
         byte, a compact one never does): merged in from a segment written before."""
         if not len(self.lengths):
             return False
-        starts = np.cumsum(self.lengths) - self.lengths
         raw = np.frombuffer(self.data, dtype=np.uint8)
-        return bool((raw[starts[self.lengths > 0]] == 0).any())
+        return bool((raw[self._starts()[self.lengths > 0]] == 0).any())
 
     def counts_and_gaps(self) -> tuple[np.ndarray, np.ndarray]:
         """For values of positions (``CompactPositions``: a count, then that many gaps),
         each value's count, and all the gaps one after the other."""
         raw = np.frombuffer(self.data, dtype=np.uint8)
         numbers = varints.decode_array(raw)
-        value_starts = np.cumsum(self.lengths) - self.lengths
         numbers_before = np.concatenate(([0], np.cumsum(raw < 0x80)))
-        count_at = numbers_before[value_starts]
+        count_at = numbers_before[self._starts()]
         is_gap = np.ones(len(numbers), dtype=bool)
         is_gap[count_at] = False
         return numbers[count_at], numbers[is_gap]

@@ -64,6 +64,11 @@ class NameCache:
         with self._lock:
             self._names.clear()
 
+    def labels(self, slugs) -> dict[str, str]:
+        """The names of those slugs that name something."""
+        names = self.names()
+        return {slug: names[slug] for slug in slugs if slug in names}
+
 
 TOPIC_NAMES = NameCache(
     lambda: {topic.slug: str(topic) for topic in Topic.objects.select_related("parent__parent")}
@@ -107,16 +112,14 @@ class TopicFacet(Facet):
     multi_valued = True
 
     def labels(self, values):
-        names = TOPIC_NAMES.names()
-        return {value: names[value] for value in values if value in names}
+        return TOPIC_NAMES.labels(values)
 
 
 class SourceFacet(Facet):
     name, label, field = "source", _("Source"), "source_facet"
 
     def labels(self, values):
-        names = SOURCE_NAMES.names()
-        return {value: names[value] for value in values if value in names}
+        return SOURCE_NAMES.labels(values)
 
 
 class YearFacet(Facet):

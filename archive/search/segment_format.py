@@ -3,7 +3,6 @@ load no Django models) write segments exactly as the serving processes do."""
 
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
 from whoosh.formats import Positions
-from whoosh.matching import ListMatcher
 from whoosh.system import pack_ushort
 
 from archive.search import varints
@@ -37,11 +36,7 @@ class CompactCodec(ArchiveCodec):
         return CompactFieldWriter(self, storage, segment)
 
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
-        if terminfo.is_inlined():
-            ids, weights, values = terminfo.inlined_postings()
-            return ListMatcher(
-                ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo
-            )
+        # Never inlined in the terms file: CompactPostingsWriter always writes a list.
         offset, length = terminfo.extent()
         return CompactLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
 
