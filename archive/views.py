@@ -171,7 +171,8 @@ def version_detail(request, entry_id: int, number: int):
 
 
 def health(request):
-    """For load balancers and monitoring: is the database reachable, is the index readable?"""
+    """For load balancers and monitoring: is the database reachable, is the index readable
+    and no further behind the change log than ``ARCHIVE_INDEX_MAX_LAG_SECONDS``?"""
     checks, healthy = {}, True
     try:
         with connection.cursor() as cursor:
@@ -183,7 +184,14 @@ def health(request):
     checks["index"] = status["state"]
     checks["indexed_entries"] = status["documents"]
     checks["pending_index_updates"] = status["pending"]
+    if status["lag"] is not None:
+        checks["index_position"] = status["lag"].position
+        checks["change_log_head"] = status["lag"].head
+        checks["index_lag_seconds"] = round(status["lag"].seconds, 1)
     healthy = healthy and status["state"] == "ok"
+    if status["lagging"]:
+        # Searches would miss recent changes here: a load balancer takes the node out.
+        checks["index"], healthy = "lagging behind the change log", False
     # A long-held lock leaves searching working but saves unindexed: reported, not failed.
     if status["long_held_locks"]:
         checks["index_locks"] = [lock.describe() for lock in status["long_held_locks"]]

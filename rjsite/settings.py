@@ -281,9 +281,20 @@ ARCHIVE_BASE_URL = os.environ.get("ARCHIVE_BASE_URL", "http://127.0.0.1:8000").r
 ARCHIVE_ADMIN_EMAIL = os.environ.get("ARCHIVE_ADMIN_EMAIL", "editors@rjarchive.example.org")
 ARCHIVE_OAI_PAGE_SIZE = int(os.environ.get("ARCHIVE_OAI_PAGE_SIZE", "50"))
 
-# Seconds an index writer waits for Whoosh's lock before leaving its change queued for
-# the next writer (nothing is lost: see archive.models.PendingIndexUpdate).
+# Seconds an index writer waits for Whoosh's lock before leaving its change in the log
+# for the next writer (nothing is lost: see archive.models.IndexChange).
 ARCHIVE_INDEX_LOCK_TIMEOUT = float(os.environ.get("ARCHIVE_INDEX_LOCK_TIMEOUT", "5"))
+# Several app servers (docs/scaling.md): each follows the change log into its own index,
+# woken by PostgreSQL's NOTIFY and polling every ARCHIVE_INDEX_POLL_SECONDS besides (the
+# only way on SQLite); ARCHIVE_FOLLOW_CHANGES=false turns the follower off (commands,
+# tests). /healthz answers 503 once the oldest change not applied here has waited longer
+# than ARCHIVE_INDEX_MAX_LAG_SECONDS. The log keeps changes this many days and at most
+# this many (a node further behind rebuilds its index from the database).
+ARCHIVE_FOLLOW_CHANGES = os.environ.get("ARCHIVE_FOLLOW_CHANGES", "true").lower() == "true"
+ARCHIVE_INDEX_POLL_SECONDS = float(os.environ.get("ARCHIVE_INDEX_POLL_SECONDS", "2"))
+ARCHIVE_INDEX_MAX_LAG_SECONDS = float(os.environ.get("ARCHIVE_INDEX_MAX_LAG_SECONDS", "60"))
+ARCHIVE_CHANGE_LOG_KEEP_DAYS = float(os.environ.get("ARCHIVE_CHANGE_LOG_KEEP_DAYS", "30"))
+ARCHIVE_CHANGE_LOG_KEEP_CHANGES = int(os.environ.get("ARCHIVE_CHANGE_LOG_KEEP_CHANGES", "1000000"))
 # /healthz reports the index's write lock (or the rebuild lock) once held this long: a
 # rebuild holds it throughout (about 4 minutes at 100,000 entries).
 ARCHIVE_INDEX_LOCK_ALERT_SECONDS = float(os.environ.get("ARCHIVE_INDEX_LOCK_ALERT_SECONDS", "1800"))

@@ -127,6 +127,9 @@ def test_health_reports_database_and_index(client, indexed_seed):
         "index": "ok",
         "indexed_entries": 3,
         "pending_index_updates": 0,
+        "index_position": data["change_log_head"],  # every change applied
+        "change_log_head": data["change_log_head"],
+        "index_lag_seconds": 0.0,
     }
 
 

@@ -15,7 +15,7 @@ from archive import search
 from archive.benchmark.fts5 import Fts5Baseline
 from archive.evaluation import metrics
 from archive.evaluation.smart import Collection
-from archive.models import Entry, PendingIndexUpdate, Status
+from archive.models import Entry, Status
 
 EXTERNAL_PREFIX = "evaluation-"
 DEPTH = 100  # results read per question: MAP is measured over the first 100
@@ -92,7 +92,6 @@ def publish_and_index(entries: list[Entry], processes: int) -> int:
     """Write a collection's entries and build the index from them. Returns how many."""
     with transaction.atomic():
         Entry.objects.bulk_create(entries, batch_size=500)
-        PendingIndexUpdate.objects.all().delete()  # the rebuild below indexes them all
     search.rebuild(processes=processes)
     return len(entries)
 

@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.utils.translation import gettext_lazy as _
 
 from archive.dates import InvalidPartialDate, PartialDate
@@ -20,8 +20,11 @@ from archive.search.facets import FACETS_BY_NAME, FacetResult
 from archive.search.indexing import (
     IndexBusy,
     IndexComparison,
-    apply_pending,
+    IndexTooFarBehind,
+    Lag,
+    catch_up,
     compare,
+    lag,
     pending_count,
     queue_entries,
     repair,
@@ -34,7 +37,9 @@ __all__ = [
     "SORTS",
     "IndexBusy",
     "IndexComparison",
+    "IndexTooFarBehind",
     "IndexUnavailable",
+    "Lag",
     "InvalidSearch",
     "LockState",
     "RebuildFailed",
@@ -43,13 +48,14 @@ __all__ = [
     "SearchHit",
     "SearchPage",
     "SearchRequest",
-    "apply_pending",
+    "catch_up",
     "compare",
     "clear_orphaned_locks",
     "entries_at",
     "mark_searched_words",
     "index_locks",
     "index_status",
+    "lag",
     "pending_count",
     "queue_entries",
     "rebuild",
@@ -171,7 +177,7 @@ def search(request: SearchRequest) -> SearchPage:
     SearchRequest itself when a caller builds one from bad parameters."""
     from archive.search.execution import execute
 
-    _apply_pending_if_idle()
+    _catch_up_if_behind()
     try:
         searcher = storage.searchers.get()
         # A damaged file may show only when a search reads it: the same answer either way.
@@ -307,17 +313,30 @@ def _warm_names():
         logger.info("Names not read at warm-up: %s", error)
 
 
-def _apply_pending_if_idle():
-    """Apply queued updates left by a process that died or found the index busy,
-    without ever making a searcher wait for the lock."""
-    if not pending_count():
+def _catch_up_if_behind():
+    """Apply changes this node's index lacks (left by a process that died after its
+    commit, or that found the index busy) without ever making a searcher wait for the
+    lock. Its cost when there is nothing to do: two indexed reads of the change log."""
+    from archive.search import change_log
+
+    try:
+        log_head, unsequenced = change_log.head(), change_log.has_unsequenced()
+    except DatabaseError as error:  # not migrated yet, or the database away: search anyway
+        logger.info("The change log cannot be read: %s", error)
+        return
+    generation = storage.current_generation()
+    if not unsequenced and _caught_up.get("at") == (generation, log_head):
         return
     try:
-        apply_pending(timeout=0)
-    except (IndexBusy, IndexUnavailable) as error:
-        logger.info("Queued index updates not applied now: %s", error)
+        catch_up(timeout=0)
+        _caught_up["at"] = (generation, log_head)
+    except (IndexBusy, IndexUnavailable, IndexTooFarBehind) as error:
+        logger.info("Logged index changes not applied now: %s", error)
     except Exception:  # e.g. a read-only or full index folder: searching still works.
-        logger.exception("Queued index updates could not be applied")
+        logger.exception("Logged index changes could not be applied")
+
+
+_caught_up: dict = {}  # this process saw the index at this (generation, log head)
 
 
 _rebuilding = threading.Lock()
@@ -356,20 +375,24 @@ def wait_for_background_rebuild(timeout: float | None = None):
 
 
 def index_status() -> dict:
-    """For health checks: can the index be read, how many documents, how much is queued."""
+    """For health checks: can the index be read, how many documents, how far behind the
+    change log it is (``lagging`` once its oldest unapplied change has waited longer than
+    ``ARCHIVE_INDEX_MAX_LAG_SECONDS``)."""
     try:
         documents = storage.searchers.get().doc_count()
         state = "ok"
     except IndexUnavailable as error:
         documents, state = None, f"unavailable: {error}"
     try:
-        pending = pending_count()
+        behind = lag()
     except Exception:  # The database's own check reports a database failure.
-        pending = None
+        behind = None
     return {
         "state": state,
         "documents": documents,
-        "pending": pending,
+        "pending": behind.behind if behind else None,
+        "lag": behind,
+        "lagging": bool(behind and behind.seconds > settings.ARCHIVE_INDEX_MAX_LAG_SECONDS),
         "long_held_locks": tuple(
             lock
             for lock in index_locks()

@@ -1,11 +1,13 @@
 """Keeping the index in agreement with the database.
 
-Every change to an entry queues a PendingIndexUpdate row in the same transaction (see
-``archive/search/signals.py``); after the commit, ``apply_pending`` brings those
-entries' documents up to date and only then deletes the rows; ``compare`` finds missing,
-stale and extra documents (``rebuilding.py`` writes a fresh generation). A published
-entry's document is in the public index, any other entry's in the drafts index (see
-``storage.py``), never both.
+Every change to an entry appends to the change log in the same transaction (see
+``archive/search/signals.py`` and ``change_log.py``); after the commit, ``catch_up``
+applies the log from the position this node's index has reached, recording the new
+position in the same index commit (``applied_position.py``). Every node applies every
+change to its own index; nothing is deleted from the log by applying it. ``compare``
+finds missing, stale and extra documents (``rebuilding.py`` writes a fresh generation). A
+published entry's document is in the public index, any other entry's in the drafts index
+(see ``storage.py``), never both.
 """
 
 import calendar
@@ -17,14 +19,15 @@ import time
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from whoosh.index import LockError
 
-from archive.models import Entry, PendingIndexUpdate, Status
-from archive.search import locks, storage
+from archive.models import Entry, Status
+from archive.search import applied_position, change_log, locks, storage
 from archive.search.analysis import distinct_words
 from archive.search.schema import UNDATED_YEAR
 from archive.search.segment_format import SEGMENT_FILES
@@ -35,7 +38,12 @@ BATCH_SIZE = 500
 
 
 class IndexBusy(Exception):
-    """Another process holds the index's write lock; the change stays queued."""
+    """Another process holds the index's write lock; the change stays in the log for the
+    next writer of this node."""
+
+
+class IndexTooFarBehind(Exception):
+    """The index needs changes the log no longer holds (trimmed): it must be rebuilt."""
 
 
 # Documents -------------------------------------------------------------------------------
@@ -125,39 +133,42 @@ def fingerprint(document: dict) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:32]
 
 
-# Queue -----------------------------------------------------------------------------------
+# Following the change log ----------------------------------------------------------------
 
 
 def queue_entries(entry_ids: Iterable[int]):
-    """Queue entries for the index, in the caller's transaction; apply after commit."""
-    ids = sorted({int(entry_id) for entry_id in entry_ids if entry_id is not None})
-    if not ids:
-        return
-    PendingIndexUpdate.objects.bulk_create(PendingIndexUpdate(entry_id=i) for i in ids)
-    transaction.on_commit(apply_pending_quietly)
+    """Log a change of these entries in the caller's transaction; apply after commit."""
+    if change_log.record(entry_ids):
+        transaction.on_commit(catch_up_quietly)
 
 
-def apply_pending_quietly():
-    """After a commit: apply what is queued, leaving it queued if the index is busy or
-    missing (the next writer, a search, or check_index --fix applies it later)."""
+def catch_up_quietly():
+    """After a commit: number the new changes and apply the log to this node's index,
+    leaving them in the log if the index is busy or missing (the writer holding it, the
+    node's follower, a search, or check_index --fix applies them later)."""
     try:
-        apply_pending()
+        change_log.sequence()
+        catch_up()
     except IndexBusy as error:
-        logger.warning("Index update postponed, changes stay queued: %s", error)
+        logger.info("Index update postponed, the change stays in the log: %s", error)
     except storage.IndexUnavailable as error:
-        logger.debug("No usable index yet, changes stay queued: %s", error)
+        logger.debug("No usable index yet, changes stay in the log: %s", error)
+    except IndexTooFarBehind as error:
+        logger.warning("%s", error)
     except Exception:
-        # A full disk or a read-only folder: the change is committed and queued, so the
-        # save succeeds; the queue is applied once the index can be written again.
-        logger.exception("Index update failed, changes stay queued")
+        # A full disk or a read-only folder: the change is committed and logged, so the
+        # save succeeds; the log is applied once the index can be written again.
+        logger.exception("Index update failed, the change stays in the log")
 
 
 @contextmanager
-def index_writer(timeout: float | None = None):
-    """Writers on the current generation's public and drafts indexes, holding the public
-    index's lock (the drafts index is only written under it); commits both on success,
-    drafts first: a failure between the two commits leaves the updates queued, and
-    applying them again is harmless.
+def index_writer(timeout: float | None = None, folder: Path | None = None):
+    """Writers on a generation's public and drafts indexes (the current generation's, or
+    ``folder``'s), holding the public index's lock (the drafts index is only written under
+    it), with the position its public index has applied. On success commits the drafts
+    index, records the writers' position for the public index's new table of contents,
+    and commits the public index: a failure between the commits leaves the position where
+    it was, and applying those changes again is harmless. ``writers.discard`` cancels.
 
     A rebuild may swap generations while we wait for the lock, so after taking it we
     check we still hold the current one.
@@ -165,12 +176,15 @@ def index_writer(timeout: float | None = None):
     timeout = settings.ARCHIVE_INDEX_LOCK_TIMEOUT if timeout is None else timeout
     deadline = time.monotonic() + timeout
     while True:
-        generation, index = storage.open_current()
+        if folder is None:
+            generation, index = storage.open_current()
+        else:
+            generation, index = folder, storage.open_generation(folder)
         try:
             writer = index.writer(timeout=max(deadline - time.monotonic(), 0.0), **SEGMENT_FILES)
         except LockError:
             raise IndexBusy(f"the index is locked by another writer ({generation})") from None
-        if storage.current_generation() == generation:
+        if folder is not None or storage.current_generation() == generation:
             break
         writer.cancel()
     locks.record_holder(generation / locks.WRITE_LOCK_NAME)
@@ -179,14 +193,22 @@ def index_writer(timeout: float | None = None):
         drafts_writer = storage.open_drafts(generation, create=True).writer(
             timeout=5.0, **SEGMENT_FILES
         )
-        writers = Writers(writer, drafts_writer)
+        writers = Writers(writer, drafts_writer, position=applied_position.read(generation))
+        recorded = writers.position
         yield writers
-        if writers.drafts_changed:
+        if writers.drafts_changed and not writers.discard:
             drafts_writer.commit()
         else:  # most saves touch no draft: no new table of contents for the drafts index
             drafts_writer.cancel()
         drafts_writer = None
+        if writers.discard:
+            writer.cancel()
+            return
+        if writers.position is not None:
+            applied_position.record(generation, writer.generation, writers.position)
         writer.commit()
+        if writers.position is not None and writers.position != recorded:
+            applied_position.forget_before(generation, writer.generation)
     except BaseException:
         # Release the locks whatever failed (a full disk can fail the commit itself).
         for unfinished in (drafts_writer, writer):
@@ -201,6 +223,8 @@ class Writers:
     public: object  # the public index's writer
     drafts: object  # the drafts index's writer
     drafts_changed: bool = False  # whether the drafts index needs its writer committed
+    position: int | None = None  # the change log position the index will have applied
+    discard: bool = False  # cancel both writers instead of committing
 
 
 def write_entries(writers: Writers, entry_ids: set[int]):
@@ -223,23 +247,91 @@ def write_entries(writers: Writers, entry_ids: set[int]):
                 writers.drafts_changed = True
 
 
-def apply_pending(timeout: float | None = None) -> int:
-    """Apply every queued update; returns how many entries were written."""
+def catch_up(timeout: float | None = None, folder: Path | None = None) -> int:
+    """Apply the change log to this node's index (the current generation, or ``folder``)
+    from the position it has reached, a batch per commit; returns how many entries were
+    written. Changes committed but not yet numbered are numbered first.
+
+    Raises IndexBusy when another writer holds the index (it applies what follows: each
+    writer reads the log again after its commit), IndexTooFarBehind when the log no
+    longer holds changes the index lacks, IndexUnavailable when there is no index."""
+    if change_log.has_unsequenced():
+        change_log.sequence()
     written = 0
     while True:
-        rows = list(PendingIndexUpdate.objects.values_list("id", "entry_id")[:BATCH_SIZE])
-        if not rows:
-            return written
-        entry_ids = {entry_id for _, entry_id in rows}
-        with index_writer(timeout) as writers:
+        log = change_log.state()
+        known = applied_position.read(_folder(folder))
+        if known is not None and known >= log.head:
+            return written  # nothing to do: no lock taken, nothing written
+        if known is None:
+            return written + _adopt(timeout, folder, log.head)
+        with index_writer(timeout, folder) as writers:
+            if writers.position is None or writers.position >= log.head:
+                writers.discard = True  # another writer got here first
+                continue
+            if writers.position < log.trimmed_through:
+                raise IndexTooFarBehind(
+                    f"the index is at change {writers.position}, but the change log has "
+                    f"been trimmed through {log.trimmed_through}: it must be rebuilt"
+                )
+            changes = change_log.changes_after(writers.position, BATCH_SIZE)
+            if not changes or changes[0][0] != writers.position + 1:
+                raise IndexTooFarBehind(
+                    f"the change log no longer holds change {writers.position + 1}, which "
+                    "the index lacks: it must be rebuilt"
+                )
+            entry_ids = {entry_id for _, entry_id in changes}
             write_entries(writers, entry_ids)
-        # Only rows read above are removed: an update queued meanwhile has a new row.
-        PendingIndexUpdate.objects.filter(id__in=[row_id for row_id, _ in rows]).delete()
+            writers.position = changes[-1][0]
         written += len(entry_ids)
 
 
+def _folder(folder: Path | None) -> Path:
+    if folder is not None:
+        return folder
+    current = storage.current_generation()
+    if current is None or not current.is_dir():
+        raise storage.IndexUnavailable(f"there is no search index in {storage.root()}")
+    return current
+
+
+def _adopt(timeout: float | None, folder: Path | None, head: int) -> int:
+    """An index that never recorded a position (a generation written before the change
+    log): compare it with the database, write what differs, and record ``head`` (read
+    before the comparison, so changes after it are applied from the log). Returns how
+    many entries were written."""
+    differing = compare().differing if folder is None else set()
+    with index_writer(timeout, folder) as writers:
+        write_entries(writers, differing)
+        writers.position = head
+    logger.warning("The index now follows the change log from position %d.", head)
+    return len(differing)
+
+
+@dataclass(frozen=True)
+class Lag:
+    position: int | None  # the change this node's index has applied up to (None: unknown)
+    head: int  # the change log's last position
+    behind: int  # changes logged and not yet applied here (numbered or not)
+    seconds: float  # how long the oldest of them has waited (0 when none)
+
+
+def lag() -> Lag:
+    """How far this node's index is behind the change log."""
+    log = change_log.state()
+    try:
+        position = applied_position.read(_folder(None))
+    except storage.IndexUnavailable:
+        position = None
+    behind = log.unsequenced + max(log.head - (position or 0), 0)
+    oldest = change_log.oldest_waiting_since(position or 0) if behind else None
+    seconds = (timezone.now() - oldest).total_seconds() if oldest else 0.0
+    return Lag(position, log.head, behind, max(seconds, 0.0))
+
+
 def pending_count() -> int:
-    return PendingIndexUpdate.objects.count()
+    """Changes logged and not yet applied to this node's index."""
+    return lag().behind
 
 
 # Comparison ------------------------------------------------------------------------------
@@ -305,12 +397,11 @@ def compare() -> IndexComparison:
 
 
 def repair(comparison: IndexComparison) -> int:
-    """Queue and apply every differing entry; returns how many were written."""
-    if comparison.drafts_index_missing:
-        with index_writer():
-            pass  # taking the writers makes the drafts index
-    with transaction.atomic():
-        PendingIndexUpdate.objects.bulk_create(
-            PendingIndexUpdate(entry_id=entry_id) for entry_id in sorted(comparison.differing)
-        )
-    return apply_pending()
+    """Write every differing entry to this node's index (taking the writers makes a
+    missing drafts index), then apply the change log; returns how many entries the
+    repair wrote."""
+    differing = set(comparison.differing)
+    with index_writer() as writers:
+        write_entries(writers, differing)
+    catch_up()
+    return len(differing)

@@ -1,14 +1,15 @@
 """Rebuilding the index from the database into a new generation, swapped in atomically.
 
-A rebuild holds two locks: its own (one rebuild at a time) and the current generation's
-write lock (so changes saved meanwhile stay queued, and are applied to the new generation
-once it is current). It never forks while holding them: parallel analysis runs in
-spawned workers (``index_workers.py``) that die with it. Whatever stops it (a failure,
+A rebuild holds its own lock (one rebuild at a time). It reads the change log's head
+before it reads any entry and records it as the new generation's position; changes saved
+meanwhile keep being applied to the current generation, and are applied to the new one
+from that position before it becomes current (and once more after, for the last few), so
+none is lost. It never forks while holding a lock: parallel analysis runs in spawned
+workers (``index_workers.py``) that die with it. Whatever stops it (a failure,
 an interrupt, ``kill -9``), the current index keeps answering and stays writable, and
 the unfinished generation is removed, at once or by the next rebuild.
 """
 
-import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -17,9 +18,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import Error as DatabaseFailure
-from whoosh.index import LockError
 
-from archive.search import batch_writer, indexing, locks, storage
+from archive.search import applied_position, batch_writer, change_log, indexing, locks, storage
 from archive.search.batch_writer import SegmentBuilder
 from archive.search.index_workers import WorkerFailed, WorkerPool, describe_error
 
@@ -46,24 +46,6 @@ class RebuildReport:
 
 def rebuild_lock():
     return locks.exclusive(storage.root() / locks.REBUILD_LOCK_NAME)
-
-
-@contextlib.contextmanager
-def _incremental_writes_paused():
-    """Hold the current generation's write lock so that changes made during a rebuild
-    stay queued; they are applied to the new generation once it is current."""
-    try:
-        generation, index = storage.open_current()
-        writer = index.writer(timeout=60)
-        locks.record_holder(generation / locks.WRITE_LOCK_NAME)
-    except (storage.IndexUnavailable, LockError):
-        writer = None  # No usable index (or a stuck lock): nothing to pause.
-    try:
-        yield
-    finally:
-        if writer is not None:
-            with contextlib.suppress(Exception):
-                writer.cancel()
 
 
 class _Documents:
@@ -147,8 +129,9 @@ def rebuild(
     started = time.monotonic()
     folder = None
     try:
-        with rebuild_lock(), _incremental_writes_paused():
+        with rebuild_lock():
             storage.remove_unfinished()  # left by a rebuild that was killed
+            start = change_log.sequence()  # every change up to here is in what we read
             folder, index = storage.new_generation()
             documents = _Documents(progress)
             if processes > 1:
@@ -156,6 +139,8 @@ def rebuild(
             else:
                 _write_serially(index, documents)
             drafts = _write_drafts(folder)
+            applied_position.record(folder, index.latest_generation(), start)
+            indexing.catch_up(folder=folder)  # the changes saved while we wrote
             folder = storage.make_current(folder)
     except BaseException as error:
         if folder is not None and storage.is_unfinished(folder):
@@ -167,9 +152,9 @@ def rebuild(
     storage.searchers.clear()
     storage.draft_searchers.clear()
     try:
-        indexing.apply_pending()
+        indexing.catch_up()  # the few saved between the catch-up above and the swap
     except (indexing.IndexBusy, storage.IndexUnavailable) as error:
-        logger.warning("Updates queued during the rebuild stay queued: %s", error)
+        logger.warning("Changes saved during the rebuild stay in the log: %s", error)
     size = sum(path.stat().st_size for path in folder.iterdir() if path.is_file())
     return RebuildReport(documents.done, time.monotonic() - started, size, folder, drafts)
 

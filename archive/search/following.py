@@ -1,0 +1,124 @@
+"""A node's follower: a thread in each server process that keeps the node's index at the
+head of the change log (``change_log.py``).
+
+It catches up when the process starts (a node that was down applies what it missed), then
+whenever PostgreSQL notifies the channel the sequencer notifies, and every
+``ARCHIVE_INDEX_POLL_SECONDS`` besides (the fallback when a notification is missed or the
+listening connection breaks, and the only way on SQLite). Several processes of a node
+share its index: the one that gets the write lock applies, and reads the log again after
+each commit, so a change that arrives while it holds the lock is not left behind.
+
+A node whose index the log can no longer bring up to date (trimmed past its position),
+or that has no usable index (a new node), rebuilds from the database in this thread and
+then follows the log from the position the rebuild started at. It also trims the log,
+at most once an hour.
+"""
+
+import contextlib
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.db import connection, connections
+
+from archive.search import change_log, indexing, rebuilding, storage
+from archive.search.locks import RebuildInProgress
+
+logger = logging.getLogger("archive.search")
+
+TRIM_EVERY_SECONDS = 3600
+
+
+class Follower:
+    def __init__(self, poll_seconds: float):
+        self.poll_seconds = poll_seconds
+        self.stopped = threading.Event()
+        self.listener = None  # a PostgreSQL connection listening on the channel
+        self.trimmed_at = 0.0
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> threading.Thread:
+        self.thread = threading.Thread(target=self.run, name="follow-change-log", daemon=True)
+        self.thread.start()
+        return self.thread
+
+    def stop(self):
+        self.stopped.set()
+
+    def run(self):
+        while not self.stopped.is_set():
+            self.catch_up_once()
+            self.wait()
+        self._close_listener()
+
+    def catch_up_once(self):
+        try:
+            indexing.catch_up(timeout=0)
+            self._trim_now_and_then()
+        except indexing.IndexBusy:
+            pass  # the process holding the lock applies what follows
+        except (indexing.IndexTooFarBehind, storage.IndexUnavailable) as error:
+            logger.warning("%s: rebuilding this node's index from the database.", error)
+            self._rebuild()
+        except Exception:  # the database away, a full disk: tried again at the next wake
+            logger.exception("Following the change log failed; trying again")
+            connections.close_all()  # this thread's own: reopened at the next attempt
+
+    def _rebuild(self):
+        try:
+            report = rebuilding.rebuild()
+            logger.warning("This node's index was rebuilt: %d documents.", report.documents)
+        except RebuildInProgress:
+            pass
+        except rebuilding.RebuildFailed as error:
+            logger.error("%s", error)
+
+    def _trim_now_and_then(self):
+        if time.monotonic() - self.trimmed_at >= TRIM_EVERY_SECONDS:
+            change_log.trim()
+            self.trimmed_at = time.monotonic()
+
+    def wait(self):
+        """Until a change is announced, the poll interval passes, or we are stopped."""
+        if connection.vendor != "postgresql":
+            self.stopped.wait(self.poll_seconds)
+            return
+        try:
+            listener = self._listening()
+            for _ in listener.notifies(timeout=self.poll_seconds, stop_after=1):
+                pass
+        except Exception as error:  # the server restarted: listen again next time
+            logger.info("Not listening for index changes now (%s); polling.", error)
+            self._close_listener()
+            self.stopped.wait(self.poll_seconds)
+
+    def _listening(self):
+        if self.listener is None or self.listener.closed:
+            self.listener = connection.get_new_connection(connection.get_connection_params())
+            self.listener.autocommit = True
+            self.listener.execute(f"LISTEN {change_log.CHANNEL}")
+        return self.listener
+
+    def _close_listener(self):
+        if self.listener is not None:
+            with contextlib.suppress(Exception):  # already broken
+                self.listener.close()
+            self.listener = None
+
+
+_follower: Follower | None = None
+_starting = threading.Lock()
+
+
+def start() -> Follower | None:
+    """Start this process's follower once (servers call it when they start); None when
+    ``ARCHIVE_FOLLOW_CHANGES`` is off."""
+    global _follower
+    if not settings.ARCHIVE_FOLLOW_CHANGES:
+        return None
+    with _starting:
+        if _follower is None:
+            _follower = Follower(settings.ARCHIVE_INDEX_POLL_SECONDS)
+            _follower.start()
+    return _follower
