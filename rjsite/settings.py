@@ -293,6 +293,8 @@ ARCHIVE_INDEX_LOCK_TIMEOUT = float(os.environ.get("ARCHIVE_INDEX_LOCK_TIMEOUT", 
 ARCHIVE_FOLLOW_CHANGES = os.environ.get("ARCHIVE_FOLLOW_CHANGES", "true").lower() == "true"
 ARCHIVE_INDEX_POLL_SECONDS = float(os.environ.get("ARCHIVE_INDEX_POLL_SECONDS", "2"))
 ARCHIVE_INDEX_MAX_LAG_SECONDS = float(os.environ.get("ARCHIVE_INDEX_MAX_LAG_SECONDS", "60"))
+# Changes applied per index commit when catching up (a smaller batch commits more often).
+ARCHIVE_INDEX_APPLY_BATCH = int(os.environ.get("ARCHIVE_INDEX_APPLY_BATCH", "500"))
 ARCHIVE_CHANGE_LOG_KEEP_DAYS = float(os.environ.get("ARCHIVE_CHANGE_LOG_KEEP_DAYS", "30"))
 ARCHIVE_CHANGE_LOG_KEEP_CHANGES = int(os.environ.get("ARCHIVE_CHANGE_LOG_KEEP_CHANGES", "1000000"))
 # /healthz reports the index's write lock (or the rebuild lock) once held this long: a

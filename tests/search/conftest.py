@@ -2,8 +2,11 @@
 PostgreSQL database when the suite runs on PostgreSQL) and its own index folder."""
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -26,11 +29,11 @@ class ProcessSite:
         }
         self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
-    def manage(self, *args, check=True, timeout=120):
+    def manage(self, *args, check=True, timeout=120, env=None):
         result = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
-            env=self.env,
+            env=env or self.env,
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -86,3 +89,119 @@ def process_site(tmp_path):
     yield site
     if drop is not None:
         drop()
+
+
+class Node:
+    """One app server of a several-node archive: gunicorn with its own index folder, on the
+    database of a ``ProcessSite``."""
+
+    def __init__(self, site: ProcessSite, name: str, workers: int = 2):
+        self.site = site
+        self.name = name
+        self.index_dir = site.folder / f"node-{name}"
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.workers = workers
+        self.env = {
+            **site.env,
+            "ARCHIVE_INDEX_DIR": str(self.index_dir),
+            "ARCHIVE_INDEX_POLL_SECONDS": "0.5",
+            "ARCHIVE_RATE_LIMIT_SEARCH": "100000/m",
+            "ARCHIVE_RATE_LIMIT_API": "100000/m",
+        }
+        self.server: subprocess.Popen | None = None
+
+    def manage(self, *args, check=True, timeout=120):
+        """A command on this node (its index folder)."""
+        return self.site.manage(*args, check=check, timeout=timeout, env=self.env)
+
+    def start(self, env: dict | None = None):
+        self.server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "rjsite.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+                "--error-logfile",
+                str(self.site.folder / f"gunicorn-{self.name}.log"),
+                "--capture-output",
+            ],  # fmt: skip
+            cwd=ROOT,
+            env={**self.env, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # a process group of its own: killed as one
+        )
+        return self
+
+    def health(self) -> dict:
+        import requests
+
+        try:
+            response = requests.get(self.url + "/healthz", timeout=5)
+        except requests.RequestException:
+            return {}
+        return response.json() | {"http_status": response.status_code}
+
+    def wait_until(self, condition, what: str, timeout: float = 90) -> dict:
+        deadline = time.monotonic() + timeout
+        health = {}
+        while time.monotonic() < deadline:
+            health = self.health()
+            if health and condition(health):
+                return health
+            time.sleep(0.1)
+        log = (self.site.folder / f"gunicorn-{self.name}.log").read_text()[-3000:]
+        raise AssertionError(f"node {self.name}: {what} not reached; last {health}\n{log}")
+
+    def search_total(self, query: str) -> int:
+        import requests
+
+        response = requests.get(self.url + "/api/search/", params={"q": query}, timeout=30)
+        response.raise_for_status()
+        return response.json()["total"]
+
+    def kill(self):
+        """kill -9 of the whole node, master and workers."""
+        os.killpg(self.server.pid, signal.SIGKILL)
+        self.server.wait(10)
+        self.server = None
+
+    def stop(self):
+        if self.server is not None and self.server.poll() is None:
+            self.server.send_signal(signal.SIGTERM)
+            try:
+                self.server.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.server.pid, signal.SIGKILL)
+        self.server = None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def make_node(process_site):
+    """Nodes on one database, each with its own index folder; all stopped at the end."""
+    nodes = []
+
+    def make(name: str, workers: int = 2) -> Node:
+        node = Node(process_site, name, workers)
+        nodes.append(node)
+        return node
+
+    yield make
+    for node in nodes:
+        if node.server is not None and node.server.poll() is None:
+            os.killpg(node.server.pid, signal.SIGKILL)

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 
 from archive import search
-from django.db import connection
-
 from archive.models import Entry, Source, Status
 from archive.search import storage
 from archive.services.publishing import publish_entries, unpublish_entries

@@ -10,9 +10,10 @@ from archive.management.base import ArchiveCommand
 class Command(ArchiveCommand):
     help = (
         "Compare the search index with the database: entries missing from the index, "
-        "indexed with stale content, or indexed but no longer published; and say who holds "
-        "the index's locks. Exits non-zero on any difference or a lock whose holder is "
-        "gone; --fix repairs both (and builds the index if there is none)."
+        "indexed with stale content, or indexed but no longer published; say where the "
+        "index stands in the change log and who holds the index's locks. Exits non-zero "
+        "on any difference or a lock whose holder is gone; --fix repairs both (and builds "
+        "the index if there is none)."
     )
 
     def add_arguments(self, parser):
@@ -38,13 +39,19 @@ class Command(ArchiveCommand):
             return
         self.report(comparison)
         if comparison.in_agreement:
+            if fix and comparison.pending:
+                search.catch_up()  # the same content, but its position was behind
             self.stdout.write(self.style.SUCCESS(gettext("The index agrees with the database.")))
         elif not fix:
             raise CommandError(
                 gettext("The index differs from the database; run with --fix to repair.")
             )
         else:
-            written = search.repair(comparison)
+            try:
+                written = search.repair(comparison)
+            except search.IndexTooFarBehind as error:
+                self.stdout.write(gettext("%(error)s: rebuilding it.") % {"error": error})
+                written = self.rebuild().documents
             after = search.compare()
             if not after.in_agreement:
                 self.report(after)
@@ -110,3 +117,24 @@ class Command(ArchiveCommand):
             self.stdout.write(
                 gettext("%(count)d queued updates not yet applied.") % {"count": comparison.pending}
             )
+        self.report_position()
+
+    def report_position(self):
+        """Where this node's index stands in the change log, and how long the oldest
+        change it lacks has waited."""
+        lag = search.lag()
+        if lag.position is None:
+            self.stdout.write(gettext("This node's index has not recorded a change log position."))
+            return
+        self.stdout.write(
+            gettext(
+                "Change log: this node's index is at position %(position)d of %(head)d "
+                "(%(behind)d behind, the oldest waiting %(seconds).1f s)."
+            )
+            % {
+                "position": lag.position,
+                "head": lag.head,
+                "behind": lag.behind,
+                "seconds": lag.seconds,
+            }
+        )

@@ -1,0 +1,208 @@
+"""The change log every node's index follows: gapless positions given only to committed
+changes, a late commit numbered late rather than skipped, the position kept with the
+index's own commit, trimming, catching up, adopting an index from before the log, and
+what check_index and /healthz say about a node's lag."""
+
+import datetime
+import threading
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+from archive import search
+from archive.models import Entry, IndexChange, Status
+from archive.search import applied_position, change_log, following, storage
+from tests.search.helpers import ids, run
+
+
+def position_here() -> int | None:
+    return search.lag().position
+
+
+def test_every_committed_change_gets_the_next_position_without_gaps(make_entry, empty_index):
+    start = change_log.head()
+    entries = [make_entry(body=f"Sakhalin shelf {n}") for n in range(3)]
+    Entry.objects.filter(pk=entries[0].pk).update(title="Renamed")  # a bulk change logs too
+    with transaction.atomic():
+        make_entry(body="rolled back")
+        transaction.set_rollback(True)  # its change is never committed: never numbered
+    head = change_log.sequence()
+    positions = list(
+        IndexChange.objects.filter(position__gt=start)
+        .order_by("position")
+        .values_list("position", "entry_id")
+    )
+    assert [position for position, _ in positions] == list(range(start + 1, head + 1))
+    assert [entry_id for _, entry_id in positions] == [e.pk for e in entries] + [entries[0].pk]
+    assert change_log.sequence() == head  # nothing new: the same head
+
+
+def test_the_position_is_recorded_with_each_commit_and_a_save_applies_it(
+    make_entry, committed, empty_index
+):
+    with committed():
+        entry = make_entry(body="Iturup airport")
+    assert ids(run("iturup")) == [entry.pk]
+    assert position_here() == change_log.head()
+    assert search.lag().behind == 0
+
+
+def test_a_position_written_for_a_commit_that_never_happened_is_ignored(empty_index):
+    folder = storage.current_generation()
+    before = applied_position.read(folder)
+    _, index = storage.open_current()
+    # A writer killed after recording its position, before its table of contents.
+    applied_position.record(folder, index.latest_generation() + 1, before + 50)
+    assert applied_position.read(folder) == before
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite lets one writer at a time: a later transaction cannot commit first",
+)
+def test_a_transaction_that_commits_late_is_not_skipped_by_any_node(
+    transactional_db, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    nodes = {name: tmp_path / name for name in ("one", "two")}
+
+    def on(node: str):
+        settings.ARCHIVE_INDEX_DIR = nodes[node]
+        storage.searchers.clear()
+
+    for node in nodes:
+        on(node)
+        search.rebuild()
+
+    recorded, release = threading.Event(), threading.Event()
+
+    def late_editor():
+        try:
+            with transaction.atomic():
+                Entry.objects.create(title="Late", body="Kunashir late", status=Status.PUBLISHED)
+                recorded.set()  # its change is in the log's table, not committed
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    late = threading.Thread(target=late_editor)
+    late.start()
+    assert recorded.wait(30)
+    on("two")
+    early = [
+        Entry.objects.create(title=f"Early {n}", body="Kunashir early", status="published")
+        for n in range(2)
+    ]
+    on("one")
+    search.catch_up()
+    on("two")
+    search.catch_up()
+    head_before = change_log.head()
+    assert position_here() == head_before  # both nodes at the head, the late change unseen
+    assert run("kunashir").total == 2
+
+    on("one")  # the late transaction commits (and applies itself to node one)
+    release.set()
+    late.join(30)
+    late_change = IndexChange.objects.get(entry_id=Entry.objects.get(title="Late").pk)
+    assert late_change.position == head_before + 1  # numbered after the early ones
+    assert late_change.id < min(
+        IndexChange.objects.filter(entry_id__in=[e.pk for e in early]).values_list("id", flat=True)
+    )
+    assert run("kunashir").total == 3
+
+    on("two")  # node two was already past the early changes: it still applies the late one
+    search.catch_up()
+    assert run("kunashir").total == 3
+    assert position_here() == change_log.head()
+
+
+def test_a_node_behind_a_trimmed_log_rebuilds_and_follows(make_entry, empty_index, settings):
+    folder = storage.current_generation()
+    behind_at = applied_position.read(folder)
+    entries = [make_entry(body=f"Habomai trim {n}") for n in range(5)]  # not applied here
+    change_log.sequence()
+    settings.ARCHIVE_CHANGE_LOG_KEEP_CHANGES = 2
+    trimmed = change_log.trim()
+    assert trimmed == change_log.head() - 2 and behind_at < trimmed
+    assert not IndexChange.objects.filter(position__lte=trimmed).exists()
+    with pytest.raises(search.IndexTooFarBehind, match="trimmed"):
+        search.catch_up()
+    following.Follower(poll_seconds=0).catch_up_once()  # what a node's follower does
+    assert sorted(ids(run("habomai", per_page=10))) == [entry.pk for entry in entries]
+    assert position_here() == change_log.head()
+    assert search.compare().in_agreement
+
+
+def test_the_log_is_trimmed_by_age(make_entry, empty_index, settings):
+    make_entry(body="old change")
+    change_log.sequence()
+    settings.ARCHIVE_CHANGE_LOG_KEEP_DAYS = 30
+    assert change_log.trim() == 0  # a day old at most: kept
+    later = timezone.now() + datetime.timedelta(days=31)
+    assert change_log.trim(now=later) == change_log.head()
+    assert not IndexChange.objects.exists()
+
+
+def test_an_index_from_before_the_log_is_compared_once_then_follows(
+    make_entry, committed, empty_index
+):
+    with committed():
+        kept = make_entry(body="Shikotan kept")
+    folder = storage.current_generation()
+    for path in folder.glob(f"{applied_position.PREFIX}*"):
+        path.unlink()  # a generation written before the change log
+    Entry.objects.filter(pk=kept.pk).update(title="Shikotan renamed")  # logged, unapplied
+    assert position_here() is None
+    written = search.catch_up()
+    assert written == 1  # the one entry that differed
+    assert position_here() == change_log.head()
+    assert ids(run("renamed")) == [kept.pk]
+
+
+def test_a_rebuild_keeps_changes_saved_while_it_runs(make_entry, empty_index, monkeypatch):
+    from archive.search import rebuilding
+
+    write_drafts = rebuilding._write_drafts
+    saved = []
+
+    def save_during_the_rebuild(folder):
+        saved.append(make_entry(body="Urup saved mid-rebuild"))  # applied to the old one
+        return write_drafts(folder)
+
+    monkeypatch.setattr(rebuilding, "_write_drafts", save_during_the_rebuild)
+    search.rebuild()
+    assert ids(run("urup")) == [saved[0].pk]
+    assert position_here() == change_log.head()
+    assert search.compare().in_agreement
+
+
+def test_check_index_and_health_report_the_lag(
+    make_entry, committed, empty_index, client, settings
+):
+    _, index = storage.open_current()
+    holder = index.writer()  # the node's index busy: the change waits in the log
+    try:
+        with committed():
+            make_entry(body="Waiting change")
+    finally:
+        holder.cancel()
+    IndexChange.objects.update(recorded_at=timezone.now() - datetime.timedelta(seconds=120))
+    head = change_log.head()
+    out = StringIO()
+    with pytest.raises(CommandError, match="differs"):
+        call_command("check_index", stdout=out)
+    assert f"is at position {head - 1} of {head} (1 behind, the oldest waiting 12" in out.getvalue()
+
+    settings.ARCHIVE_INDEX_MAX_LAG_SECONDS = 60
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["index"] == "lagging behind the change log"
+    assert response.json()["index_lag_seconds"] >= 120
+
+    search.catch_up()
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["index_position"] == head

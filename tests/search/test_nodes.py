@@ -1,0 +1,158 @@
+"""Several app servers (gunicorn, each with its own index folder) on one database, as they
+would run on several machines: saves through any node are searchable on every node; a
+node killed with kill -9 while it applies the log resumes where its index stopped; a node
+stopped for a while catches up; a new node builds its index and joins."""
+
+import time
+
+import pytest
+import requests
+
+PASSWORD = "several-nodes-editor-1"
+
+MANY_ENTRIES = """
+from django.db import transaction
+from archive.models import Entry
+with transaction.atomic():
+    for number in range({count}):
+        Entry.objects.create(title=f"Bulk {{number}}", body="bulkmarker text", status="published")
+"""
+
+
+class Editor:
+    """An editor signed in to one node's admin."""
+
+    def __init__(self, node):
+        self.node = node
+        self.session = requests.Session()
+        login = node.url + "/admin/login/"
+        self.session.get(login, timeout=10)
+        response = self.session.post(
+            login,
+            data={
+                "username": "chief",
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": self.session.cookies["csrftoken"],
+                "next": "/admin/",
+            },
+            headers={"Referer": login},
+            timeout=10,
+        )
+        assert "/admin/login/" not in response.url, "the editor could not sign in"
+
+    def save(self, marker: str):
+        add = self.node.url + "/admin/archive/entry/add/"
+        self.session.get(add, timeout=30)
+        response = self.session.post(
+            add,
+            data={
+                "csrfmiddlewaretoken": self.session.cookies["csrftoken"],
+                "title": f"Saved on node {self.node.name}",
+                "status": "published",
+                "date": "2024-05-01",
+                "date_precision": "day",
+                "document_type": "news",
+                "language": "en",
+                "body": f"An entry with the marker {marker}.",
+                "identifiers-TOTAL_FORMS": "0",
+                "identifiers-INITIAL_FORMS": "0",
+                "originals-TOTAL_FORMS": "0",
+                "originals-INITIAL_FORMS": "0",
+                "_save": "Save",
+            },
+            headers={"Referer": add},
+            timeout=30,
+            allow_redirects=False,
+        )
+        assert response.status_code == 302, response.text[:2000]
+
+
+def at_head(health: dict) -> bool:
+    return (
+        health.get("http_status") == 200
+        and health.get("index_position") is not None
+        and health["index_position"] == health["change_log_head"]
+    )
+
+
+def searchable_everywhere(nodes, marker: str, timeout: float = 30) -> dict:
+    """Seconds until each node finds the marker."""
+    started, found = time.monotonic(), {}
+    while len(found) < len(nodes) and time.monotonic() - started < timeout:
+        for node in nodes:
+            if node.name not in found and node.search_total(marker) == 1:
+                found[node.name] = time.monotonic() - started
+        time.sleep(0.02)
+    assert len(found) == len(nodes), f"{marker} found on {sorted(found)} only"
+    return found
+
+
+@pytest.fixture
+def chief(process_site):
+    process_site.manage(
+        "shell",
+        "-c",
+        "from django.contrib.auth.models import User; "
+        f"User.objects.create_superuser('chief', password='{PASSWORD}')",
+    )
+
+
+def test_saves_through_either_node_reach_every_node_and_a_new_node_joins(make_node, chief):
+    one, two = make_node("one").start(), make_node("two").start()
+    for node in (one, two):  # new nodes: each builds its index, then follows the log
+        node.wait_until(at_head, "the head of the change log")
+    for saving_node, marker in ((one, "markerone"), (two, "markertwo"), (one, "markerthree")):
+        Editor(saving_node).save(marker)
+        searchable_everywhere([one, two], marker)
+
+    three = make_node("three").start()  # a node added later
+    three.wait_until(at_head, "the head of the change log")
+    for marker in ("markerone", "markertwo", "markerthree"):
+        assert three.search_total(marker) == 1
+    Editor(three).save("markerfour")
+    searchable_everywhere([one, two, three], "markerfour")
+    counts = {node.name: node.health()["indexed_entries"] for node in (one, two, three)}
+    assert len(set(counts.values())) == 1, counts  # no drift
+    for node in (one, two, three):
+        assert "The index agrees with the database." in node.manage("check_index").stdout
+
+
+def test_a_node_killed_while_applying_the_log_resumes_where_its_index_stopped(make_node):
+    one = make_node("one").start()
+    two = make_node("two").start(env={"ARCHIVE_INDEX_APPLY_BATCH": "2"})  # many commits
+    for node in (one, two):
+        start = node.wait_until(at_head, "the head of the change log")
+    one.manage("shell", "-c", MANY_ENTRIES.format(count=400))
+    health = two.wait_until(
+        lambda health: (
+            start["index_position"] < (health.get("index_position") or 0)
+            and health["index_position"] < health["change_log_head"]
+        ),
+        "the middle of applying the log",
+    )
+    two.kill()  # kill -9, master and workers, in the middle of applying
+    assert health["index_position"] < health["change_log_head"]
+
+    two.start()
+    after = two.wait_until(at_head, "the head of the change log after the restart")
+    reference = one.wait_until(at_head, "the head of the change log")
+    assert two.search_total("bulkmarker") == 400
+    # Nothing lost, nothing twice: the same documents as the node that was never killed.
+    assert after["indexed_entries"] == reference["indexed_entries"]
+    assert "The index agrees with the database." in two.manage("check_index").stdout
+
+
+def test_a_node_stopped_for_a_while_catches_up_when_it_starts(make_node, chief):
+    one, two = make_node("one").start(), make_node("two").start()
+    for node in (one, two):
+        node.wait_until(at_head, "the head of the change log")
+    two.stop()
+    editor = Editor(one)
+    for number in range(3):
+        editor.save(f"whiledown{number}")
+    stopped_at = two.manage("check_index", check=False).stdout
+    assert "3 behind" in stopped_at  # the stopped node's index, read by the command
+    two.start()
+    two.wait_until(at_head, "the head of the change log")
+    for number in range(3):
+        assert two.search_total(f"whiledown{number}") == 1
