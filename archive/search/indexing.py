@@ -274,9 +274,7 @@ def catch_up(timeout: float | None = None, folder: Path | None = None) -> int:
                     f"the index is at change {writers.position}, but the change log has "
                     f"been trimmed through {log.trimmed_through}: it must be rebuilt"
                 )
-            changes = change_log.changes_after(
-                writers.position, settings.ARCHIVE_INDEX_APPLY_BATCH
-            )
+            changes = change_log.changes_after(writers.position, settings.ARCHIVE_INDEX_APPLY_BATCH)
             if not changes or changes[0][0] != writers.position + 1:
                 raise IndexTooFarBehind(
                     f"the change log no longer holds change {writers.position + 1}, which "
