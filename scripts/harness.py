@@ -1,6 +1,7 @@
 """A throwaway RJ Archive on loopback for the load and fault scripts: its own database,
 index and static files in a temporary folder, served by gunicorn in production mode."""
 
+import copy
 import os
 import secrets
 import signal
@@ -92,6 +93,7 @@ class Site:
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
         self.server: subprocess.Popen | None = None
+        self.name = "gunicorn"  # its log is <name>.log in the folder
         self.env = {
             **os.environ,
             "PRODUCTION": "true",
@@ -160,7 +162,7 @@ class Site:
                 "--graceful-timeout",
                 "5",
                 "--error-logfile",
-                str(self.folder / "gunicorn.log"),
+                str(self.folder / f"{self.name}.log"),
                 "--capture-output",  # the application's own log lines there too
             ],  # fmt: skip
             cwd=ROOT,
@@ -178,6 +180,17 @@ class Site:
                 pass
             time.sleep(0.3)
         raise RuntimeError("the server did not become healthy within 60 s")
+
+    def another_node(self, name: str, **env) -> "Site":
+        """A second app server on the same database, with its own (empty) index folder and
+        port: started, it builds its index from the database and follows the change log."""
+        node = copy.copy(self)
+        node.name = name
+        node.port = free_port()
+        node.url = f"http://127.0.0.1:{node.port}"
+        node.server = None
+        node.env = {**self.env, "ARCHIVE_INDEX_DIR": str(self.folder / f"index-{name}"), **env}
+        return node
 
     def worker_pids(self) -> list[int]:
         result = subprocess.run(

@@ -48,9 +48,19 @@ class Follower:
 
     def run(self):
         while not self.stopped.is_set():
+            self.listen()  # before catching up: a change announced meanwhile is not missed
             self.catch_up_once()
             self.wait()
         self._close_listener()
+
+    def listen(self):
+        if connection.vendor != "postgresql":
+            return
+        try:
+            self._listening()
+        except Exception as error:  # the server away: polling until it is back
+            logger.info("Not listening for index changes now (%s); polling.", error)
+            self._close_listener()
 
     def catch_up_once(self):
         try:
@@ -81,12 +91,11 @@ class Follower:
 
     def wait(self):
         """Until a change is announced, the poll interval passes, or we are stopped."""
-        if connection.vendor != "postgresql":
+        if self.listener is None:
             self.stopped.wait(self.poll_seconds)
             return
         try:
-            listener = self._listening()
-            for _ in listener.notifies(timeout=self.poll_seconds, stop_after=1):
+            for _ in self.listener.notifies(timeout=self.poll_seconds, stop_after=1):
                 pass
         except Exception as error:  # the server restarted: listen again next time
             logger.info("Not listening for index changes now (%s); polling.", error)

@@ -162,6 +162,13 @@ class Node:
         log = (self.site.folder / f"gunicorn-{self.name}.log").read_text()[-3000:]
         raise AssertionError(f"node {self.name}: {what} not reached; last {health}\n{log}")
 
+    def position(self) -> int | None:
+        """The change log position of the node's index, read from its folder."""
+        from archive.search import applied_position
+
+        current = self.index_dir / "current"
+        return applied_position.read(current.resolve()) if current.exists() else None
+
     def search_total(self, query: str) -> int:
         import requests
 

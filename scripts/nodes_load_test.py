@@ -1,0 +1,271 @@
+#!/usr/bin/env python
+"""Load test of two app servers on one database (docs/scaling.md): two gunicorn nodes,
+each with its own index folder, the second building its index when it starts; searchers
+spread over both; editors saving through each node in turn, each save then looked for on
+the *other* node until it is found. Prints a table, writes JSON, and exits non-zero on
+any error, a saved entry one node cannot find, or drift between the nodes' indexes.
+
+    scripts/with_postgres.sh .venv/bin/python scripts/nodes_load_test.py [--seconds 60]
+        [--searchers 16] [--editors 2] [--workers 2] [--entries 300] [--json out.json]
+
+With DATABASE_URL naming a PostgreSQL server, the nodes share a new database made on it
+(and dropped at the end); without, an SQLite file (same machine only).
+"""
+
+import argparse
+import atexit
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import threading
+import time
+import uuid
+from collections import defaultdict
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import Editor, Site, percentile  # noqa: E402
+from load_test import client_headers, searcher_requests  # noqa: E402
+
+FOUND_WITHIN_SECONDS = 10  # a save not found on the other node by then counts as missing
+
+
+def fresh_postgres_database(server_url: str) -> str:
+    """A new database on the server ``server_url`` names, dropped when we exit."""
+    import psycopg
+
+    parts = urlsplit(server_url)
+    name = f"rjarchive_nodes_{uuid.uuid4().hex[:8]}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    atexit.register(drop)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+class Checker:
+    """Looks for a marker on a node from addresses of its own (no rate limit answers)."""
+
+    def __init__(self):
+        self.turn = 0
+        self.session = requests.Session()
+
+    def total(self, node: Site, marker: str) -> int:
+        self.turn += 1
+        headers = {"X-Forwarded-For": f"192.0.2.{self.turn % 250 + 1}"}
+        response = self.session.get(
+            node.url + "/api/search/", params={"q": marker}, headers=headers, timeout=30
+        )
+        response.raise_for_status()
+        return response.json()["total"]
+
+    def health(self, node: Site) -> dict:
+        return self.session.get(node.url + "/healthz", timeout=30).json()
+
+    def seconds_until_applied(self, node: Site, position: int) -> float | None:
+        """Until the node's index has applied the log up to ``position``, as its /healthz
+        says (which applies nothing itself: this is the follower's doing)."""
+        started = time.perf_counter()
+        while time.perf_counter() - started < FOUND_WITHIN_SECONDS:
+            if (self.health(node).get("index_position") or 0) >= position:
+                return time.perf_counter() - started
+            time.sleep(0.01)
+        return None
+
+    def seconds_until_found(self, node: Site, marker: str) -> float | None:
+        started = time.perf_counter()
+        while time.perf_counter() - started < FOUND_WITHIN_SECONDS:
+            if self.total(node, marker) == 1:
+                return time.perf_counter() - started
+            time.sleep(0.01)
+        return None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--searchers", type=int, default=16, help="spread over both nodes")
+    parser.add_argument("--editors", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per node")
+    parser.add_argument("--entries", type=int, default=300, help="generated entries")
+    parser.add_argument("--people", type=int, default=5, help="addresses per searcher")
+    parser.add_argument("--json", default=None, help="also write the figures here")
+    args = parser.parse_args()
+
+    server = os.environ.get("DATABASE_URL", "")
+    postgres = server.startswith(("postgres://", "postgresql://"))
+    database_url = fresh_postgres_database(server) if postgres else None
+    print(f"Preparing node one (migrate, seed, {args.entries} generated entries, index)…")
+    one = Site(workers=args.workers, corpus=args.entries, database_url=database_url)
+    one.env.update(ARCHIVE_BEHIND_PROXY="true")
+    one.name = "node-one"
+    two = one.another_node("node-two")
+    nodes = [one, two]
+    for node in nodes:
+        atexit.register(node.stop)
+    one.start()
+    started = time.perf_counter()
+    two.start()  # healthy once it has built its own index from the database
+    join_seconds = time.perf_counter() - started
+    print(f"Node two built its index and joined in {join_seconds:.1f} s.", flush=True)
+
+    latencies = defaultdict(list)
+    to_other_node: list[float] = []  # save answered → a search on the other node finds it
+    followed: list[float] = []  # save answered → the other node's index has applied it
+    errors: list[str] = []
+    saved: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + args.seconds
+
+    def searcher(number: int):
+        node = nodes[number % 2]
+        rng = random.Random(number)
+        session = requests.Session()
+        turn = 0
+        while time.monotonic() < stop_at:
+            kind, path, params, headers = searcher_requests(rng)
+            person = number * args.people + turn % args.people
+            headers = {**headers, **client_headers("searcher", person)}
+            turn += 1
+            begun = time.perf_counter()
+            try:
+                response = session.get(node.url + path, params=params, headers=headers, timeout=30)
+                ok = response.status_code in (200, 301, 302, 404)
+                problem = f"{node.name} {kind} {path} {params}: HTTP {response.status_code}"
+            except requests.RequestException as error:
+                ok, problem = False, f"{node.name} {kind} {path}: {error}"
+            with lock:
+                latencies[kind].append((time.perf_counter() - begun) * 1000)
+                if not ok:
+                    errors.append(problem)
+
+    def editor(number: int):
+        accounts = [Editor(node, f"editor{number % 2 + 1}") for node in nodes]
+        checker = Checker()
+        turn = number
+        while time.monotonic() < stop_at:
+            saving, other = turn % 2, (turn + 1) % 2
+            turn += 1
+            marker = f"marker{uuid.uuid4().hex[:10]}"
+            begun = time.perf_counter()
+            try:
+                response = accounts[saving].save_entry(marker)
+                ok = response.status_code == 302
+                problem = f"save on {nodes[saving].name}: HTTP {response.status_code}"
+            except requests.RequestException as error:
+                ok, problem = False, f"save on {nodes[saving].name}: {error}"
+            with lock:
+                latencies["save"].append((time.perf_counter() - begun) * 1000)
+                if not ok:
+                    errors.append(problem)
+                    continue
+                saved.append(marker)
+            # The head once the save is committed and numbered: what the other node's
+            # follower must reach, woken by NOTIFY (or its poll), with no search asking.
+            head = checker.health(nodes[saving])["change_log_head"]
+            applied = checker.seconds_until_applied(nodes[other], head)
+            seconds = checker.seconds_until_found(nodes[other], marker)
+            with lock:
+                if applied is not None:
+                    followed.append(applied * 1000)
+                if seconds is None:
+                    errors.append(f"{marker} not found on {nodes[other].name} within 10 s")
+                else:
+                    to_other_node.append(seconds * 1000 + (applied or 0) * 1000)
+            time.sleep(0.3)
+
+    threads = [threading.Thread(target=searcher, args=(n,)) for n in range(args.searchers)]
+    threads += [threading.Thread(target=editor, args=(n,)) for n in range(args.editors)]
+    print(f"Running {args.searchers} searchers and {args.editors} editors on two nodes "
+          f"for {args.seconds:.0f} s…", flush=True)  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=args.seconds + 120)
+
+    time.sleep(1)
+    checker = Checker()
+    missing = {node.name: [m for m in saved if checker.total(node, m) != 1] for node in nodes}
+    health = {node.name: requests.get(node.url + "/healthz", timeout=10).json() for node in nodes}
+    for node in nodes:
+        node.stop()
+    checks = {node.name: node.manage("check_index", check=False) for node in nodes}
+    counts = {name: status.get("indexed_entries") for name, status in health.items()}
+    drift = (
+        sum(len(markers) for markers in missing.values())
+        + (max(counts.values()) - min(counts.values()))
+        + sum(check.returncode != 0 for check in checks.values())
+    )
+
+    rows = []
+    for kind in ["page", "partial", "facet", "paging", "api", "entry", "save"]:
+        values = latencies.get(kind, [])
+        rows.append(
+            {
+                "kind": kind,
+                "requests": len(values),
+                "p50_ms": round(statistics.median(values), 1) if values else None,
+                "p95_ms": round(percentile(values, 0.95), 1),
+            }
+        )
+    summary = {
+        "machine": f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}",
+        "database": "PostgreSQL (LISTEN/NOTIFY)" if postgres else "SQLite (polling)",
+        "nodes": 2,
+        "gunicorn_workers_per_node": args.workers,
+        "seconds": args.seconds,
+        "searchers": args.searchers,
+        "editors": args.editors,
+        "second_node_join_seconds": round(join_seconds, 1),
+        "requests": sum(len(values) for values in latencies.values()),
+        "errors": len(errors),
+        "entries_saved": len(saved),
+        "save_to_searchable_on_other_node_ms": {
+            "p50": round(statistics.median(to_other_node), 1) if to_other_node else None,
+            "p95": round(percentile(to_other_node, 0.95), 1),
+            "max": round(max(to_other_node), 1) if to_other_node else None,
+        },
+        "save_to_applied_on_other_node_ms": {
+            "p50": round(statistics.median(followed), 1) if followed else None,
+            "p95": round(percentile(followed, 0.95), 1),
+            "max": round(max(followed), 1) if followed else None,
+        },
+        "saved_entries_missing": {name: len(markers) for name, markers in missing.items()},
+        "indexed_entries": counts,
+        "positions": {
+            name: [status.get("index_position"), status.get("change_log_head")]
+            for name, status in health.items()
+        },
+        "check_index": {
+            name: "clean" if check.returncode == 0 else check.stdout.strip()
+            for name, check in checks.items()
+        },
+        "drift": drift,
+        "by_kind": rows,
+    }
+    print(f"\n{'kind':8} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8}")
+    for row in rows:
+        print(f"{row['kind']:8} {row['requests']:9} {row['p50_ms'] or 0:8.1f} {row['p95_ms']:8.1f}")
+    for key, value in summary.items():
+        if key != "by_kind":
+            print(f"{key}: {value}")
+    for problem in errors[:10]:
+        print("error:", problem)
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump(summary, handle, indent=2)
+    sys.exit(0 if not errors and drift == 0 and saved else 1)
+
+
+if __name__ == "__main__":
+    main()
