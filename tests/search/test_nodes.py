@@ -3,10 +3,15 @@ would run on several machines: saves through any node are searchable on every no
 node killed with kill -9 while it applies the log resumes where its index stopped; a node
 stopped for a while catches up; a new node builds its index and joins."""
 
+import json
+import subprocess
+import sys
 import time
 
 import pytest
 import requests
+
+from tests.search.conftest import ROOT
 
 PASSWORD = "several-nodes-editor-1"
 
@@ -169,3 +174,18 @@ def test_a_node_stopped_for_a_while_catches_up_when_it_starts(make_node, chief):
     two.wait_until(at_head, "the head of the change log")
     for number in range(3):
         assert two.search_total(f"whiledown{number}") == 1
+
+
+def test_the_two_node_load_harness_runs_and_finds_no_drift(tmp_path):
+    """scripts/nodes_load_test.py, briefly: it must keep working as the code changes."""
+    figures = tmp_path / "nodes.json"
+    result = subprocess.run(
+        [sys.executable, "scripts/nodes_load_test.py", "--seconds", "4", "--searchers", "2",
+         "--editors", "1", "--workers", "1", "--entries", "20", "--json", str(figures)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    summary = json.loads(figures.read_text())
+    assert summary["errors"] == 0 and summary["drift"] == 0
+    assert summary["entries_saved"] >= 1
+    assert summary["saved_entries_missing"] == {"node-one": 0, "node-two": 0}
