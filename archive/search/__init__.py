@@ -316,11 +316,11 @@ def _warm_names():
 def _catch_up_if_behind():
     """Apply changes this node's index lacks (left by a process that died after its
     commit, or that found the index busy) without ever making a searcher wait for the
-    lock. Its cost when there is nothing to do: two indexed reads of the change log."""
+    lock. Its cost when there is nothing to do: one indexed read of the change log."""
     from archive.search import change_log
 
     try:
-        log_head, unsequenced = change_log.head(), change_log.has_unsequenced()
+        log_head, unsequenced = change_log.glance()
     except DatabaseError as error:  # not migrated yet, or the database away: search anyway
         logger.info("The change log cannot be read: %s", error)
         return
@@ -328,7 +328,7 @@ def _catch_up_if_behind():
     if not unsequenced and _caught_up.get("at") == (generation, log_head):
         return
     try:
-        catch_up(timeout=0)
+        catch_up(timeout=0, adopt=False)
         _caught_up["at"] = (generation, log_head)
     except (IndexBusy, IndexUnavailable, IndexTooFarBehind) as error:
         logger.info("Logged index changes not applied now: %s", error)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Min
+from django.db.models import Exists, F, Min
 from django.utils import timezone
 
 from archive.models import IndexChange, IndexLog
@@ -94,6 +94,19 @@ def state() -> LogState:
 
 def _unsequenced_count() -> int:
     return IndexChange.objects.filter(position__isnull=True).count()
+
+
+def glance() -> tuple[int, bool]:
+    """The head, and whether committed changes wait for a position, in one query (what
+    each search asks)."""
+    waiting = IndexChange.objects.filter(position__isnull=True)
+    found = (
+        IndexLog.objects.filter(pk=LOG_ROW)
+        .annotate(waiting=Exists(waiting))
+        .values_list("head", "waiting")
+        .first()
+    )
+    return found if found is not None else (0, waiting.exists())
 
 
 def head() -> int:

@@ -148,7 +148,7 @@ def catch_up_quietly():
     node's follower, a search, or check_index --fix applies them later)."""
     try:
         change_log.sequence()
-        catch_up()
+        catch_up(adopt=False)
     except IndexBusy as error:
         logger.info("Index update postponed, the change stays in the log: %s", error)
     except storage.IndexUnavailable as error:
@@ -247,10 +247,12 @@ def write_entries(writers: Writers, entry_ids: set[int]):
                 writers.drafts_changed = True
 
 
-def catch_up(timeout: float | None = None, folder: Path | None = None) -> int:
+def catch_up(timeout: float | None = None, folder: Path | None = None, adopt: bool = True) -> int:
     """Apply the change log to this node's index (the current generation, or ``folder``)
     from the position it has reached, a batch per commit; returns how many entries were
-    written. Changes committed but not yet numbered are numbered first.
+    written. Changes committed but not yet numbered are numbered first. An index that
+    has never recorded a position is compared with the database once (``adopt``; a
+    search or a save, which must not wait for that, leaves it to the follower).
 
     Raises IndexBusy when another writer holds the index (it applies what follows: each
     writer reads the log again after its commit), IndexTooFarBehind when the log no
@@ -264,7 +266,10 @@ def catch_up(timeout: float | None = None, folder: Path | None = None) -> int:
         if known is not None and known >= log.head:
             return written  # nothing to do: no lock taken, nothing written
         if known is None:
-            return written + _adopt(timeout, folder, log.head)
+            if not adopt or folder is not None:
+                return written
+            logger.warning("The index has no change log position: comparing it once.")
+            return written + repair(compare())
         with index_writer(timeout, folder) as writers:
             if writers.position is None or writers.position >= log.head:
                 writers.discard = True  # another writer got here first
@@ -293,19 +298,6 @@ def _folder(folder: Path | None) -> Path:
     if current is None or not current.is_dir():
         raise storage.IndexUnavailable(f"there is no search index in {storage.root()}")
     return current
-
-
-def _adopt(timeout: float | None, folder: Path | None, head: int) -> int:
-    """An index that never recorded a position (a generation written before the change
-    log): compare it with the database, write what differs, and record ``head`` (read
-    before the comparison, so changes after it are applied from the log). Returns how
-    many entries were written."""
-    differing = compare().differing if folder is None else set()
-    with index_writer(timeout, folder) as writers:
-        write_entries(writers, differing)
-        writers.position = head
-    logger.warning("The index now follows the change log from position %d.", head)
-    return len(differing)
 
 
 @dataclass(frozen=True)
@@ -342,8 +334,9 @@ class IndexComparison:
     missing: tuple[int, ...]  # in the database, absent from the index it belongs in
     stale: tuple[int, ...]  # indexed with an out-of-date document
     extra: tuple[int, ...]  # in an index it does not belong in (deleted, or its status changed)
-    pending: int  # queued updates not yet applied
+    pending: int  # changes in the log not yet applied to this node's index
     drafts_index_missing: bool = False  # a generation written before drafts were indexed
+    head: int = 0  # the change log's head before the comparison read anything
 
     @property
     def in_agreement(self) -> bool:
@@ -371,6 +364,7 @@ def _fingerprints_indexed(searcher) -> dict[int, str]:
 def compare() -> IndexComparison:
     """Both indexes against the database. A generation without a drafts index (written
     before drafts were indexed) counts every draft as missing, so ``repair`` adds it."""
+    head = change_log.head()  # every change up to here is in what we read below
     missing, stale, extra = set(), set(), set()
     try:
         drafts_indexed, drafts_index_missing = (
@@ -393,15 +387,20 @@ def compare() -> IndexComparison:
         extra=tuple(sorted(extra)),
         pending=pending_count(),
         drafts_index_missing=drafts_index_missing,
+        head=head,
     )
 
 
 def repair(comparison: IndexComparison) -> int:
     """Write every differing entry to this node's index (taking the writers makes a
     missing drafts index), then apply the change log; returns how many entries the
-    repair wrote."""
+    repair wrote. An index without a change log position gets the comparison's head:
+    the comparison saw every change up to it, the log holds every one after."""
     differing = set(comparison.differing)
     with index_writer() as writers:
         write_entries(writers, differing)
+        if writers.position is None:
+            writers.position = comparison.head
+            logger.warning("The index follows the change log from %d.", comparison.head)
     catch_up()
     return len(differing)

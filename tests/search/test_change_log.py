@@ -156,7 +156,9 @@ def test_an_index_from_before_the_log_is_compared_once_then_follows(
         path.unlink()  # a generation written before the change log
     Entry.objects.filter(pk=kept.pk).update(title="Shikotan renamed")  # logged, unapplied
     assert position_here() is None
-    written = search.catch_up()
+    assert ids(run("shikotan")) == [kept.pk]  # a search answers, and leaves adopting...
+    assert position_here() is None
+    written = search.catch_up()  # ...to the follower or a command
     assert written == 1  # the one entry that differed
     assert position_here() == change_log.head()
     assert ids(run("renamed")) == [kept.pk]
