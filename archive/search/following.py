@@ -28,6 +28,7 @@ from archive.search.locks import RebuildInProgress
 logger = logging.getLogger("archive.search")
 
 TRIM_EVERY_SECONDS = 3600
+REBUILD_RETRY_SECONDS = 60
 
 
 class Follower:
@@ -35,7 +36,9 @@ class Follower:
         self.poll_seconds = poll_seconds
         self.stopped = threading.Event()
         self.listener = None  # a PostgreSQL connection listening on the channel
-        self.trimmed_at = 0.0
+        self.trimmed_at = float("-inf")
+        self.rebuilt_at = float("-inf")  # when a rebuild was last started here
+        self.failure: str | None = None  # the last failure logged
         self.thread: threading.Thread | None = None
 
     def start(self) -> threading.Thread:
@@ -66,21 +69,30 @@ class Follower:
         try:
             indexing.catch_up(timeout=0)
             self._trim_now_and_then()
+            self.failure = None
         except indexing.IndexBusy:
             pass  # the process holding the lock applies what follows
         except (indexing.IndexTooFarBehind, storage.IndexUnavailable) as error:
-            logger.warning("%s: rebuilding this node's index from the database.", error)
-            self._rebuild()
-        except Exception:  # the database away, a full disk: tried again at the next wake
-            logger.exception("Following the change log failed; trying again")
+            self._rebuild(error)
+        except Exception as error:  # the database away, a full disk: tried at the next wake
+            if str(error) != self.failure:  # logged once, not at every poll
+                logger.exception("Following the change log failed; trying again")
+            self.failure = str(error)
             connections.close_all()  # this thread's own: reopened at the next attempt
 
-    def _rebuild(self):
+    def _rebuild(self, reason: Exception):
+        """Rebuild this node's index, at most once every ``REBUILD_RETRY_SECONDS`` (a
+        rebuild that fails, on a full disk say, is not started again at every poll)."""
+        if time.monotonic() - self.rebuilt_at < REBUILD_RETRY_SECONDS:
+            return
+        self.rebuilt_at = time.monotonic()
+        logger.warning("%s: rebuilding this node's index from the database.", reason)
         try:
             report = rebuilding.rebuild()
             logger.warning("This node's index was rebuilt: %d documents.", report.documents)
+            self.rebuilt_at = float("-inf")
         except RebuildInProgress:
-            pass
+            self.rebuilt_at = float("-inf")  # another process of the node is rebuilding
         except rebuilding.RebuildFailed as error:
             logger.error("%s", error)
 

@@ -208,3 +208,23 @@ def test_check_index_and_health_report_the_lag(
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["index_position"] == head
+
+
+def test_a_follower_whose_rebuild_fails_does_not_start_one_at_every_poll(db, monkeypatch, caplog):
+    from archive.search import rebuilding
+
+    attempts = []
+
+    def failing_rebuild():
+        attempts.append(1)
+        raise rebuilding.RebuildFailed("the rebuild could not write the index: disk full")
+
+    monkeypatch.setattr(rebuilding, "rebuild", failing_rebuild)
+    follower = following.Follower(poll_seconds=0)
+    for _ in range(3):  # no index at all: each poll would rebuild
+        follower.catch_up_once()
+    assert len(attempts) == 1
+    assert "disk full" in caplog.text
+    follower.rebuilt_at -= following.REBUILD_RETRY_SECONDS  # a minute later
+    follower.catch_up_once()
+    assert len(attempts) == 2
