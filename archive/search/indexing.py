@@ -288,6 +288,12 @@ def catch_up(timeout: float | None = None, folder: Path | None = None, adopt: bo
             entry_ids = {entry_id for _, entry_id in changes}
             write_entries(writers, entry_ids)
             writers.position = changes[-1][0]
+        logger.debug(
+            "Applied changes %d-%d to the index (%d entries).",
+            changes[0][0],
+            changes[-1][0],
+            len(entry_ids),
+        )
         written += len(entry_ids)
 
 

@@ -159,8 +159,11 @@ class Node:
             if health and condition(health):
                 return health
             time.sleep(0.1)
-        log = (self.site.folder / f"gunicorn-{self.name}.log").read_text()[-3000:]
+        log = self.log()[-3000:]
         raise AssertionError(f"node {self.name}: {what} not reached; last {health}\n{log}")
+
+    def log(self) -> str:
+        return (self.site.folder / f"gunicorn-{self.name}.log").read_text()
 
     def position(self) -> int | None:
         """The change log position of the node's index, read from its folder."""

@@ -3,7 +3,9 @@ would run on several machines: saves through any node are searchable on every no
 node killed with kill -9 while it applies the log resumes where its index stopped; a node
 stopped for a while catches up; a new node builds its index and joins."""
 
+import itertools
 import json
+import re
 import subprocess
 import sys
 import time
@@ -151,9 +153,19 @@ def test_a_node_killed_while_applying_the_log_resumes_where_its_index_stopped(ma
     two.kill()  # kill -9, master and workers, in the middle of applying
     assert start["index_position"] < two.position() < head
 
-    two.start()
+    killed_at = two.position()
+    two.start(env={"LOG_LEVEL": "DEBUG"})  # its log names each batch of changes applied
     after = two.wait_until(at_head, "the head of the change log after the restart")
     reference = one.wait_until(at_head, "the head of the change log")
+    applied = sorted(
+        (int(first), int(last))
+        for first, last in re.findall(r"Applied changes (\d+)-(\d+)", two.log())
+    )
+    # It resumed right after the position its index had committed, and applied each
+    # later change exactly once, whichever of its processes applied it.
+    assert applied[0][0] == killed_at + 1
+    assert all(later[0] == earlier[1] + 1 for earlier, later in itertools.pairwise(applied))
+    assert applied[-1][1] == head
     assert two.search_total("bulkmarker") == 400
     # Nothing lost, nothing twice: the same documents as the node that was never killed.
     assert after["indexed_entries"] == reference["indexed_entries"]
