@@ -143,7 +143,13 @@ def main():
     parser.add_argument("--editors", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per node")
     parser.add_argument("--entries", type=int, default=300, help="generated entries")
-    parser.add_argument("--people", type=int, default=5, help="addresses per searcher")
+    parser.add_argument(
+        "--people",
+        type=int,
+        default=25,
+        help="addresses each searcher thread speaks for (enough that no person exceeds the "
+        "archive's per-client limits even when the threads are not slowed by saturation)",
+    )
     parser.add_argument("--json", default=None, help="also write the figures here")
     args = parser.parse_args()
 
