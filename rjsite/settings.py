@@ -269,7 +269,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"archive": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")}},
+    "loggers": {
+        "archive": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+        # A request that fails with a 500 leaves its traceback in the server's log (by
+        # default Django sends it only to ADMINS by mail, which is not configured).
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }
 
 # The curated seed collection loaded by `manage.py load_seed`.

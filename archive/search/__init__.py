@@ -179,10 +179,9 @@ def search(request: SearchRequest) -> SearchPage:
 
     _catch_up_if_behind()
     try:
-        searcher = storage.searchers.get()
         # A damaged file may show only when a search reads it: the same answer either way.
         with limits.time_budget(settings.ARCHIVE_SEARCH_TIME_BUDGET):
-            return execute(request, searcher)
+            return storage.searching(storage.searchers, lambda searcher: execute(request, searcher))
     except limits.SearchTooSlow:
         logger.warning("Search stopped by its time budget: %r", request.query)
         return SearchPage(request, notes=(TOO_SLOW_NOTE,), available=False, stopped=True)
@@ -202,20 +201,21 @@ def entries_at(request: SearchRequest, positions) -> tuple[int, dict[int, int]] 
     wanted = sorted({position for position in positions if position >= 1})
     if not wanted:
         return None
+    from archive.search.segment_facts import entry_ids
+
+    def context(searcher):
+        found = find(request, searcher)
+        ranked = in_order(found.matches, request.sort, found.parsed.browse_all, wanted[-1])
+        positions = [position for position in wanted if position <= len(ranked)]
+        found_ids = entry_ids(searcher, [ranked[position - 1][0] for position in positions])
+        return found.matches.total, dict(zip(positions, found_ids, strict=True))
+
     try:
-        searcher = storage.searchers.get()
         with limits.time_budget(settings.ARCHIVE_SEARCH_TIME_BUDGET):
-            found = find(request, searcher)
-            ranked = in_order(found.matches, request.sort, found.parsed.browse_all, wanted[-1])
+            return storage.searching(storage.searchers, context)
     except (limits.SearchTooSlow, IndexUnavailable) as error:
         logger.info("No search context: %s", error)
         return None
-    from archive.search.segment_facts import entry_ids
-
-    positions = [position for position in wanted if position <= len(ranked)]
-    found_ids = entry_ids(searcher, [ranked[position - 1][0] for position in positions])
-    ids = dict(zip(positions, found_ids, strict=True))
-    return found.matches.total, ids
 
 
 def mark_searched_words(texts: list[str], query_text: str, expand: bool = True):
@@ -330,7 +330,9 @@ def _catch_up_if_behind():
     try:
         catch_up(timeout=0, adopt=False)
         _caught_up["at"] = (generation, log_head)
-    except (IndexBusy, IndexUnavailable, IndexTooFarBehind) as error:
+    except IndexBusy:
+        pass  # another process of this node is applying them
+    except (IndexUnavailable, IndexTooFarBehind) as error:
         logger.info("Logged index changes not applied now: %s", error)
     except Exception:  # e.g. a read-only or full index folder: searching still works.
         logger.exception("Logged index changes could not be applied")

@@ -23,6 +23,15 @@ _TABLE_OF_CONTENTS = re.compile(r"^_MAIN_([0-9]+)\.toc$")  # the public index's
 def read(folder: Path) -> int | None:
     """The position the generation's public index has applied; None when no commit of
     it recorded one (a generation written before the change log)."""
+    for _ in range(10):
+        try:
+            return _read(folder)
+        except FileNotFoundError:
+            continue  # a writer removed the file we listed: it has committed a newer one
+    return _read(folder)
+
+
+def _read(folder: Path) -> int | None:
     newest_toc, recorded = -1, {}
     for name in os.listdir(folder):
         if name.startswith(PREFIX):
@@ -36,7 +45,7 @@ def read(folder: Path) -> int | None:
         return None
     try:
         return int((folder / recorded[max(usable)]).read_text())
-    except (OSError, ValueError):
+    except ValueError:  # not a number: as if none were recorded
         return None
 
 

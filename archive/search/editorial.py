@@ -64,10 +64,14 @@ def editorial_search(
 def _search(indexes, request: SearchRequest, limit: int, loosen: bool):
     ids, scores, notes, total = [], [], [], 0
     for cache in indexes:
-        searcher = cache.get()
-        found = find(request, searcher, loosen=loosen)
-        ranked = found.matches.by_relevance(limit)
-        ids += entry_ids(searcher, [number for number, _ in ranked])
+
+        def ranked_in(searcher):
+            found = find(request, searcher, loosen=loosen)
+            ranked = found.matches.by_relevance(limit)
+            return found, ranked, entry_ids(searcher, [number for number, _ in ranked])
+
+        found, ranked, found_ids = storage.searching(cache, ranked_in)
+        ids += found_ids
         scores += [score for _, score in ranked]
         total += found.matches.total
         notes += [note for note in found.notes if note not in notes]

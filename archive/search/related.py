@@ -42,7 +42,10 @@ def distinctive_words(text: str, reader, analyzer) -> list[tuple[str, float]]:
 
 def related_numbers(entry, limit: int = 5) -> list[int]:
     """Ids of up to ``limit`` published entries most like ``entry``, closest first."""
-    searcher = storage.searchers.get()
+    return storage.searching(storage.searchers, lambda searcher: _related(searcher, entry, limit))
+
+
+def _related(searcher, entry, limit: int) -> list[int]:
     reader = searcher.reader()
     analyzer = searcher.schema["body"].analyzer
     text = "\n".join([entry.title, entry.summary, entry.body])

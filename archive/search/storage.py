@@ -47,11 +47,25 @@ def current_generation() -> Path | None:
     return (link.parent / target).resolve()
 
 
+OPEN_ATTEMPTS = 10  # as Whoosh's own reader: a writer may remove the file we just listed
+
+
 def open_generation(path: Path, indexname: str | None = None):
-    try:
-        return whoosh_index.open_dir(str(path), indexname=indexname, schema=build_schema())
-    except Exception as error:  # Whoosh raises many kinds on damaged files.
-        raise IndexUnavailable(f"the search index at {path} cannot be read ({error})") from error
+    for attempt in range(1, OPEN_ATTEMPTS + 1):
+        try:
+            return whoosh_index.open_dir(str(path), indexname=indexname, schema=build_schema())
+        except FileNotFoundError as error:
+            # Another process committed between our finding the newest table of contents
+            # and opening it, and removed it: the next look finds the new one.
+            if attempt == OPEN_ATTEMPTS or not path.is_dir():
+                raise IndexUnavailable(
+                    f"the search index at {path} cannot be read ({error})"
+                ) from error
+            time.sleep(0.01)
+        except Exception as error:  # Whoosh raises many kinds on damaged files.
+            raise IndexUnavailable(
+                f"the search index at {path} cannot be read ({error})"
+            ) from error
 
 
 def open_drafts(path: Path, create: bool = False):
@@ -173,3 +187,38 @@ class SearcherCache:
 
 searchers = SearcherCache()
 draft_searchers = SearcherCache(drafts=True)  # only ever read by the editors' search
+
+
+def searching(cache: SearcherCache, work):
+    """``work(searcher)`` on the cache's searcher; if it fails while the index has been
+    committed since that searcher was opened, once more on a fresh one.
+
+    Whoosh opens some of a segment's files (its columns: facet values, field lengths,
+    stored fields) only when first read. Another process's commit may merge the segment
+    away and delete its files between a search taking its searcher and reading them (a
+    node's follower commits beside every search): the search then fails on a missing
+    file, or on a column that reads as absent. A fresh searcher sees the merged segment.
+    """
+    searcher = cache.get()
+    try:
+        return work(searcher)
+    except IndexUnavailable:
+        raise
+    except Exception as error:
+        if not _committed_since(searcher) or _is_a_limit(error):
+            raise
+    cache.clear()
+    return work(cache.get())
+
+
+def _committed_since(searcher) -> bool:
+    try:
+        return not searcher.up_to_date()
+    except Exception:  # the table of contents itself replaced: committed since
+        return True
+
+
+def _is_a_limit(error: Exception) -> bool:
+    from archive.search.limits import SearchTooSlow
+
+    return isinstance(error, SearchTooSlow)

@@ -6,6 +6,7 @@ what check_index and /healthz say about a node's lag."""
 import datetime
 import threading
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -228,3 +229,66 @@ def test_a_follower_whose_rebuild_fails_does_not_start_one_at_every_poll(db, mon
     follower.rebuilt_at -= following.REBUILD_RETRY_SECONDS  # a minute later
     follower.catch_up_once()
     assert len(attempts) == 2
+
+
+def test_a_search_whose_segment_is_merged_away_under_it_searches_again(
+    make_entry, committed, empty_index, monkeypatch
+):
+    """Whoosh opens a segment's columns (facet values, stored fields) only when first read;
+    another process's commit may merge that segment away, files and all, between a search
+    taking its searcher and reading them (the follower commits beside every search)."""
+    with committed():
+        for number in range(3):  # three saves: three small segments
+            make_entry(body=f"Kunashir merged {number}", document_type="news")
+    stale = storage.searchers.get()
+    _, index = storage.open_current()
+    index.writer().commit(optimize=True)  # one segment now; the three are deleted
+    taken = storage.SearcherCache.get
+
+    handed_out = []
+
+    def taken_just_before_the_commit(cache):
+        if cache is storage.searchers and not handed_out:
+            handed_out.append(stale)
+            return stale  # the search took its searcher, then the commit landed
+        return taken(cache)
+
+    monkeypatch.setattr(storage.SearcherCache, "get", taken_just_before_the_commit)
+    page = run("kunashir")
+    assert page.available and page.total == 3
+    types = next(facet for facet in page.facets if facet.name == "type")
+    assert {value.value: value.count for value in types.values}["news"] == 3
+
+
+def test_opening_an_index_whose_table_of_contents_was_just_replaced_tries_again(
+    empty_index, monkeypatch
+):
+    from whoosh import index as whoosh_index
+
+    opened, replaced = whoosh_index.open_dir, []
+
+    def replaced_once(*args, **kwargs):
+        if not replaced:  # listed, then removed by another process's commit
+            replaced.append(1)
+            raise FileNotFoundError("_MAIN_3.toc")
+        return opened(*args, **kwargs)
+
+    monkeypatch.setattr(whoosh_index, "open_dir", replaced_once)
+    _, index = storage.open_current()
+    assert replaced and index.doc_count() == 0
+
+
+def test_a_position_file_removed_as_it_is_read_is_looked_for_again(empty_index, monkeypatch):
+    folder = storage.current_generation()
+    expected = applied_position.read(folder)
+    read_text, removed = Path.read_text, []
+
+    def removed_once(path, *args, **kwargs):
+        if path.name.startswith(applied_position.PREFIX) and not removed:
+            removed.append(path)  # a writer committed a newer one and removed this
+            raise FileNotFoundError(path)
+        return read_text(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", removed_once)
+    assert applied_position.read(folder) == expected
+    assert removed
