@@ -1,5 +1,6 @@
-"""The index follows the database: every change to what an entry's document holds
-queues that entry, in the same transaction, for the index (see indexing.queue_entries)."""
+"""The index follows the database: every change to what an entry's document holds logs
+that entry in the change log, in the same transaction (see indexing.queue_entries and
+change_log.py), for every node's index to apply."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
@@ -80,7 +81,7 @@ def topic_saved(sender, instance, created, **kwargs):
 
 @receiver(pre_delete, sender=Topic)
 def topic_deleted(sender, instance, **kwargs):
-    # Deleting a topic removes its links without m2m signals: queue its entries now.
+    # Deleting a topic removes its links without m2m signals: log its entries now.
     queue_entries(instance.entries.values_list("pk", flat=True))
 
 
