@@ -63,6 +63,29 @@ def searcher_requests(rng: random.Random):
     return kind, path, params, headers
 
 
+def search_as_people(url: str, number: int, people: int, stop_at: float, record):
+    """Searcher thread ``number``, speaking for ``people`` addresses in turn, until
+    ``stop_at``: each request's kind, milliseconds and problem (None if none) to ``record``."""
+    rng = random.Random(number)
+    session = requests.Session()
+    turn = 0
+    while time.monotonic() < stop_at:
+        kind, path, params, headers = searcher_requests(rng)
+        headers = {**headers, **client_headers("searcher", number * people + turn % people)}
+        turn += 1
+        started = time.perf_counter()
+        try:
+            response = session.get(url + path, params=params, headers=headers, timeout=30)
+            problem = (
+                None
+                if response.status_code in (200, 301, 302, 404)
+                else f"{kind} {path} {params}: HTTP {response.status_code}"
+            )
+        except requests.RequestException as error:
+            problem = f"{kind} {path}: {error}"
+        record(kind, (time.perf_counter() - started) * 1000, problem)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60)
@@ -127,27 +150,11 @@ def main():
                 attacks[status] += 1
                 attack_latencies.append((time.perf_counter() - started) * 1000)
 
-    def searcher(number: int):
-        rng = random.Random(number)
-        session = requests.Session()
-        turn = 0
-        while time.monotonic() < stop_at:
-            kind, path, params, headers = searcher_requests(rng)
-            person = number * args.people + turn % args.people
-            headers = {**headers, **client_headers("searcher", person)}
-            turn += 1
-            started = time.perf_counter()
-            try:
-                response = session.get(site.url + path, params=params, headers=headers, timeout=30)
-                ok = response.status_code in (200, 301, 302, 404)
-                problem = f"{kind} {path} {params}: HTTP {response.status_code}"
-            except requests.RequestException as error:
-                ok, problem = False, f"{kind} {path}: {error}"
-            elapsed = (time.perf_counter() - started) * 1000
-            with lock:
-                latencies[kind].append(elapsed)
-                if not ok:
-                    errors.append(problem)
+    def record(kind: str, milliseconds: float, problem: str | None):
+        with lock:
+            latencies[kind].append(milliseconds)
+            if problem:
+                errors.append(problem)
 
     def editor(number: int):
         account = Editor(site, f"editor{number + 1}")
@@ -168,7 +175,10 @@ def main():
                     errors.append(problem)
             time.sleep(0.5)
 
-    threads = [threading.Thread(target=searcher, args=(n,)) for n in range(args.searchers)]
+    threads = [
+        threading.Thread(target=search_as_people, args=(site.url, n, args.people, stop_at, record))
+        for n in range(args.searchers)
+    ]
     threads += [threading.Thread(target=editor, args=(n,)) for n in range(args.editors)]
     threads += [threading.Thread(target=attacker, args=(n,)) for n in range(args.attackers)]
     print(

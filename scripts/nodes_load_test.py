@@ -19,7 +19,6 @@ import importlib.util
 import json
 import os
 import platform
-import random
 import sqlite3
 import statistics
 import sys
@@ -34,7 +33,7 @@ import requests
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import ROOT, Editor, Site, percentile  # noqa: E402
-from load_test import client_headers, searcher_requests  # noqa: E402
+from load_test import search_as_people  # noqa: E402
 
 
 def _module_from(path: Path):
@@ -180,25 +179,14 @@ def main():
 
     def searcher(number: int):
         node = nodes[number % 2]
-        rng = random.Random(number)
-        session = requests.Session()
-        turn = 0
-        while time.monotonic() < stop_at:
-            kind, path, params, headers = searcher_requests(rng)
-            person = number * args.people + turn % args.people
-            headers = {**headers, **client_headers("searcher", person)}
-            turn += 1
-            begun = time.perf_counter()
-            try:
-                response = session.get(node.url + path, params=params, headers=headers, timeout=30)
-                ok = response.status_code in (200, 301, 302, 404)
-                problem = f"{node.name} {kind} {path} {params}: HTTP {response.status_code}"
-            except requests.RequestException as error:
-                ok, problem = False, f"{node.name} {kind} {path}: {error}"
+
+        def record(kind: str, milliseconds: float, problem: str | None):
             with lock:
-                latencies[kind].append((time.perf_counter() - begun) * 1000)
-                if not ok:
-                    errors.append(problem)
+                latencies[kind].append(milliseconds)
+                if problem:
+                    errors.append(f"{node.name} {problem}")
+
+        search_as_people(node.url, number, args.people, stop_at, record)
 
     def editor(number: int):
         accounts = [Editor(node, f"editor{number % 2 + 1}") for node in nodes]
