@@ -138,20 +138,26 @@ def test_saves_through_either_node_reach_every_node_and_a_new_node_joins(make_no
         assert "The index agrees with the database." in node.manage("check_index").stdout
 
 
-def test_a_node_killed_while_applying_the_log_resumes_where_its_index_stopped(make_node):
+def test_a_node_killed_while_applying_the_log_resumes_where_its_index_stopped(
+    make_node, process_site
+):
     one = make_node("one").start()
     two = make_node("two").start(env={"ARCHIVE_INDEX_APPLY_BATCH": "2"})  # many commits
     for node in (one, two):
         start = node.wait_until(at_head, "the head of the change log")
-    one.manage("shell", "-c", MANY_ENTRIES.format(count=400))
+    # 400 entries in one transaction, by a process of their own; node two is watched from
+    # the moment they are being written (it may finish before the writing process exits).
+    writer = process_site.shell(MANY_ENTRIES.format(count=400))
     head = start["change_log_head"] + 400
     # Watched on the node's disk (an HTTP request may wait behind the applying process).
     deadline = time.monotonic() + 60
     while not start["index_position"] < (two.position() or 0) < head:
         assert time.monotonic() < deadline, f"node two never seen applying: {two.position()}"
-        time.sleep(0.005)
+        time.sleep(0.002)
     two.kill()  # kill -9, master and workers, in the middle of applying
     assert start["index_position"] < two.position() < head
+    _, errors = writer.communicate(timeout=120)
+    assert writer.returncode == 0, errors
 
     killed_at = two.position()
     two.start(env={"LOG_LEVEL": "DEBUG"})  # its log names each batch of changes applied
