@@ -6,6 +6,7 @@ import os
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -74,6 +75,26 @@ def processes_of(index_dir, seconds: float = 0.0, ignore=()) -> list[int]:
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
+
+
+PAGE_KINDS = ["page", "partial", "facet", "paging", "api", "entry", "save"]
+
+
+def latency_rows(latencies: dict) -> list[dict]:
+    """Requests and p50 / p95 / p99 milliseconds of each kind, as the load scripts print."""
+    rows = []
+    for kind in PAGE_KINDS:
+        values = latencies.get(kind, [])
+        rows.append(
+            {
+                "kind": kind,
+                "requests": len(values),
+                "p50_ms": round(statistics.median(values), 1) if values else None,
+                "p95_ms": round(percentile(values, 0.95), 1),
+                "p99_ms": round(percentile(values, 0.99), 1),
+            }
+        )
+    return rows
 
 
 class Site:

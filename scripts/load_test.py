@@ -29,7 +29,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Editor, Site, percentile  # noqa: E402
+from harness import Editor, Site, latency_rows, percentile  # noqa: E402
 
 QUERIES = [
     "", "Japan", "exchanges", "\"sister city\"", "econom*", "Motegi OR Abe", "Russia -pandemic",
@@ -204,18 +204,7 @@ def main():
     site.stop()
     check = site.manage("check_index", check=False)
 
-    rows = []
-    for kind in ["page", "partial", "facet", "paging", "api", "entry", "save"]:
-        values = latencies.get(kind, [])
-        rows.append(
-            {
-                "kind": kind,
-                "requests": len(values),
-                "p50_ms": round(statistics.median(values), 1) if values else None,
-                "p95_ms": round(percentile(values, 0.95), 1),
-                "p99_ms": round(percentile(values, 0.99), 1),
-            }
-        )
+    rows = latency_rows(latencies)
     search_page = (
         latencies["page"] + latencies["partial"] + latencies["facet"] + latencies["paging"]
     )

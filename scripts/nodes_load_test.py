@@ -32,7 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import ROOT, Editor, Site, percentile  # noqa: E402
+from harness import ROOT, Editor, Site, latency_rows, percentile  # noqa: E402
 from load_test import search_as_people  # noqa: E402
 
 
@@ -246,17 +246,7 @@ def main():
         + sum(check.returncode != 0 for check in checks.values())
     )
 
-    rows = []
-    for kind in ["page", "partial", "facet", "paging", "api", "entry", "save"]:
-        values = latencies.get(kind, [])
-        rows.append(
-            {
-                "kind": kind,
-                "requests": len(values),
-                "p50_ms": round(statistics.median(values), 1) if values else None,
-                "p95_ms": round(percentile(values, 0.95), 1),
-            }
-        )
+    rows = latency_rows(latencies)
     summary = {
         "machine": f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}",
         "database": "PostgreSQL (LISTEN/NOTIFY)" if postgres else "SQLite (polling)",

@@ -83,16 +83,16 @@ def sequence() -> int:
 class LogState:
     head: int  # the last position given
     trimmed_through: int  # changes up to this position are no longer in the log
-    unsequenced: int  # committed changes waiting for a position
 
 
 def state() -> LogState:
     log = IndexLog.objects.filter(pk=LOG_ROW).values("head", "trimmed_through").first()
     log = log or {"head": 0, "trimmed_through": 0}
-    return LogState(log["head"], log["trimmed_through"], _unsequenced_count())
+    return LogState(log["head"], log["trimmed_through"])
 
 
-def _unsequenced_count() -> int:
+def unsequenced_count() -> int:
+    """Committed changes waiting for a position (what a node's lag counts besides)."""
     return IndexChange.objects.filter(position__isnull=True).count()
 
 

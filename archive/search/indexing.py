@@ -321,7 +321,7 @@ def lag() -> Lag:
         position = applied_position.read(_folder(None))
     except storage.IndexUnavailable:
         position = None
-    behind = log.unsequenced + max(log.head - (position or 0), 0)
+    behind = change_log.unsequenced_count() + max(log.head - (position or 0), 0)
     oldest = change_log.oldest_waiting_since(position or 0) if behind else None
     seconds = (timezone.now() - oldest).total_seconds() if oldest else 0.0
     return Lag(position, log.head, behind, max(seconds, 0.0))
