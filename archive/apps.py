@@ -12,3 +12,7 @@ class ArchiveConfig(AppConfig):
         from archive.capture import signals as capture_signals  # noqa: F401
         from archive.search import signals as search_signals  # noqa: F401
         from archive.thesaurus import signals as thesaurus_signals  # noqa: F401
+
+        # The admin's registrations live in the web layer, where Django's discovery of an
+        # app's ``admin`` module does not look.
+        from archive.web import admin  # noqa: F401

@@ -83,9 +83,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The interface's language from the address (/ru/, /ja/; English unprefixed), then a
-    # first visit sent to the visitor's language (archive/languages.py).
+    # first visit sent to the visitor's language (archive/web/languages.py).
     "django.middleware.locale.LocaleMiddleware",
-    "archive.languages.PreferredLanguageMiddleware",
+    "archive.web.languages.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -115,8 +115,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "archive.languages.alternates",
+                "archive.web.languages.alternates",
             ],
+            # The archive's template tags live in its web layer, not the app's top level.
+            "libraries": {"citation_tags": "archive.web.templatetags.citation_tags"},
         },
     },
 ]
@@ -243,7 +245,7 @@ AXES_LOCKOUT_TEMPLATE = "archive/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = 1 if env_bool("ARCHIVE_BEHIND_PROXY", False) else 0
 ARCHIVE_BEHIND_PROXY = env_bool("ARCHIVE_BEHIND_PROXY", False)
 
-# Requests one client may make (archive/ratelimits.py): "N/s", "N/m" or "N/h"; empty for
+# Requests one client may make (archive/web/ratelimits.py): "N/s", "N/m" or "N/h"; empty for
 # no limit. The search page counts full pages and htmx updates (typing makes a few).
 ARCHIVE_RATE_LIMITS = {
     "search": os.environ.get("ARCHIVE_RATE_LIMIT_SEARCH", "120/m"),

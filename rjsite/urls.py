@@ -6,9 +6,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from archive import opensearch, sitemaps
-from archive.oai.views import endpoint as oai_endpoint
-from archive.views import health
+from archive.web import opensearch, sitemaps
+from archive.web.oai.views import endpoint as oai_endpoint
+from archive.web.views import health
 
 admin.site.site_header = _("RJ Archive editors")
 admin.site.site_title = _("RJ Archive admin")
@@ -33,4 +33,4 @@ urlpatterns = [
 ]
 # Every page in English at the address it always had, and in Russian and Japanese under
 # /ru/ and /ja/ (the API and citation downloads answer the same under any of them).
-urlpatterns += i18n_patterns(path("", include("archive.urls")), prefix_default_language=False)
+urlpatterns += i18n_patterns(path("", include("archive.web.urls")), prefix_default_language=False)

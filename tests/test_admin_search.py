@@ -5,7 +5,8 @@ reach editors and never the public."""
 import pytest
 from django.urls import reverse
 
-from archive import admin_search, search
+from archive import search
+from archive.web.admin import search as admin_search
 from archive.models import EntryIdentifier, Source, Status
 from archive.search import SearchRequest, storage
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import translation
 
 from archive.dates import DAY, MONTH, UNDATED, YEAR, PartialDate
-from archive.languages import permalink
+from archive.web.languages import permalink
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUES = {code: ROOT / "locale" / code / "LC_MESSAGES" / "django.po" for code in ("ru", "ja")}

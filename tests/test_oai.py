@@ -11,7 +11,7 @@ from lxml import etree
 from sickle import Sickle
 
 from archive.models import Entry, Source, Status, Topic
-from archive.oai import tokens
+from archive.web.oai import tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -228,7 +228,7 @@ def test_protocol_errors(client, shelf, params, code):
 def test_an_expired_token_is_refused(client, shelf, monkeypatch):
     for number in range(3):
         Entry.objects.create(title=f"Entry {number}", body="text", status=Status.PUBLISHED)
-    monkeypatch.setattr("archive.oai.views.page_size", lambda: 2)
+    monkeypatch.setattr("archive.web.oai.views.page_size", lambda: 2)
     first = oai(client, verb="ListIdentifiers", metadataPrefix="oai_dc")
     (token,) = first.xpath("//o:resumptionToken/text()", namespaces=NS)
     monkeypatch.setattr(tokens, "LIFETIME", datetime.timedelta(seconds=-1))

@@ -237,7 +237,7 @@ def test_a_long_timeline_labels_only_its_ends_and_decades(
 
 
 def test_timeline_labels_do_not_crowd_each_other():
-    from archive.presentation import _labelled_years
+    from archive.web.presentation import _labelled_years
 
     years = [str(year) for year in range(1975, 2026)]  # 51 bars in a narrow column
     assert [years[i] for i in sorted(_labelled_years(years))] == [
@@ -249,7 +249,7 @@ def test_timeline_labels_do_not_crowd_each_other():
 def test_facet_links_encoded_at_once_are_the_links_one_by_one(db):
     """A facet's hundreds of links are written with their shared parameters encoded once;
     each must be the link the one-by-one way writes."""
-    from archive.presentation import SearchState
+    from archive.web.presentation import SearchState
 
     states = [
         SearchState(()),

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.utils.http import http_date
 
-from archive import sitemaps
 from archive.models import Entry, Status
+from archive.web import sitemaps
 
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 

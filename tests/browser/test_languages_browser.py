@@ -5,7 +5,7 @@ filtered search and an entry page at desktop and phone widths, each with the rig
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from archive.languages import permalink
+from archive.web.languages import permalink
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

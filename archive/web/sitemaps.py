@@ -18,8 +18,8 @@ from django.utils.http import http_date
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 
-from archive.languages import neutral_reverse
 from archive.models import Entry, Status
+from archive.web.languages import neutral_reverse
 
 URLS_PER_FILE = 50_000  # the sitemap protocol's limit
 SITEMAP_SECONDS = 15 * 60  # how long a sitemap file is served from the cache

@@ -13,12 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from archive import vocabularies
-from archive.admin_search import EngineSearchMixin
 from archive.capture.admin import CaptureAdminMixin, EntryOriginalInline, refused_upload
 from archive.capture.detection import CaptureRefused, content_type_of
 from archive.models import Entry, EntryIdentifier, Source, Topic
 from archive.selectors import possible_duplicates
 from archive.services.publishing import publish_entries, unpublish_entries
+from archive.web.admin.search import EngineSearchMixin
 
 # Addresses typed without a scheme are https (Django 6's default, chosen now): for the
 # form classes themselves and for the admin's own rebuild of them.
@@ -361,7 +361,3 @@ class TopicAdmin(TranslationAdmin):
     @admin.display(description=_("entries"), ordering="entry_count")
     def entry_count(self, topic):
         return topic.entry_count
-
-
-# The thesaurus keeps its admin with the rest of the thesaurus.
-from archive.thesaurus import admin as thesaurus_admin  # noqa: E402, F401

@@ -7,7 +7,7 @@ import datetime
 
 from django.core import signing
 
-SALT = "archive.oai.resumption"
+SALT = "archive.oai.resumption"  # unchanged since tokens were first issued
 LIFETIME = datetime.timedelta(hours=25)  # the specification's "at least 24 hours", kept
 
 

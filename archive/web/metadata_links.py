@@ -5,9 +5,9 @@ which have no facet, to a search of the author field)."""
 
 from dataclasses import dataclass
 
-from archive.documents import DocumentView
 from archive.models import Entry
-from archive.presentation import SearchState
+from archive.web.documents import DocumentView
+from archive.web.presentation import SearchState
 
 
 @dataclass(frozen=True)

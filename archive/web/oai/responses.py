@@ -5,7 +5,7 @@ import datetime
 from lxml import etree
 
 from archive import citations
-from archive.oai.repository import Record, oai_identifier
+from archive.web.oai.repository import Record, oai_identifier
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"

@@ -18,10 +18,10 @@ from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import gettext
 
 from archive import search
-from archive.forms import SearchForm
-from archive.languages import permalink
 from archive.models import Entry, EntryTombstone, Status
-from archive.presentation import SearchState
+from archive.web.forms import SearchForm
+from archive.web.languages import permalink
+from archive.web.presentation import SearchState
 
 FEED_ENTRIES = 20
 DC = "http://purl.org/dc/elements/1.1/"

@@ -3,7 +3,7 @@
 from django import template
 
 from archive.citations.coins import coins
-from archive.languages import permalink
+from archive.web.languages import permalink
 
 register = template.Library()
 

@@ -4,8 +4,8 @@ language, its broader, narrower and related concepts, and the entries about it."
 from django.shortcuts import get_object_or_404, render
 
 from archive import search
-from archive.presentation import SearchState
 from archive.thesaurus.models import LANGUAGES, Concept, LabelKind
+from archive.web.presentation import SearchState
 
 ENTRIES_SHOWN = 20
 

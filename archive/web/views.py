@@ -9,16 +9,16 @@ from django.utils.safestring import mark_safe
 from archive import citations, search
 from archive.capture.downloads import downloadable_originals
 from archive.dates import display_day
-from archive.documents import FIELD_LABELS, DocumentView, changed_fields, word_diff
-from archive.forms import SearchForm
-from archive.languages import permalink
-from archive.metadata_links import metadata_links
 from archive.models import EntryVersion
-from archive.presentation import FACET_VALUES_SHOWN, present
-from archive.ratelimits import rate_limited
-from archive.search_context import HIGHLIGHT, results_of, search_context
 from archive.selectors import EntryState, entry_for_visitor
 from archive.services.versions import snapshot
+from archive.web.documents import FIELD_LABELS, DocumentView, changed_fields, word_diff
+from archive.web.forms import SearchForm
+from archive.web.languages import permalink
+from archive.web.metadata_links import metadata_links
+from archive.web.presentation import FACET_VALUES_SHOWN, present
+from archive.web.ratelimits import rate_limited
+from archive.web.search_context import HIGHLIGHT, results_of, search_context
 
 SEARCH_TEMPLATE = "archive/search.html"
 

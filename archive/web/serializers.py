@@ -1,7 +1,7 @@
 """Entries as plain data: what the JSON API returns (and citation formats build on)."""
 
-from archive.languages import neutral_reverse, permalink
 from archive.models import Entry
+from archive.web.languages import neutral_reverse, permalink
 
 
 def entry_summary(entry: Entry, request) -> dict:

@@ -1,7 +1,9 @@
+"""The archive's pages, API and downloads (mounted under each interface language)."""
+
 from django.urls import path
 
-from archive import api, citation_views, concept_views, feeds, views
 from archive.capture.downloads import original_view
+from archive.web import api, citation_downloads, concepts, feeds, views
 
 app_name = "archive"
 
@@ -11,20 +13,22 @@ urlpatterns = [
     path("entries/<int:entry_id>/v/<int:number>/", views.version_detail, name="version"),
     path(
         "entries/<int:entry_id>/v/<int:number>/cite.<str:fmt>",
-        citation_views.version_citation,
+        citation_downloads.version_citation,
         name="version-citation",
     ),
-    path("entries/<int:entry_id>/cite.<str:fmt>", citation_views.entry_citation, name="citation"),
+    path(
+        "entries/<int:entry_id>/cite.<str:fmt>", citation_downloads.entry_citation, name="citation"
+    ),
     path(
         "entries/<int:entry_id>/originals/<str:sha256>/",
         original_view,
         name="original",
     ),
     path("entries/<int:entry_id>/<str:slug>/", views.entry_detail, name="entry"),
-    path("cite.<str:fmt>", citation_views.search_citations, name="search-citations"),
+    path("cite.<str:fmt>", citation_downloads.search_citations, name="search-citations"),
     path("feed/", feeds.search_feed, name="feed"),
-    path("concepts/", concept_views.concept_list, name="concepts"),
-    path("concepts/<slug:key>/", concept_views.concept_detail, name="concept"),
+    path("concepts/", concepts.concept_list, name="concepts"),
+    path("concepts/<slug:key>/", concepts.concept_detail, name="concept"),
     path("api/search/", api.search_view, name="api-search"),
     path("api/entries/<int:entry_id>/", api.entry_view, name="api-entry"),
     path("api/entries/<int:entry_id>/related/", api.related_view, name="api-related"),

@@ -15,8 +15,8 @@ from django.views.decorators.cache import cache_control
 
 from archive import search
 from archive.models import Entry
-from archive.ratelimits import rate_limited
 from archive.thesaurus.models import ConceptLabel, fold
+from archive.web.ratelimits import rate_limited
 
 SUGGESTIONS = 10
 MAX_TYPED = 100

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from django.http import QueryDict
 
 from archive import search
-from archive.forms import SearchForm
 from archive.models import Entry, Status
-from archive.presentation import HIT, SearchState, hit_link_query
+from archive.web.forms import SearchForm
+from archive.web.presentation import HIT, SearchState, hit_link_query
 
 HIGHLIGHT = "hl"  # "0": do not mark the searched words
 CONTEXT_ONLY = (HIT, HIGHLIGHT)  # parameters that are not the search's own

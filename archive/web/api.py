@@ -8,11 +8,11 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from archive import search
-from archive.forms import SearchForm
-from archive.presentation import present
-from archive.ratelimits import rate_limited
 from archive.selectors import published_entries
-from archive.serializers import entry_metadata, entry_summary
+from archive.web.forms import SearchForm
+from archive.web.presentation import present
+from archive.web.ratelimits import rate_limited
+from archive.web.serializers import entry_metadata, entry_summary
 
 
 def error(message: str, status: int = 400, **details) -> JsonResponse:

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from archive.languages import permalinks
-from archive.oai import repository, tokens
-from archive.oai.responses import (
+from archive.web.languages import permalinks
+from archive.web.oai import repository, tokens
+from archive.web.oai.responses import (
     OAI_DC,
     OAI_DC_SCHEMA,
     dublin_core,

@@ -7,11 +7,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from archive import citations, search
-from archive.forms import SearchForm
-from archive.languages import permalink, permalinks
 from archive.models import Entry, EntryVersion, Status, Topic
-from archive.ratelimits import rate_limited
 from archive.selectors import EntryState, entry_for_visitor
+from archive.web.forms import SearchForm
+from archive.web.languages import permalink, permalinks
+from archive.web.ratelimits import rate_limited
 
 EXPORT_LIMIT = 500
 CITATION_UNREAD = ("body", "raw_capture", "body_fingerprint")  # texts a citation never quotes
