@@ -463,7 +463,7 @@ class IndexChange(models.Model):
     Written in the same database transaction as the change it stands for (an entry saved,
     published, unpublished or deleted; a topic or source renamed: one row per entry whose
     documents it changes). Its ``position`` is given after the commit by the sequencer
-    (``archive/search/change_log.py``), in one transaction at a time, so positions are
+    (``archive/search/sync/change_log.py``), in one transaction at a time, so positions are
     gapless and a change that commits late gets a later position rather than a skipped
     one. Applying a change is idempotent: an index sets the entry's documents to its state
     at that moment (indexed if published, in the drafts index if not, gone if deleted).

@@ -9,7 +9,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rjsite.settings")
 application = get_wsgi_application()
 
-from archive.search import following  # noqa: E402 (needs the application set up)
+from archive.search.sync import following  # noqa: E402 (needs the application set up)
 
 
 def _warm_up_search():

@@ -44,7 +44,7 @@ def _module_from(path: Path):
     return module
 
 
-applied_position = _module_from(ROOT / "archive" / "search" / "applied_position.py")
+applied_position = _module_from(ROOT / "archive" / "search" / "sync" / "applied_position.py")
 
 FOUND_WITHIN_SECONDS = 10  # a save not found on the other node by then counts as missing
 
@@ -119,7 +119,7 @@ class ChangeLog:
 
 def index_position(node: Site) -> int:
     """The position the node's index has committed, read from its folder (as the node
-    itself reads it: archive/search/applied_position.py)."""
+    itself reads it: archive/search/sync/applied_position.py)."""
     current = Path(node.env["ARCHIVE_INDEX_DIR"]) / "current"
     try:
         return applied_position.read(current.resolve()) or 0

@@ -68,7 +68,7 @@ def superuser_client(client, db):
 def search_index_dir(settings, tmp_path):
     """Every test gets its own, initially empty, index folder."""
     from archive import search
-    from archive.search import storage
+    from archive.search.sync import storage
 
     settings.ARCHIVE_INDEX_DIR = tmp_path / "index"
     settings.ARCHIVE_INDEX_LOCK_TIMEOUT = 1

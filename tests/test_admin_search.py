@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 
 from archive import search
-from archive.web.admin import search as admin_search
 from archive.models import EntryIdentifier, Source, Status
-from archive.search import SearchRequest, storage
+from archive.search import SearchRequest
+from archive.search.sync import storage
+from archive.web.admin import search as admin_search
 
 CHANGELIST_URL = reverse("admin:archive_entry_changelist")
 

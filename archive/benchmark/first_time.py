@@ -9,7 +9,9 @@ from archive import search
 from archive.benchmark.editors import PageFailed
 from archive.benchmark.fts5 import to_fts5
 from archive.benchmark.measures import percentiles, timed
-from archive.search import common_pairs, postings_cache, segment_facts, storage
+from archive.search.segments import common_pairs, postings_cache
+from archive.search.segments import facts as segment_facts
+from archive.search.sync import storage
 
 
 def fresh_caches():

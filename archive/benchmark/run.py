@@ -22,7 +22,7 @@ from archive.benchmark.queries import query_mix, questions
 from archive.benchmark.worst_queries import WORST_QUERIES
 from archive.evaluation.run import fts5_or_query
 from archive.models import Entry
-from archive.search import postings_cache
+from archive.search.segments import postings_cache
 
 FILTERS = {"language": "en", "type": "news", "from": "1990", "to": "2010"}
 # The kinds of work measured beside FTS5 that include 20 highlighted snippets.
@@ -99,8 +99,9 @@ def measure_expansion(client) -> dict:
     each asked twice (the second time with the postings cache as a busy server has it):
     what searching the other names adds, and what the expansion step itself costs (the
     thesaurus check and the query's rewriting)."""
-    from archive.search import expansion, storage
-    from archive.search.query import read
+    from archive.search.query import expansion
+    from archive.search.query.reading import read
+    from archive.search.sync import storage
     from archive.thesaurus.models import Concept
     from archive.thesaurus.services import load_thesaurus_file, seed_thesaurus
     from archive.thesaurus.snapshot import current

@@ -15,9 +15,10 @@ from django.db import DatabaseError, connections
 from django.utils.translation import gettext_lazy as _
 
 from archive.dates import InvalidPartialDate, PartialDate
-from archive.search import limits, storage
-from archive.search.facets import FACETS_BY_NAME, FacetResult
-from archive.search.indexing import (
+from archive.search.query import limits
+from archive.search.results.facets import FACETS_BY_NAME, FacetResult
+from archive.search.sync import storage
+from archive.search.sync.indexing import (
     IndexBusy,
     IndexComparison,
     IndexTooFarBehind,
@@ -29,9 +30,9 @@ from archive.search.indexing import (
     queue_entries,
     repair,
 )
-from archive.search.locks import LockState, RebuildInProgress, index_locks
-from archive.search.rebuilding import RebuildFailed, RebuildReport, rebuild, remove_leftovers
-from archive.search.storage import IndexUnavailable
+from archive.search.sync.locks import LockState, RebuildInProgress, index_locks
+from archive.search.sync.rebuilding import RebuildFailed, RebuildReport, rebuild, remove_leftovers
+from archive.search.sync.storage import IndexUnavailable
 
 __all__ = [
     "SORTS",
@@ -145,7 +146,7 @@ class SearchPage:
 
     @property
     def reading_text(self) -> str:
-        from archive.search.query import READINGS
+        from archive.search.query.reading import READINGS
 
         return str(READINGS.get(self.reading, ""))
 
@@ -201,7 +202,7 @@ def entries_at(request: SearchRequest, positions) -> tuple[int, dict[int, int]] 
     wanted = sorted({position for position in positions if position >= 1})
     if not wanted:
         return None
-    from archive.search.segment_facts import entry_ids
+    from archive.search.segments.facts import entry_ids
 
     def context(searcher):
         found = find(request, searcher)
@@ -221,10 +222,10 @@ def entries_at(request: SearchRequest, positions) -> tuple[int, dict[int, int]] 
 def mark_searched_words(texts: list[str], query_text: str, expand: bool = True):
     """The texts escaped, with what the query looks for marked (see ``marking.py``): the
     query read as the search reads it, with the thesaurus's other names when ``expand``."""
-    from archive.search.expansion import expand as expand_query
-    from archive.search.expansion import label_index
-    from archive.search.marking import Sought, mark_texts, sought
-    from archive.search.query import read
+    from archive.search.query.expansion import expand as expand_query
+    from archive.search.query.expansion import label_index
+    from archive.search.query.reading import read
+    from archive.search.results.marking import Sought, mark_texts, sought
     from archive.search.schema import build_schema
 
     try:
@@ -248,7 +249,7 @@ def related_entries(entry, limit: int = 5) -> list:
     """Up to ``limit`` published entries most like ``entry`` (itself never), closest
     first; none while the index cannot be read."""
     from archive.models import Entry, Status
-    from archive.search.related import related_numbers
+    from archive.search.results.related import related_numbers
 
     try:
         numbers = related_numbers(entry, limit)
@@ -270,10 +271,10 @@ def warm_up():
     search does not wait for it (1.6 s at 100,000 entries). Servers call it in a thread
     when they start."""
     from archive import vocabularies
-    from archive.search import common_pairs
-    from archive.search.docsets import segment_key
     from archive.search.schema import DEFAULT_FIELD_BOOSTS
-    from archive.search.segment_facts import facts_for
+    from archive.search.segments import common_pairs
+    from archive.search.segments.docsets import segment_key
+    from archive.search.segments.facts import facts_for
 
     try:
         searcher = storage.searchers.get()
@@ -301,8 +302,8 @@ def _warm_names():
     10-20 ms to read the first time)."""
     from django.db import DatabaseError
 
-    from archive.search.expansion import label_index
-    from archive.search.facets import SOURCE_NAMES, TOPIC_NAMES
+    from archive.search.query.expansion import label_index
+    from archive.search.results.facets import SOURCE_NAMES, TOPIC_NAMES
     from archive.thesaurus.snapshot import current
 
     try:
@@ -317,7 +318,7 @@ def _catch_up_if_behind():
     """Apply changes this node's index lacks (left by a process that died after its
     commit, or that found the index busy) without ever making a searcher wait for the
     lock. Its cost when there is nothing to do: one indexed read of the change log."""
-    from archive.search import change_log
+    from archive.search.sync import change_log
 
     try:
         log_head, unsequenced = change_log.glance()
@@ -405,6 +406,6 @@ def index_status() -> dict:
 
 def clear_orphaned_locks() -> list[LockState]:
     """Clear each index lock whose holder is gone; returns the ones cleared."""
-    from archive.search.locks import clear_orphaned
+    from archive.search.sync.locks import clear_orphaned
 
     return [lock for lock in index_locks() if clear_orphaned(lock)]

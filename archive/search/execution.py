@@ -12,13 +12,13 @@ from whoosh import query as whoosh_query
 from archive.dates import PartialDate
 from archive.models import Entry
 from archive.search import SearchHit, SearchPage, SearchRequest
-from archive.search.expansion import concept_query, expand, label_index
-from archive.search.facets import FACETS, FACETS_BY_NAME
-from archive.search.indexing import date_number, period
-from archive.search.matches import DateRange, Matches
-from archive.search.query import ParsedQuery, parse, read, significant_words, suggest
-from archive.search.segment_facts import entry_ids as ids_of_entries
-from archive.search.snippets import SnippetMaker, searched_words
+from archive.search.query.expansion import concept_query, expand, label_index
+from archive.search.query.reading import ParsedQuery, parse, read, significant_words, suggest
+from archive.search.results.facets import FACETS, FACETS_BY_NAME
+from archive.search.results.snippets import SnippetMaker, searched_words
+from archive.search.segments.facts import entry_ids as ids_of_entries
+from archive.search.segments.matches import DateRange, Matches
+from archive.search.sync.indexing import date_number, period
 
 
 def _date_range(request: SearchRequest) -> DateRange:

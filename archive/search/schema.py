@@ -3,7 +3,7 @@
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from archive.search.analysis import multilingual_analyzer, vocabulary_analyzer
-from archive.search.segment_format import CompactPositions
+from archive.search.segments.format import CompactPositions
 
 # Fields a query searches when it names none, with their BM25F weights (ranking.py).
 # Title, summary and authors were tuned on CISI (docs/relevance.md): a word in the title

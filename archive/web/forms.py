@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 
 from archive import search
 from archive.dates import InvalidPartialDate, PartialDate
-from archive.search.facets import FACETS, FACETS_BY_NAME
+from archive.search.results.facets import FACETS, FACETS_BY_NAME
 from archive.thesaurus.models import Concept
 
 MAX_VALUES_PER_FACET = 20

@@ -11,7 +11,7 @@ from django.utils.translation import get_language, gettext
 
 from archive import search
 from archive.dates import display_day
-from archive.search.facets import FACETS, FACETS_BY_NAME
+from archive.search.results.facets import FACETS, FACETS_BY_NAME
 
 PARAMETER_ORDER = [
     "q",

@@ -167,7 +167,7 @@ class Node:
 
     def position(self) -> int | None:
         """The change log position of the node's index, read from its folder."""
-        from archive.search import applied_position
+        from archive.search.sync import applied_position
 
         current = self.index_dir / "current"
         return applied_position.read(current.resolve()) if current.exists() else None

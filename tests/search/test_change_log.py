@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from archive import search
 from archive.models import Entry, IndexChange, Status
-from archive.search import applied_position, change_log, following, storage
+from archive.search.sync import applied_position, change_log, following, storage
 from tests.search.helpers import ids, run
 
 
@@ -166,7 +166,7 @@ def test_an_index_from_before_the_log_is_compared_once_then_follows(
 
 
 def test_a_rebuild_keeps_changes_saved_while_it_runs(make_entry, empty_index, monkeypatch):
-    from archive.search import rebuilding
+    from archive.search.sync import rebuilding
 
     write_drafts = rebuilding._write_drafts
     saved = []
@@ -212,7 +212,7 @@ def test_check_index_and_health_report_the_lag(
 
 
 def test_a_follower_whose_rebuild_fails_does_not_start_one_at_every_poll(db, monkeypatch, caplog):
-    from archive.search import rebuilding
+    from archive.search.sync import rebuilding
 
     attempts = []
 

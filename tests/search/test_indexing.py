@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from archive import search
 from archive.models import Entry, Source, Status
-from archive.search import storage
+from archive.search.sync import storage
 from archive.services.publishing import publish_entries, unpublish_entries
 from tests.search.helpers import ids, run
 
@@ -160,7 +160,7 @@ def test_a_failed_rebuild_leaves_the_old_index_in_place(indexed_seed, monkeypatc
     def broken_document(entry):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("archive.search.indexing.document_for", broken_document)
+    monkeypatch.setattr("archive.search.sync.indexing.document_for", broken_document)
     with pytest.raises(RuntimeError):
         search.rebuild()
     monkeypatch.undo()

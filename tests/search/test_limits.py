@@ -87,7 +87,9 @@ def test_a_new_process_reading_its_caches_is_never_stopped_by_the_budget(words_a
     """A server's first searches read each segment's arrays (seconds at 100,000 entries,
     checking the time as they go): a search must not be stopped for that work, and its
     own work is still counted."""
-    from archive.search import limits, segment_facts, storage
+    from archive.search.query import limits
+    from archive.search.segments import facts as segment_facts
+    from archive.search.sync import storage
 
     with segment_facts._lock:
         segment_facts._cache.clear()
@@ -174,7 +176,7 @@ def test_work_done_once_per_process_is_not_charged_to_a_search():
     process) must not stop the search that happens to trigger it."""
     import time
 
-    from archive.search import limits
+    from archive.search.query import limits
 
     def burn(seconds):
         until = time.thread_time() + seconds

@@ -7,10 +7,10 @@ from whoosh import sorting
 
 from archive.benchmark import corpus
 from archive.models import Entry, Status
-from archive.search import storage
 from archive.search.execution import _matches
-from archive.search.facets import FACETS
-from archive.search.query import parse
+from archive.search.query.reading import parse
+from archive.search.results.facets import FACETS
+from archive.search.sync import storage
 from tests.search.helpers import ids, run
 
 QUERIES = [
@@ -34,8 +34,8 @@ QUERIES = [
 @pytest.fixture
 def changed_corpus(db, committed, monkeypatch):
     from archive import search
-    from archive.search import indexing
-    from archive.search.segment_format import CompactCodec
+    from archive.search.segments.format import CompactCodec
+    from archive.search.sync import indexing
 
     # Small posting blocks, so that reading block by block and skipping blocks are tested.
     monkeypatch.setitem(indexing.SEGMENT_FILES, "codec", CompactCodec(blocklimit=8))
@@ -109,7 +109,7 @@ def _bm25f(searcher, words: list[str]) -> dict[int, float]:
     each field weighted and normalised by the field's length, summed, saturated once."""
     import math
 
-    from archive.search import ranking
+    from archive.search.query import ranking
     from archive.search.schema import DEFAULT_FIELD_BOOSTS
 
     reader = searcher.reader()
@@ -195,7 +195,7 @@ def test_date_filtered_and_sorted_pages_match_the_database(changed_corpus):
 
 
 def _overlaps(entry, start, end):
-    from archive.search.indexing import date_number, period
+    from archive.search.sync.indexing import date_number, period
 
     first, last = period(entry.date, entry.date_precision)
     return date_number(last) >= start and date_number(first) <= end
@@ -204,7 +204,7 @@ def _overlaps(entry, start, end):
 def test_reading_postings_among_a_few_documents_skips_blocks_but_loses_nothing(
     changed_corpus,
 ):
-    from archive.search.docsets import term_postings
+    from archive.search.segments.docsets import term_postings
 
     checked = 0
     for segment, _ in changed_corpus.leaf_searchers():
@@ -225,8 +225,9 @@ def test_reading_postings_among_a_few_documents_skips_blocks_but_loses_nothing(
 
 def test_warming_up_reads_every_segments_arrays_before_the_first_search(indexed_seed):
     from archive import search
-    from archive.search import segment_facts, storage
-    from archive.search.docsets import segment_key
+    from archive.search.segments import facts as segment_facts
+    from archive.search.segments.docsets import segment_key
+    from archive.search.sync import storage
 
     segment_facts._cache.clear()
     search.warm_up()
@@ -246,7 +247,7 @@ def test_caches_never_mix_segments_of_different_indexes(
 
     from archive import search
     from archive.models import Entry
-    from archive.search import storage
+    from archive.search.sync import storage
     from tests.search.helpers import run
 
     def languages():

@@ -4,8 +4,8 @@ answers with the cache as without, and it stays within its memory budget."""
 import numpy as np
 import pytest
 
-from archive.search import postings_cache
-from archive.search.docsets import Postings
+from archive.search.segments import postings_cache
+from archive.search.segments.docsets import Postings
 from tests.search.helpers import ids, run
 
 

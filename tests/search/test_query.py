@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive.search.query import MAX_QUERY_CHARACTERS, parse
+from archive.search.query.reading import MAX_QUERY_CHARACTERS, parse
 from archive.search.schema import build_schema
 from tests.search.helpers import run
 

@@ -188,7 +188,7 @@ def damaged_index_recovers(damage) -> tuple[bool, int]:
     from django.core.management import call_command
 
     from archive import search
-    from archive.search import storage
+    from archive.search.sync import storage
 
     call_command("load_seed", stdout=StringIO())
     search.rebuild()
@@ -219,7 +219,7 @@ def test_health_and_check_index_report_a_write_lock_held_too_long(indexed_seed, 
 
     from django.core.management import call_command
 
-    from archive.search import indexing
+    from archive.search.sync import indexing
 
     assert client.get("/healthz").json()["status"] == "ok"
     settings.ARCHIVE_INDEX_LOCK_ALERT_SECONDS = 0
@@ -239,7 +239,7 @@ def test_a_database_going_away_fails_the_rebuild_with_one_line(indexed_seed):
     from django.core.management import CommandError, call_command
     from django.db import OperationalError, connection
 
-    from archive.search import storage
+    from archive.search.sync import storage
 
     before = storage.current_generation()
     queries = []

@@ -13,16 +13,17 @@ from whoosh import query as whoosh_query
 from whoosh.fields import TEXT
 
 from archive.benchmark import corpus
-from archive.search import indexing, varints
-from archive.search.batch_writer import SegmentBuilder, index_locked, replace_content
-from archive.search.compact_postings import (
+from archive.search.schema import build_schema
+from archive.search.segments import varints
+from archive.search.segments.batch_writer import SegmentBuilder, index_locked, replace_content
+from archive.search.segments.compact_postings import (
     FieldPostings,
     encode_field,
     encode_term,
 )
-from archive.search.docsets import term_positions, term_postings
-from archive.search.schema import build_schema
-from archive.search.segment_format import SEGMENT_FILES, ArchiveCodec, CompactCodec
+from archive.search.segments.docsets import term_positions, term_postings
+from archive.search.segments.format import SEGMENT_FILES, ArchiveCodec, CompactCodec
+from archive.search.sync import indexing
 
 ODD_DOCUMENTS = [
     {"entry_id": "900001", "title": "the of and", "body": "", "summary": "to be or not"},
@@ -131,7 +132,7 @@ def _random_postings(rng, terms: int):
 
 
 def test_both_encoders_write_the_same_bytes():
-    from archive.search.segment_format import CompactPositions
+    from archive.search.segments.format import CompactPositions
 
     rng = random.Random(5)
     lists = _random_postings(rng, 40)
@@ -235,9 +236,9 @@ def _phrases_in(documents, analyzer, lengths=(2, 3)):
 
 
 def test_phrases_of_frequent_words_are_answered_from_pairs_exactly(documents, tmp_path):
-    from archive.search import common_pairs
-    from archive.search.docsets import Evaluator, segment_key
-    from archive.search.segment_facts import facts_for
+    from archive.search.segments import common_pairs
+    from archive.search.segments.docsets import Evaluator, segment_key
+    from archive.search.segments.facts import facts_for
 
     index = _index(tmp_path / "pairs", "p", documents, batch=True)
     phrases = _phrases_in(documents, index.schema["body"].analyzer)

@@ -4,7 +4,7 @@ a searcher sees must be the same as if the whole text had been analysed."""
 from types import SimpleNamespace
 
 from archive.search.analysis import multilingual_analyzer
-from archive.search.snippets import SnippetMaker
+from archive.search.results.snippets import SnippetMaker
 
 FILLER = "Delegations met in the capital and discussed many unrelated matters. " * 200
 

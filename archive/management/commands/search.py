@@ -10,7 +10,7 @@ from django.utils.translation import gettext, ngettext
 
 from archive import search
 from archive.management.base import ArchiveCommand
-from archive.search.facets import FACETS
+from archive.search.results.facets import FACETS
 
 
 def plain_snippet(snippet: str) -> str:

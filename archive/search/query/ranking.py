@@ -12,7 +12,7 @@ import math
 
 from whoosh import query as whoosh_query
 
-from archive.search.query_tree import children, one_word_across_fields, rewrite
+from archive.search.query.tree import children, one_word_across_fields, rewrite
 
 K1 = 1.2  # how soon repeating a word stops adding to its score
 B = 0.75  # how much a field's length (against the average) normalises frequencies

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as whoosh_query
 
-from archive.search import docsets
-from archive.search.segment_facts import SegmentFacts, facts_for
+from archive.search.segments import docsets
+from archive.search.segments.facts import SegmentFacts, facts_for
 
 # Sort keys that put undated documents last whichever way dates are sorted.
 UNDATED_LAST_NEWEST = -1

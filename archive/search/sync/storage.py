@@ -219,6 +219,6 @@ def _committed_since(searcher) -> bool:
 
 
 def _is_a_limit(error: Exception) -> bool:
-    from archive.search.limits import SearchTooSlow
+    from archive.search.query.limits import SearchTooSlow
 
     return isinstance(error, SearchTooSlow)

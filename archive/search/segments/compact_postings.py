@@ -25,7 +25,7 @@ from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.matching import LeafMatcher, ReadTooFar
 from whoosh.system import pack_int, pack_long
 
-from archive.search import varints
+from archive.search.segments import varints
 
 BLOCK_POSTINGS = 128
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from whoosh import query as whoosh_query
 
 from archive.search.analysis import stem
-from archive.search.query_tree import children, one_word_across_fields, rewrite
+from archive.search.query.tree import children, one_word_across_fields, rewrite
 
 WILDCARD_CHARACTERS = "*?"
 

@@ -27,10 +27,10 @@ from django.utils import timezone, translation
 from whoosh.index import LockError
 
 from archive.models import Entry, Status
-from archive.search import applied_position, change_log, locks, storage
 from archive.search.analysis import distinct_words
 from archive.search.schema import UNDATED_YEAR
-from archive.search.segment_format import SEGMENT_FILES
+from archive.search.segments.format import SEGMENT_FILES
+from archive.search.sync import applied_position, change_log, locks, storage
 
 logger = logging.getLogger("archive.search")
 

@@ -19,9 +19,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import Error as DatabaseFailure
 
-from archive.search import applied_position, batch_writer, change_log, indexing, locks, storage
-from archive.search.batch_writer import SegmentBuilder
-from archive.search.index_workers import WorkerFailed, WorkerPool, describe_error
+from archive.search.segments import batch_writer
+from archive.search.segments.batch_writer import SegmentBuilder
+from archive.search.sync import applied_position, change_log, indexing, locks, storage
+from archive.search.sync.index_workers import WorkerFailed, WorkerPool, describe_error
 
 logger = logging.getLogger("archive.search")
 

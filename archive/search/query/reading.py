@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from whoosh import qparser
 from whoosh import query as whoosh_query
 
-from archive.search import limits
 from archive.search.analysis import (
     HIRAGANA,
     STOP_WORDS,
@@ -25,7 +24,8 @@ from archive.search.analysis import (
     significant_words,
     stem,
 )
-from archive.search.ranking import combine_fields
+from archive.search.query import limits
+from archive.search.query.ranking import combine_fields
 from archive.search.schema import DEFAULT_FIELD_BOOSTS, FIELD_ALIASES
 
 MAX_QUERY_CHARACTERS = 2500  # a pasted question of several sentences

@@ -16,9 +16,9 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
-from archive.search.docsets import DOCNUM, marked, segment_key, term_docs
-from archive.search.facets import FACETS
-from archive.search.limits import not_counted
+from archive.search.query.limits import not_counted
+from archive.search.results.facets import FACETS
+from archive.search.segments.docsets import DOCNUM, marked, segment_key, term_docs
 
 CACHED_SEGMENTS = 64
 NO_VALUE = -1

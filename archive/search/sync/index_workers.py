@@ -19,8 +19,8 @@ from multiprocessing.connection import wait
 from whoosh import index as whoosh_index
 
 from archive.processes import run_with_django
-from archive.search.batch_writer import SegmentBuilder
 from archive.search.schema import build_schema
+from archive.search.segments.batch_writer import SegmentBuilder
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 BATCHES_IN_FLIGHT = 2  # per worker: one being analysed, one waiting

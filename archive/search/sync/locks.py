@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.search import storage
+from archive.search.sync import storage
 
 WRITE_LOCK_NAME = "MAIN_WRITELOCK"  # Whoosh's name: the index name "MAIN" + "_WRITELOCK"
 REBUILD_LOCK_NAME = "rebuild.lock"

@@ -22,8 +22,8 @@ import time
 from django.conf import settings
 from django.db import connection, connections
 
-from archive.search import change_log, indexing, rebuilding, storage
-from archive.search.locks import RebuildInProgress
+from archive.search.sync import change_log, indexing, rebuilding, storage
+from archive.search.sync.locks import RebuildInProgress
 
 logger = logging.getLogger("archive.search")
 

@@ -23,11 +23,11 @@ from operator import itemgetter
 import numpy as np
 from whoosh.index import TOC, LockError, clean_files
 
-from archive.search import common_pairs, varints
 from archive.search.analysis import ScriptAnalyzer
-from archive.search.compact_postings import FieldPostings, encode_field
 from archive.search.schema import VOCABULARY_FIELDS
-from archive.search.segment_format import SEGMENT_FILES, CompactPositions
+from archive.search.segments import common_pairs, varints
+from archive.search.segments.compact_postings import FieldPostings, encode_field
+from archive.search.segments.format import SEGMENT_FILES, CompactPositions
 
 STOPPED = -1  # the term number of a piece the index leaves out (a stop word)
 BYTES_PER_OCCURRENCE = 72  # at the peak, while sorting and encoding (measured: 850 MB for 12 M)

@@ -11,11 +11,11 @@ from collections import Counter
 
 from whoosh import query as whoosh_query
 
-from archive.search import storage
-from archive.search.matches import DateRange, Matches
-from archive.search.ranking import CombinedFields
+from archive.search.query.ranking import CombinedFields
 from archive.search.schema import DEFAULT_FIELD_BOOSTS
-from archive.search.segment_facts import entry_ids
+from archive.search.segments.facts import entry_ids
+from archive.search.segments.matches import DateRange, Matches
+from archive.search.sync import storage
 
 DISTINCTIVE_WORDS = 25  # words of the entry that stand for it
 MAX_SHARE = 0.1  # a word in more than this share of the archive is not used,

@@ -5,8 +5,8 @@ from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
 from whoosh.formats import Positions
 from whoosh.system import pack_ushort
 
-from archive.search import varints
-from archive.search.compact_postings import (
+from archive.search.segments import varints
+from archive.search.segments.compact_postings import (
     BLOCK_POSTINGS,
     CompactLeafMatcher,
     CompactPostingsWriter,

@@ -6,7 +6,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from archive.models import Entry, EntryIdentifier, Source, Topic, entries_changed
-from archive.search.indexing import queue_entries
+from archive.search.sync.indexing import queue_entries
 
 
 @receiver(post_save, sender=Entry)
