@@ -7,12 +7,13 @@ class ArchiveConfig(AppConfig):
     verbose_name = "Archive"
 
     def ready(self):
-        # The search index follows every change made through the ORM.
-        from archive import signals  # noqa: F401  (versions and tombstones)
+        # Imported here, not at the top: a models module may only be imported once the
+        # app registry is ready, and each of these imports one.
+        from archive import search, signals  # noqa: F401  (versions, tombstones, the index)
         from archive.capture import signals as capture_signals  # noqa: F401
-        from archive.search.sync import signals as search_signals  # noqa: F401
+        from archive.catalogue import EntryCatalogue
         from archive.thesaurus import signals as thesaurus_signals  # noqa: F401
+        from archive.web import admin  # noqa: F401  (the admin's registrations)
 
-        # The admin's registrations live in the web layer, where Django's discovery of an
-        # app's ``admin`` module does not look.
-        from archive.web import admin  # noqa: F401
+        # The engine reads no model: the archive gives it what it needs to read.
+        search.use(EntryCatalogue())

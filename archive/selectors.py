@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from archive.models import Entry, Status, text_fingerprint
+from archive.models import Entry, EntryTombstone, Status, text_fingerprint
 
 
 def published_entries() -> QuerySet[Entry]:
@@ -46,8 +46,6 @@ def entry_for_visitor(user, entry_id: int):
     """The entry a visitor may read, and what to say when they may not.
 
     Returns (entry or None, state, tombstone or None)."""
-    from archive.models import EntryTombstone
-
     entry = visible_entries(user).filter(pk=entry_id).first()
     if entry is not None:
         return entry, EntryState.VISIBLE, None

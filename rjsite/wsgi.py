@@ -9,7 +9,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rjsite.settings")
 application = get_wsgi_application()
 
-from archive.search.sync import following  # noqa: E402 (needs the application set up)
+from archive import search  # noqa: E402 (needs the application set up)
 
 
 def _warm_up_search():
@@ -29,6 +29,6 @@ def _warm_up_search():
 
 # Each server process (gunicorn imports this module after forking a worker) reads the
 # index's per-segment arrays in the background instead of during its first search, and
-# keeps its node's index following the change log (archive/search/following.py).
+# keeps its node's index following the change log (archive/search/sync/following.py).
 threading.Thread(target=_warm_up_search, name="warm-up-search", daemon=True).start()
-following.start()
+search.start_following()

@@ -7,6 +7,7 @@ topic tree. Generated entries carry external ids starting with ``generated-`` an
 be removed in one call.
 """
 
+import datetime
 import itertools
 import math
 import random
@@ -204,8 +205,6 @@ def _body(rng, vocabulary: Vocabulary, language: str, length: int) -> str:
 
 
 def _date(rng):
-    import datetime
-
     roll = rng.random()
     if roll < 0.10:
         return None, "undated"

@@ -9,19 +9,11 @@ from archive import search
 from archive.benchmark.editors import PageFailed
 from archive.benchmark.fts5 import to_fts5
 from archive.benchmark.measures import percentiles, timed
-from archive.search.segments import common_pairs, postings_cache
-from archive.search.segments import facts as segment_facts
-from archive.search.sync import storage
 
 
 def fresh_caches():
     """The search caches as a server has them right after it starts and warms up."""
-    postings_cache.cache.clear()
-    common_pairs.clear()
-    with segment_facts._lock:  # noqa: SLF001
-        segment_facts._cache.clear()  # noqa: SLF001
-    storage.searchers.clear()
-    storage.draft_searchers.clear()
+    search.empty_caches()
     search.warm_up()
 
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from archive.models import Entry
-from archive.search.sync.indexing import date_number, period
+from archive.search import date_number, period
 
 FACET_COLUMNS = ("source", "year", "language", "doc_type")
 

@@ -4,7 +4,7 @@ import random
 
 from archive.benchmark.corpus import JAPANESE_WORDS, RUSSIAN_WORDS, vocabularies
 from archive.models import Entry
-from archive.search.analysis import STOP_WORDS
+from archive.search import STOP_WORDS
 
 
 def query_mix(seed: int, size: int) -> list[tuple[str, str]]:

@@ -22,7 +22,8 @@ from archive.benchmark.queries import query_mix, questions
 from archive.benchmark.worst_queries import WORST_QUERIES
 from archive.evaluation.run import fts5_or_query
 from archive.models import Entry
-from archive.search.segments import postings_cache
+from archive.thesaurus.models import Concept
+from archive.thesaurus.services import load_thesaurus_file, seed_thesaurus
 
 FILTERS = {"language": "en", "type": "news", "from": "1990", "to": "2010"}
 # The kinds of work measured beside FTS5 that include 20 highlighted snippets.
@@ -46,7 +47,7 @@ def timed_ours(query: str, mode: str) -> float:
     """``cold``: the ``snippets`` work with the postings cache emptied first (untimed), as
     for a word no recent search has used."""
     if mode == "cold":
-        postings_cache.cache.clear()
+        search.empty_postings_cache()
     return timed(lambda: ours(query, mode))
 
 
@@ -99,13 +100,6 @@ def measure_expansion(client) -> dict:
     each asked twice (the second time with the postings cache as a busy server has it):
     what searching the other names adds, and what the expansion step itself costs (the
     thesaurus check and the query's rewriting)."""
-    from archive.search.query import expansion
-    from archive.search.query.reading import read
-    from archive.search.sync import storage
-    from archive.thesaurus.models import Concept
-    from archive.thesaurus.services import load_thesaurus_file, seed_thesaurus
-    from archive.thesaurus.snapshot import current
-
     load_thesaurus_file(seed_thesaurus())
     names = [
         name
@@ -120,12 +114,7 @@ def measure_expansion(client) -> dict:
                 timed(lambda q=name: client.get("/api/search/", {"q": q, "expand": "0"}))
             )
             times["expanded"].append(timed(lambda q=name: client.get("/api/search/", {"q": q})))
-    searcher = storage.searchers.get()
-    parsed = [read(name, searcher.schema, searcher.reader()).query for name in names]
-    step = [
-        timed(lambda q=query: expansion.expand(q, expansion.label_index(current())))
-        for query in parsed
-    ]
+    step = [timed(expansion) for expansion in search.expansion_steps(names)]
 
     def figures(times):
         added = [with_names - alone for with_names, alone in zip(*times.values(), strict=True)]
@@ -185,7 +174,7 @@ def run(entries: int, seed: int, queries: int, work_dir: Path, progress=print) -
         progress(f"Query mix: {mode}…")
         modes[mode] = measure_mode(mode, mix, fts)
     report["queries_ms"] = modes
-    cache = postings_cache.cache
+    cache = search.postings_cache_state()
     report["postings_cache"] = {
         "budget_mib": settings.ARCHIVE_POSTINGS_CACHE_MB,
         "used_mib": round(cache.used_bytes / 1_048_576, 1),

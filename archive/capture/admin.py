@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.capture import services
 from archive.capture.detection import LABELS, CaptureRefused
+from archive.capture.downloads import original_response
 from archive.capture.models import EntryOriginal
 from archive.capture.originals import size_limit
 
@@ -195,8 +196,6 @@ class CaptureAdminMixin:
         return TemplateResponse(request, "admin/archive/entry/reextract.html", context)
 
     def original_download_view(self, request, entry_id, link_id):
-        from archive.capture.downloads import original_response
-
         link = self._link(request, entry_id, link_id)
         try:
             return original_response(link)

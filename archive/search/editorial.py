@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 
-from archive.search import SearchRequest
 from archive.search.execution import find
 from archive.search.query import limits
+from archive.search.request import SearchRequest
 from archive.search.segments.facts import entry_ids
 from archive.search.sync import storage
 

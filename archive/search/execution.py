@@ -10,11 +10,12 @@ from django.utils.translation import gettext
 from whoosh import query as whoosh_query
 
 from archive.dates import PartialDate
-from archive.models import Entry
-from archive.search import SearchHit, SearchPage, SearchRequest
+from archive.search.catalogue import catalogue
 from archive.search.query.expansion import concept_query, expand, label_index
 from archive.search.query.reading import ParsedQuery, parse, read, significant_words, suggest
+from archive.search.request import SearchRequest
 from archive.search.results.facets import FACETS, FACETS_BY_NAME
+from archive.search.results.page import SearchHit, SearchPage
 from archive.search.results.snippets import SnippetMaker, searched_words
 from archive.search.segments.facts import entry_ids as ids_of_entries
 from archive.search.segments.matches import DateRange, Matches
@@ -88,9 +89,7 @@ def _thesaurus(request: SearchRequest):
     """The labels of the thesaurus as it is now, when the request needs them."""
     if not (request.expand or request.concept):
         return None
-    from archive.thesaurus.snapshot import current
-
-    return label_index(current())
+    return label_index(catalogue().thesaurus())
 
 
 def _expanded(parsed: ParsedQuery, labels, request: SearchRequest):
@@ -166,11 +165,7 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
     parsed, matches = found.parsed, found.matches
     ranked = _ranked(matches, request, browsing=parsed.browse_all)
     entry_ids = ids_of_entries(searcher, [docnum for docnum, _ in ranked])
-    entries = (
-        Entry.objects.select_related("source").prefetch_related("topics").in_bulk(entry_ids)
-        if request.load_entries
-        else {}
-    )
+    entries = catalogue().entries(entry_ids) if request.load_entries else {}
     words = (
         searched_words(found.query, searcher.reader())
         if request.snippets and not parsed.browse_all

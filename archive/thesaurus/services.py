@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from archive.models import Topic
-from archive.search.query.expansion import label_terms
+from archive.search import label_terms
 from archive.thesaurus.models import Concept, ConceptLabel, LabelKind, fold, label_problem
 from archive.thesaurus.skos import (
     EXTENSIONS,

@@ -6,7 +6,6 @@ from django.utils.translation import gettext
 
 from archive import search
 from archive.dates import InvalidPartialDate, PartialDate
-from archive.search.results.facets import FACETS, FACETS_BY_NAME
 from archive.thesaurus.models import Concept
 
 MAX_VALUES_PER_FACET = 20
@@ -49,7 +48,7 @@ class SearchForm(forms.Form):
         super().__init__(data)
         self.strict = strict
         self.ignored: list[str] = []
-        for facet in FACETS:
+        for facet in search.FACETS:
             self.fields[facet.name] = ValuesField(required=False)
         self.fields["from"] = forms.CharField(required=False, max_length=10)
         # Facets whose every value the page lists (by default it lists the first few).
@@ -72,7 +71,7 @@ class SearchForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for facet in FACETS:
+        for facet in search.FACETS:
             values = cleaned.get(facet.name) or []
             unknown = [value for value in values if not facet.known(value)]
             if unknown and self.strict:
@@ -97,7 +96,9 @@ class SearchForm(forms.Form):
         return cleaned
 
     def clean_more(self) -> list[str]:
-        return [name for name in self.cleaned_data.get("more") or [] if name in FACETS_BY_NAME]
+        return [
+            name for name in self.cleaned_data.get("more") or [] if name in search.FACETS_BY_NAME
+        ]
 
     @property
     def expanded_facets(self) -> tuple[str, ...]:
@@ -108,7 +109,9 @@ class SearchForm(forms.Form):
         return search.SearchRequest(
             query=data.get("q") or "",
             filters=tuple(
-                (facet.name, tuple(data[facet.name])) for facet in FACETS if data.get(facet.name)
+                (facet.name, tuple(data[facet.name]))
+                for facet in search.FACETS
+                if data.get(facet.name)
             ),
             date_from=data.get("from") or "",
             date_to=data.get("to") or "",
@@ -129,7 +132,7 @@ class SearchForm(forms.Form):
             "sort": gettext("Sort"),
             "expand": gettext("Other names"),
             "concept": gettext("Concept"),
-            **{facet.name: str(facet.label) for facet in FACETS},
+            **{facet.name: str(facet.label) for facet in search.FACETS},
         }
         return [
             gettext("%(field)s: %(message)s")

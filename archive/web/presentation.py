@@ -11,12 +11,11 @@ from django.utils.translation import get_language, gettext
 
 from archive import search
 from archive.dates import display_day
-from archive.search.results.facets import FACETS, FACETS_BY_NAME
 
 PARAMETER_ORDER = [
     "q",
     "concept",
-    *(facet.name for facet in FACETS),
+    *(facet.name for facet in search.FACETS),
     "from",
     "to",
     "sort",
@@ -57,7 +56,7 @@ class SearchState:
         params = [("q", request.query)] if request.query else []
         if request.concept:
             params.append(("concept", request.concept))
-        for facet in FACETS:
+        for facet in search.FACETS:
             params += [(facet.name, value) for value in request.selected(facet.name)]
         params += [
             (name, value)
@@ -236,7 +235,7 @@ def present(
     chips = [
         Chip(
             gettext("%(facet)s: %(value)s")
-            % {"facet": FACETS_BY_NAME[facet.name].label, "value": value.label},
+            % {"facet": search.FACETS_BY_NAME[facet.name].label, "value": value.label},
             value.toggle_url,
         )
         for facet in facets

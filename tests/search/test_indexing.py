@@ -160,7 +160,7 @@ def test_a_failed_rebuild_leaves_the_old_index_in_place(indexed_seed, monkeypatc
     def broken_document(entry):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("archive.search.sync.indexing.document_for", broken_document)
+    monkeypatch.setattr("archive.catalogue.document_for", broken_document)
     with pytest.raises(RuntimeError):
         search.rebuild()
     monkeypatch.undo()

@@ -42,8 +42,7 @@ ODD_DOCUMENTS = [
 @pytest.fixture
 def documents(db):
     corpus.generate(60, seed=11)
-    entries = indexing.indexable_entries()
-    return [indexing.document_for(entry) for entry in entries] + ODD_DOCUMENTS
+    return list(indexing.documents(published=True)) + ODD_DOCUMENTS
 
 
 def _index(folder, name, documents, *, batch: bool, limitmb: int = 64):

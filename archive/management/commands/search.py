@@ -10,7 +10,6 @@ from django.utils.translation import gettext, ngettext
 
 from archive import search
 from archive.management.base import ArchiveCommand
-from archive.search.results.facets import FACETS
 
 
 def plain_snippet(snippet: str) -> str:
@@ -33,7 +32,7 @@ class Command(ArchiveCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("query", nargs="?", default="", help="What to search for.")
-        for facet in FACETS:
+        for facet in search.FACETS:
             parser.add_argument(
                 f"--{facet.name}",
                 action="append",
@@ -55,7 +54,9 @@ class Command(ArchiveCommand):
 
     def handle(self, *args, **options):
         filters = tuple(
-            (facet.name, tuple(options[facet.name])) for facet in FACETS if options[facet.name]
+            (facet.name, tuple(options[facet.name]))
+            for facet in search.FACETS
+            if options[facet.name]
         )
         try:
             request = search.SearchRequest(

@@ -26,9 +26,9 @@ from archive.search.analysis import (
 )
 from archive.search.query import limits
 from archive.search.query.ranking import combine_fields
+from archive.search.request import MAX_QUERY_CHARACTERS
 from archive.search.schema import DEFAULT_FIELD_BOOSTS, FIELD_ALIASES
 
-MAX_QUERY_CHARACTERS = 2500  # a pasted question of several sentences
 QUESTION_WORDS = 5  # significant words from which a query without operators is a question
 PASTED_WORDS = 12  # significant words from which any query is read as prose
 # Operators nobody types by accident in prose: quotes, AND/OR/NOT, field:, prefix*.

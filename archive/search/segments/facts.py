@@ -195,3 +195,9 @@ def facts_for(reader) -> SegmentFacts:
                 _cache.popitem(last=False)
         _cache.move_to_end(key)
         return facts
+
+
+def clear():
+    """Forget every segment's facts (they are read again from the index when needed)."""
+    with _lock:
+        _cache.clear()

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, Min
 from django.utils import timezone
 
-from archive.models import IndexChange, IndexLog
+from archive.search.sync.models import IndexChange, IndexLog
 
 CHANNEL = "archive_index_changes"  # PostgreSQL's notification channel
 LOG_ROW = 1  # the primary key of IndexLog's one row

@@ -16,19 +16,19 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from whoosh.index import LockError
 
-from archive.models import Entry, Status
 from archive.search.analysis import distinct_words
-from archive.search.schema import UNDATED_YEAR
+from archive.search.catalogue import catalogue
+from archive.search.schema import VOCABULARY_FIELDS
 from archive.search.segments.format import SEGMENT_FILES
 from archive.search.sync import applied_position, change_log, locks, storage
 
@@ -49,24 +49,6 @@ class IndexTooFarBehind(Exception):
 # Documents -------------------------------------------------------------------------------
 
 
-def _with_what_documents_need(entries):
-    return (
-        entries.select_related("source")
-        .prefetch_related("topics__parent__parent", "identifiers")
-        .order_by("pk")
-    )
-
-
-def indexable_entries():
-    """The entries of the public index."""
-    return _with_what_documents_need(Entry.objects.filter(status=Status.PUBLISHED))
-
-
-def draft_entries():
-    """The entries of the drafts index: every entry not published."""
-    return _with_what_documents_need(Entry.objects.exclude(status=Status.PUBLISHED))
-
-
 def date_number(date) -> int:
     """A date as the integer YYYYMMDD, the form the index stores and compares."""
     return date.year * 10_000 + date.month * 100 + date.day
@@ -81,50 +63,23 @@ def period(date, precision: str):
     return date, date
 
 
-def document_for(entry: Entry) -> dict:
-    """The search document of an entry (topic and source names in English,
-    whatever language the interface that saved it was in)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _document_for(entry)
-
-
-def _document_for(entry: Entry) -> dict:
-    topics = {ancestor for topic in entry.topics.all() for ancestor in topic.ancestry()}
-    identifiers = [identifier.value for identifier in entry.identifiers.all()]
-    source_name = entry.source.name if entry.source else ""
-    document = {
-        "entry_id": str(entry.pk),
-        "title": entry.title,
-        "summary": entry.summary,
-        "body": entry.body,
-        "source": source_name,
-        "topic": " ; ".join(sorted(topic.name for topic in topics)),
-        "author": " ; ".join(entry.author_list),
-        "identifier": " ".join(identifiers + [value.replace("-", "") for value in identifiers]),
-        "topic_facet": ",".join(sorted(topic.slug for topic in topics)),
-        "source_facet": entry.source.slug if entry.source else "",
-        "year_facet": str(entry.date.year) if entry.date else UNDATED_YEAR,
-        "language_facet": entry.language,
-        "type_facet": entry.document_type,
-    }
-    if entry.date:
-        start, end = period(entry.date, entry.date_precision)
-        document.update(
-            date_start=date_number(start),
-            date_end=date_number(end),
-        )
+def fingerprinted(document: dict) -> dict:
+    """An entry's document (from the catalogue) with its fingerprint."""
     document["fingerprint"] = fingerprint(document)
     return document
 
 
-def vocabulary_of(entry: Entry) -> list[str]:
-    """The entry's distinct words, unstemmed: what "did you mean" may suggest.
+def documents(*, published: bool, **which) -> Iterator[dict]:
+    """The catalogue's documents of entries (see ``Catalogue.documents``), fingerprinted."""
+    return map(fingerprinted, catalogue().documents(published=published, **which))
+
+
+def vocabulary_of(document: dict) -> list[str]:
+    """The document's distinct words, unstemmed: what "did you mean" may suggest.
 
     Not part of the fingerprint: a rebuild gives each word to the first document that
     has it only (see ``rebuild``), so this field depends on indexing order."""
-    with translation.override(settings.LANGUAGE_CODE):
-        source_name = entry.source.name if entry.source else ""
-    text = " ".join([entry.title, entry.summary, entry.body, source_name, *entry.author_list])
+    text = " ".join(document[field] for field in VOCABULARY_FIELDS)
     return distinct_words(text)
 
 
@@ -230,21 +185,25 @@ class Writers:
 def write_entries(writers: Writers, entry_ids: set[int]):
     """Set each entry's documents to its current state: in the public index if
     published, in the drafts index if not, in neither once deleted."""
-    published = {entry.pk: entry for entry in indexable_entries().filter(pk__in=entry_ids)}
-    drafts = {entry.pk: entry for entry in draft_entries().filter(pk__in=entry_ids)}
+    published = _by_entry(documents(published=True, entry_ids=entry_ids))
+    drafts = _by_entry(documents(published=False, entry_ids=entry_ids))
     for entry_id in entry_ids:
         if entry_id in published:
-            entry = published[entry_id]
-            vocabulary = " ".join(vocabulary_of(entry))
-            writers.public.update_document(**document_for(entry), vocabulary=vocabulary)
+            document = published[entry_id]
+            vocabulary = " ".join(vocabulary_of(document))
+            writers.public.update_document(**document, vocabulary=vocabulary)
         else:
             writers.public.delete_by_term("entry_id", str(entry_id))
         if entry_id in drafts:
-            writers.drafts.update_document(**document_for(drafts[entry_id]))
+            writers.drafts.update_document(**drafts[entry_id])
             writers.drafts_changed = True
         else:
             if writers.drafts.delete_by_term("entry_id", str(entry_id)):
                 writers.drafts_changed = True
+
+
+def _by_entry(documents: Iterable[dict]) -> dict[int, dict]:
+    return {int(document["entry_id"]): document for document in documents}
 
 
 def catch_up(timeout: float | None = None, folder: Path | None = None, adopt: bool = True) -> int:
@@ -353,10 +312,10 @@ class IndexComparison:
         return {*self.missing, *self.stale, *self.extra}
 
 
-def _fingerprints_expected(entries) -> dict[int, str]:
+def _fingerprints_expected(published: bool) -> dict[int, str]:
     return {
         int(document["entry_id"]): document["fingerprint"]
-        for document in map(document_for, entries.iterator(chunk_size=BATCH_SIZE))
+        for document in documents(published=published)
     }
 
 
@@ -381,8 +340,8 @@ def compare() -> IndexComparison:
         drafts_indexed, drafts_index_missing = {}, True
     public_indexed = _fingerprints_indexed(storage.searchers.get())
     for expected, indexed in (
-        (_fingerprints_expected(indexable_entries()), public_indexed),
-        (_fingerprints_expected(draft_entries()), drafts_indexed),
+        (_fingerprints_expected(published=True), public_indexed),
+        (_fingerprints_expected(published=False), drafts_indexed),
     ):
         missing |= set(expected) - set(indexed)
         stale |= {i for i in set(expected) & set(indexed) if expected[i] != indexed[i]}

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import Error as DatabaseFailure
 
+from archive.search.catalogue import catalogue
 from archive.search.segments import batch_writer
 from archive.search.segments.batch_writer import SegmentBuilder
 from archive.search.sync import applied_position, change_log, indexing, locks, storage
@@ -55,17 +56,17 @@ class _Documents:
     not once per document), in the worker processes rather than in this one."""
 
     def __init__(self, progress: Callable[[int, int], None] | None):
-        self.entries = indexing.indexable_entries()
-        self.total = self.entries.count()
+        self.total = catalogue().count(published=True)
         self.progress = progress
         self.done = 0  # entries handed on so far
 
     def batches(self):
         """Each batch of documents; progress is reported once the batch is handed on."""
         last_id = 0
-        while batch := list(self.entries.filter(pk__gt=last_id)[: indexing.BATCH_SIZE]):
-            documents = [indexing.document_for(entry) for entry in batch]
-            last_id = batch[-1].pk
+        while documents := list(
+            indexing.documents(published=True, after=last_id, limit=indexing.BATCH_SIZE)
+        ):
+            last_id = int(documents[-1]["entry_id"])
             yield documents
             self.done += len(documents)
             if self.progress:
@@ -106,13 +107,12 @@ def _write_in_parallel(index, folder: Path, documents: _Documents, processes: in
 
 def _write_drafts(folder: Path) -> int:
     """The drafts index of the new generation: few entries, written in this process."""
-    entries = indexing.draft_entries().iterator(chunk_size=indexing.BATCH_SIZE)
     written = 0
 
     def documents():
         nonlocal written
-        for entry in entries:
-            yield indexing.document_for(entry)
+        for document in indexing.documents(published=False):
+            yield document
             written += 1
 
     _write_in_this_process(storage.open_drafts(folder), documents())

@@ -21,6 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from whoosh import index as whoosh_index
 
+from archive.search.query.limits import SearchTooSlow
 from archive.search.schema import build_schema
 
 CURRENT_LINK = "current"
@@ -219,6 +220,4 @@ def _committed_since(searcher) -> bool:
 
 
 def _is_a_limit(error: Exception) -> bool:
-    from archive.search.query.limits import SearchTooSlow
-
     return isinstance(error, SearchTooSlow)

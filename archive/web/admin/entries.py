@@ -15,6 +15,8 @@ from modeltranslation.admin import TranslationAdmin
 from archive import vocabularies
 from archive.capture.admin import CaptureAdminMixin, EntryOriginalInline, refused_upload
 from archive.capture.detection import CaptureRefused, content_type_of
+from archive.capture.models import EntryOriginal
+from archive.capture.services import attach
 from archive.models import Entry, EntryIdentifier, Source, Topic
 from archive.selectors import possible_duplicates
 from archive.services.publishing import publish_entries, unpublish_entries
@@ -263,16 +265,12 @@ class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         upload = form.cleaned_data.get("attach")
         if upload is not None:
-            from archive.capture.services import attach
-
             link = attach(form.instance, upload, upload.name)
             self.message_user(request, gettext("Attached “%(name)s”.") % {"name": link.filename})
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = extra_context or {}
         if object_id and str(object_id).isdigit():
-            from archive.capture.models import EntryOriginal
-
             extra_context["originals"] = EntryOriginal.objects.filter(
                 entry_id=int(object_id)
             ).select_related("file")

@@ -21,8 +21,7 @@ from django.utils.translation import gettext, ngettext
 
 from archive.identifiers import normalise_doi, normalise_isbn, normalise_issn
 from archive.models import Entry, EntryIdentifier, Source, Status, Topic
-from archive.search import TOO_SLOW_NOTE, InvalidSearch, SearchRequest
-from archive.search.editorial import editorial_search
+from archive.search import TOO_SLOW_NOTE, InvalidSearch, SearchRequest, editorial_search
 
 RANKED_LIMIT = 1000  # the best this many matches are listed; refine to see others
 RANK = "search_rank"

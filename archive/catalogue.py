@@ -1,0 +1,153 @@
+"""The archive as the search engine sees it (``archive.search.catalogue.Catalogue``):
+entries as index documents, entries for a page of hits, the names of facet values, and
+the thesaurus. Registered with the engine when the app starts (``apps.py``)."""
+
+import threading
+import time
+
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+from django.utils import translation
+from django.utils.translation import get_language
+
+from archive import vocabularies
+from archive.models import DocumentType, Entry, Source, Status, Topic
+from archive.search import UNDATED_YEAR, date_number, period
+from archive.thesaurus import snapshot
+
+
+class NameCache:
+    """Every topic's or source's name by slug, per interface language, read once and kept
+    for ``SECONDS``: each search names its facet values, and reading a few hundred rows
+    each time was a tenth of a search. A save or deletion in this process forgets them
+    at once; other processes see a rename within ``SECONDS``."""
+
+    SECONDS = 60.0
+
+    def __init__(self, read):
+        self.read = read
+        self._names: dict[str, tuple[float, dict[str, str]]] = {}
+        self._lock = threading.Lock()
+
+    def names(self) -> dict[str, str]:
+        language = get_language() or ""
+        with self._lock:
+            kept = self._names.get(language)
+        if kept is not None and time.monotonic() - kept[0] < self.SECONDS:
+            return kept[1]
+        names = self.read()
+        with self._lock:
+            self._names[language] = (time.monotonic(), names)
+        return names
+
+    def clear(self, **kwargs):
+        with self._lock:
+            self._names.clear()
+
+    def labels(self, slugs) -> dict[str, str]:
+        """The names of those slugs that name something."""
+        names = self.names()
+        return {slug: names[slug] for slug in slugs if slug in names}
+
+
+TOPIC_NAMES = NameCache(
+    lambda: {topic.slug: str(topic) for topic in Topic.objects.select_related("parent__parent")}
+)
+# Instances, not values(): the name in the visitor's language, else English.
+SOURCE_NAMES = NameCache(lambda: {source.slug: source.name for source in Source.objects.all()})
+for _model, _cache in ((Topic, TOPIC_NAMES), (Source, SOURCE_NAMES)):
+    post_save.connect(_cache.clear, sender=_model, weak=False)
+    post_delete.connect(_cache.clear, sender=_model, weak=False)
+
+
+def _with_what_documents_need(entries):
+    return (
+        entries.select_related("source")
+        .prefetch_related("topics__parent__parent", "identifiers")
+        .order_by("pk")
+    )
+
+
+def indexed_entries(published: bool):
+    """The entries of the public index (published), or of the drafts index (the rest)."""
+    entries = Entry.objects.filter(status=Status.PUBLISHED)
+    if not published:
+        entries = Entry.objects.exclude(status=Status.PUBLISHED)
+    return _with_what_documents_need(entries)
+
+
+def document_for(entry: Entry) -> dict:
+    """The search document of an entry (topic and source names in English, whatever
+    language the interface that saved it was in), without its fingerprint."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _document_for(entry)
+
+
+def _document_for(entry: Entry) -> dict:
+    topics = {ancestor for topic in entry.topics.all() for ancestor in topic.ancestry()}
+    identifiers = [identifier.value for identifier in entry.identifiers.all()]
+    source_name = entry.source.name if entry.source else ""
+    document = {
+        "entry_id": str(entry.pk),
+        "title": entry.title,
+        "summary": entry.summary,
+        "body": entry.body,
+        "source": source_name,
+        "topic": " ; ".join(sorted(topic.name for topic in topics)),
+        "author": " ; ".join(entry.author_list),
+        "identifier": " ".join(identifiers + [value.replace("-", "") for value in identifiers]),
+        "topic_facet": ",".join(sorted(topic.slug for topic in topics)),
+        "source_facet": entry.source.slug if entry.source else "",
+        "year_facet": str(entry.date.year) if entry.date else UNDATED_YEAR,
+        "language_facet": entry.language,
+        "type_facet": entry.document_type,
+    }
+    if entry.date:
+        start, end = period(entry.date, entry.date_precision)
+        document.update(date_start=date_number(start), date_end=date_number(end))
+    return document
+
+
+class EntryCatalogue:
+    def count(self, *, published: bool) -> int:
+        return indexed_entries(published).count()
+
+    def documents(self, *, published, entry_ids=None, after=0, limit=None):
+        entries = indexed_entries(published)
+        if entry_ids is not None:
+            entries = entries.filter(pk__in=entry_ids)
+        if after:
+            entries = entries.filter(pk__gt=after)
+        chosen = entries[:limit] if limit is not None else entries.iterator(chunk_size=500)
+        return (document_for(entry) for entry in chosen)
+
+    def entries(self, entry_ids, *, published_only: bool = False) -> dict:
+        entries = Entry.objects.all()
+        if published_only:
+            entries = entries.filter(status=Status.PUBLISHED)
+        return entries.select_related("source").prefetch_related("topics").in_bulk(entry_ids)
+
+    def facet_labels(self, facet: str, values) -> dict[str, str]:
+        if facet == "topic":
+            return TOPIC_NAMES.labels(values)
+        if facet == "source":
+            return SOURCE_NAMES.labels(values)
+        if facet == "language":
+            return {value: vocabularies.language_name(value) for value in values if value}
+        if facet == "type":
+            names = dict(DocumentType.choices)
+            return {value: names[value] for value in values if value in names}
+        raise ValueError(f"the archive names no values of the facet {facet!r}")
+
+    def is_known(self, facet: str, value: str) -> bool:
+        if facet == "language":
+            return vocabularies.is_language_code(value)
+        return value in self.facet_labels(facet, [value])
+
+    def thesaurus(self):
+        return snapshot.current()
+
+    def warm_up(self):
+        vocabularies.language_choices()  # the language facet's names (50 ms to load)
+        TOPIC_NAMES.names()
+        SOURCE_NAMES.names()
