@@ -19,11 +19,11 @@ from archive.search.editorial import EditorialResults, editorial_search
 from archive.search.engine import (
     TOO_SLOW_NOTE,
     UNAVAILABLE_NOTE,
+    EntryInSearch,
     clear_orphaned_locks,
-    entries_at,
+    entry_in_search,
     expansion_steps,
     index_status,
-    mark_searched_words,
     related_entries,
     search,
     start_background_rebuild,
@@ -42,7 +42,7 @@ from archive.search.request import (
 )
 from archive.search.results.facets import FACETS, FACETS_BY_NAME, FacetResult, FacetValue
 from archive.search.results.page import SearchHit, SearchPage
-from archive.search.schema import UNDATED_YEAR
+from archive.search.schema import UNDATED_YEAR, date_number, period
 from archive.search.sync.following import start as start_following
 from archive.search.sync.indexing import (
     IndexBusy,
@@ -51,10 +51,8 @@ from archive.search.sync.indexing import (
     Lag,
     catch_up,
     compare,
-    date_number,
     lag,
     pending_count,
-    period,
     queue_entries,
     repair,
 )
@@ -82,6 +80,7 @@ __all__ = [
     "UNDATED_YEAR",
     "Catalogue",
     "EditorialResults",
+    "EntryInSearch",
     "FacetResult",
     "FacetValue",
     "IndexBusy",
@@ -108,13 +107,12 @@ __all__ = [
     "editorial_search",
     "empty_caches",
     "empty_postings_cache",
-    "entries_at",
+    "entry_in_search",
     "expansion_steps",
     "index_locks",
     "index_status",
     "label_terms",
     "lag",
-    "mark_searched_words",
     "pending_count",
     "period",
     "postings_cache_state",

@@ -4,6 +4,7 @@ words in a text, related entries, warming up, and the index's health."""
 import gc
 import logging
 import threading
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DatabaseError, connections
@@ -16,7 +17,7 @@ from archive.search.query.expansion import expand as expand_query
 from archive.search.query.expansion import label_index
 from archive.search.query.reading import read
 from archive.search.request import SearchRequest
-from archive.search.results.marking import Sought, mark_texts, sought
+from archive.search.results.marking import MarkedTexts, Sought, mark_texts, sought
 from archive.search.results.page import SearchPage
 from archive.search.results.related import related_numbers
 from archive.search.schema import DEFAULT_FIELD_BOOSTS, build_schema
@@ -59,16 +60,39 @@ def search(request: SearchRequest) -> SearchPage:
         return SearchPage(request, notes=(UNAVAILABLE_NOTE,), available=False)
 
 
-def entries_at(request: SearchRequest, positions) -> tuple[int, dict[int, int]] | None:
-    """How many entries ``request`` finds, and the entry ids at some of its positions
-    (1 for the first, in the request's order; its page is ignored): where an entry page
-    reached from a search stands in it. None when the search cannot run now."""
+@dataclass(frozen=True)
+class EntryInSearch:
+    """An entry page reached from a search: the search's total and the entry ids at the
+    positions asked for (None when the search cannot run now), and the entry's texts with
+    what the search looks for marked."""
+
+    total: int | None
+    ids_at: dict[int, int]  # position (1 for the first) → entry id
+    marked: MarkedTexts
+
+
+def entry_in_search(
+    request: SearchRequest, positions=(), texts=(), *, mark: bool = True
+) -> EntryInSearch:
+    """Where an entry page reached from ``request`` stands in it (the ids at
+    ``positions``, in the request's order; its page is ignored), and ``texts`` with the
+    searched words marked (``mark``): the query read once for both, as the search reads
+    it, with the thesaurus's other names unless the request says not."""
     wanted = sorted({position for position in positions if position >= 1})
+    try:
+        searcher = storage.searchers.get()
+    except IndexUnavailable:
+        # Words are still marked (patterns, which need the index's words, are not).
+        marked = _marked(texts, request, build_schema(), None, mark)
+        return EntryInSearch(None, {}, marked)
+    schema, reader = searcher.schema, searcher.reader()
+    parsed = read(request.query, schema, reader)
+    marked = _marked(texts, request, schema, reader, mark, parsed)
     if not wanted:
-        return None
+        return EntryInSearch(None, {}, marked)
 
     def context(searcher):
-        found = find(request, searcher)
+        found = find(request, searcher, read_as=parsed)
         ranked = in_order(found.matches, request.sort, found.parsed.browse_all, wanted[-1])
         positions = [position for position in wanted if position <= len(ranked)]
         found_ids = entry_ids(searcher, [ranked[position - 1][0] for position in positions])
@@ -76,28 +100,25 @@ def entries_at(request: SearchRequest, positions) -> tuple[int, dict[int, int]] 
 
     try:
         with limits.time_budget(settings.ARCHIVE_SEARCH_TIME_BUDGET):
-            return storage.searching(storage.searchers, context)
+            total, ids_at = storage.searching(storage.searchers, context)
     except (limits.SearchTooSlow, IndexUnavailable) as error:
         logger.info("No search context: %s", error)
-        return None
+        return EntryInSearch(None, {}, marked)
+    return EntryInSearch(total, ids_at, marked)
 
 
-def mark_searched_words(texts: list[str], query_text: str, expand: bool = True):
-    """The texts escaped, with what the query looks for marked (see ``marking.py``): the
-    query read as the search reads it, with the thesaurus's other names when ``expand``."""
-    try:
-        searcher = storage.searchers.get()
-        schema, reader = searcher.schema, searcher.reader()
-    except IndexUnavailable:
-        schema, reader = build_schema(), None  # words still marked, patterns not
-    parsed = read(query_text, schema, reader)
+def _marked(texts, request: SearchRequest, schema, reader, mark: bool, parsed=None):
+    """The texts escaped, with what the query looks for marked (see ``marking.py``)."""
     wanted = Sought(frozenset(), ())
-    if query_text.strip() and not parsed.browse_all:
-        query = parsed.query
-        if expand:
-            query, _ = expand_query(query, label_index(catalogue().thesaurus()), parsed.runs)
-        wanted = sought(query, reader)
-    return mark_texts(texts, wanted, schema["body"].analyzer)
+    if mark and request.query.strip():
+        parsed = parsed or read(request.query, schema, reader)
+        if not parsed.browse_all:
+            query = parsed.query
+            if request.expand:
+                labels = label_index(catalogue().thesaurus())
+                query, _ = expand_query(query, labels, parsed.runs)
+            wanted = sought(query, reader)
+    return mark_texts(list(texts), wanted, schema["body"].analyzer)
 
 
 def expansion_steps(texts: list[str]) -> list:

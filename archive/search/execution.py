@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from django.utils.translation import gettext
 from whoosh import query as whoosh_query
 
-from archive.dates import PartialDate
 from archive.search.catalogue import catalogue
 from archive.search.query.expansion import concept_query, expand, label_index
 from archive.search.query.reading import ParsedQuery, parse, read, significant_words, suggest
@@ -19,21 +18,11 @@ from archive.search.results.page import SearchHit, SearchPage
 from archive.search.results.snippets import SnippetMaker, searched_words
 from archive.search.segments.facts import entry_ids as ids_of_entries
 from archive.search.segments.matches import DateRange, Matches
-from archive.search.sync.indexing import date_number, period
 
 
 def _date_range(request: SearchRequest) -> DateRange:
     """Entries whose dated period overlaps [from, to]; undated entries never match."""
-    start = _bounds(request.date_from)[0] if request.date_from else None
-    end = _bounds(request.date_to)[1] if request.date_to else None
-    return DateRange(start, end)
-
-
-def _bounds(text: str) -> tuple[int, int]:
-    """ "2021" → (20210101, 20211231); "2021-11" → the month; a day → that day."""
-    partial = PartialDate.parse(text)
-    start, end = period(partial.value, partial.precision)
-    return date_number(start), date_number(end)
+    return DateRange(*request.date_bounds)
 
 
 def _matches(searcher, parsed: ParsedQuery, query, request: SearchRequest) -> Matches:
@@ -120,13 +109,17 @@ class Found:
     labels: object  # expansion.LabelIndex, when the request needed the thesaurus
 
 
-def find(request: SearchRequest, searcher, loosen: bool = True) -> Found:
-    """Read the request's query and find its matches, filtered, in ``searcher``'s index;
-    when a question or an operator query finds nothing, a looser reading of it (unless
-    ``loosen`` is false)."""
+def find(
+    request: SearchRequest, searcher, loosen: bool = True, read_as: ParsedQuery | None = None
+) -> Found:
+    """Read the request's query (unless the caller has: ``read_as``) and find its matches,
+    filtered, in ``searcher``'s index; when a question or an operator query finds nothing,
+    a looser reading of it (unless ``loosen`` is false)."""
     reader = searcher.reader()
     labels = _thesaurus(request)
-    parsed, expansions = _expanded(read(request.query, searcher.schema, reader), labels, request)
+    if read_as is None:
+        read_as = read(request.query, searcher.schema, reader)
+    parsed, expansions = _expanded(read_as, labels, request)
     notes = list(parsed.notes)
     query = parsed.query
     reading = "browse" if parsed.browse_all else parsed.reading

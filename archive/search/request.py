@@ -3,8 +3,11 @@ engine, validated once when it is made (sort, page, size, facets, dates, query l
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from archive.dates import InvalidPartialDate, PartialDate
 from archive.search.results.facets import FACETS_BY_NAME
+from archive.search.schema import date_number, period
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100  # what a searcher may ask for
@@ -16,7 +19,13 @@ MAX_QUERY_CHARACTERS = 2500
 
 
 class InvalidSearch(ValueError):
-    """A search request that cannot be run as given (a bad page, sort, date, or facet)."""
+    """A search request that cannot be run as given (a bad page, sort, date, or facet):
+    ``field`` names the parameter at fault, ``reason`` says what is wrong with it."""
+
+    def __init__(self, message: str, field: str = "", reason: str = ""):
+        super().__init__(message)
+        self.field = field
+        self.reason = reason or message
 
 
 @dataclass(frozen=True)
@@ -46,11 +55,31 @@ class SearchRequest:
         for name, _values in self.filters:
             if name not in FACETS_BY_NAME:
                 raise InvalidSearch(f"“{name}” is not a facet.")
+        dates = []
         for label, value in (("from", self.date_from), ("to", self.date_to)):
             try:
-                PartialDate.parse(value)
+                dates.append(PartialDate.parse(value))
             except InvalidPartialDate as error:
-                raise InvalidSearch(f"The “{label}” date: {error}.") from None
+                raise InvalidSearch(
+                    f"The “{label}” date: {error}.", field=label, reason=str(error)
+                ) from None
+        start, end = dates
+        if self.date_from and self.date_to and start.value > end.value:
+            reason = gettext("The end of the date range is before its start.")
+            raise InvalidSearch(reason, field="to")
+
+    @property
+    def date_bounds(self) -> tuple[int | None, int | None]:
+        """The first day of ``date_from``'s period and the last of ``date_to``'s, as the
+        index writes days (``"2021"`` → 20210101 … ``"2021-11"`` → 20211130)."""
+        start = end = None
+        if self.date_from:
+            partial = PartialDate.parse(self.date_from)
+            start = date_number(period(partial.value, partial.precision)[0])
+        if self.date_to:
+            partial = PartialDate.parse(self.date_to)
+            end = date_number(period(partial.value, partial.precision)[1])
+        return start, end
 
     def selected(self, facet_name: str) -> tuple[str, ...]:
         return dict(self.filters).get(facet_name, ())

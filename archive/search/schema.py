@@ -1,5 +1,7 @@
 """What the index holds for each published entry: searchable text, filters, facets."""
 
+import calendar
+
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from archive.search.analysis import multilingual_analyzer, vocabulary_analyzer
@@ -76,3 +78,17 @@ def build_schema() -> Schema:
 
 
 UNDATED_YEAR = "undated"
+
+
+def date_number(date) -> int:
+    """A date as the integer YYYYMMDD, the form the index stores and compares."""
+    return date.year * 10_000 + date.month * 100 + date.day
+
+
+def period(date, precision: str):
+    """First and last day of the period a date of some precision stands for."""
+    if precision == "year":
+        return date, date.replace(month=12, day=31)
+    if precision == "month":
+        return date, date.replace(day=calendar.monthrange(date.year, date.month)[1])
+    return date, date

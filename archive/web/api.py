@@ -9,9 +9,9 @@ from django.views.decorators.http import require_GET
 
 from archive import search
 from archive.selectors import published_entries
-from archive.web.forms import SearchForm
 from archive.web.presentation import present
 from archive.web.ratelimits import rate_limited
+from archive.web.searching import answers_search_errors, as_json, run, search_request_from
 from archive.web.serializers import entry_metadata, entry_summary
 
 
@@ -38,16 +38,10 @@ def in_requested_language(view):
 @rate_limited("api", "api")
 @require_GET
 @in_requested_language
+@answers_search_errors(as_json)
 def search_view(request):
-    form = SearchForm(request.GET, strict=True)
-    if not form.is_valid():
-        return error("Invalid search parameters.", fields=form.errors.get_json_data())
-    result = search.search(form.to_request())
-    if not result.available:
-        response = error(" ".join(result.notes), status=503)
-        response["Retry-After"] = str(result.retry_after)
-        return response
-    context = present(result)
+    result = run(search_request_from(request.GET, strict=True))
+    view = present(result)
     search_request = result.request
     return JsonResponse(
         {
@@ -79,9 +73,9 @@ def search_view(request):
                     }
                     for value in facet.values
                 ]
-                for facet in context["facets"]
+                for facet in view.facets
             },
-            "timeline": [{"year": bar.year, "count": bar.count} for bar in context["timeline"]],
+            "timeline": [{"year": bar.year, "count": bar.count} for bar in view.timeline],
             "suggestion": result.suggestion,
             "notes": list(result.notes),
             "expand": search_request.expand,
@@ -93,12 +87,12 @@ def search_view(request):
                     "narrower": list(item.expansion.narrower),
                     "url": request.build_absolute_uri(item.concept_url),
                 }
-                for item in context["also_searched"]
+                for item in view.also_searched
             ],
-            "only_my_words_url": request.build_absolute_uri(context["only_my_words_url"])
+            "only_my_words_url": request.build_absolute_uri(view.only_my_words_url)
             if result.expansions
             else None,
-            "canonical_url": request.build_absolute_uri(context["search_url"]),
+            "canonical_url": request.build_absolute_uri(view.search_url),
         },
         json_dumps_params={"ensure_ascii": False},
     )

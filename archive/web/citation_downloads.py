@@ -1,17 +1,16 @@
 """Citation downloads: one entry, one version, or a whole result list."""
 
 from collections import defaultdict
-from dataclasses import replace
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from archive import citations, search
+from archive import citations
 from archive.models import Entry, EntryVersion, Status, Topic
 from archive.selectors import EntryState, entry_for_visitor
-from archive.web.forms import SearchForm
 from archive.web.languages import permalink, permalinks
 from archive.web.ratelimits import rate_limited
+from archive.web.searching import answers_search_errors, as_text, run, search_request_from
 
 EXPORT_LIMIT = 500
 CITATION_UNREAD = ("body", "raw_capture", "body_fingerprint")  # texts a citation never quotes
@@ -59,30 +58,19 @@ def topic_paths_of(entry_ids) -> dict[int, list[str]]:
 
 
 @rate_limited("export", "text")
+@answers_search_errors(as_text)
 def search_citations(request, fmt: str):
     """Citations for a search's results (the first EXPORT_LIMIT, in the search's order)."""
-    form = SearchForm(request.GET, strict=True)
-    if not form.is_valid():
-        return HttpResponse(
-            "Invalid search parameters: " + "; ".join(form.error_messages()),
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
-    search_request = replace(
-        form.to_request(),
+    built = search_request_from(
+        request.GET,
+        strict=True,
         page=1,
         per_page=EXPORT_LIMIT,
         snippets=False,
         facets=False,
         load_entries=False,
     )
-    page = search.search(search_request)
-    if not page.available:
-        response = HttpResponse(
-            " ".join(page.notes), status=503, content_type="text/plain; charset=utf-8"
-        )
-        response["Retry-After"] = str(page.retry_after)
-        return response
+    page = run(built)
     # Everything a citation reads, for all the results at once (not a few queries each);
     # never their texts, which a citation does not quote.
     found = (

@@ -8,20 +8,18 @@ runs. Only published entries appear (the search sees nothing else).
 
 import datetime
 import hashlib
-from dataclasses import replace
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Max
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import gettext
 
-from archive import search
 from archive.models import Entry, EntryTombstone, Status
-from archive.web.forms import SearchForm
 from archive.web.languages import permalink
 from archive.web.presentation import SearchState
+from archive.web.searching import answers_search_errors, as_text, run, search_request_from
 
 FEED_ENTRIES = 20
 DC = "http://purl.org/dc/elements/1.1/"
@@ -51,7 +49,7 @@ class SearchFeed(Feed):
     feed_type = ArchiveAtomFeed
 
     def get_object(self, request, search_request):
-        return search_request
+        return search_request.request
 
     def title(self, search_request):
         if search_request.query:
@@ -65,8 +63,7 @@ class SearchFeed(Feed):
         return SearchState.from_request(search_request).url()
 
     def items(self, search_request):
-        page = search.search(search_request)
-        return [hit.entry for hit in page.hits]
+        return [hit.entry for hit in run(self.built).hits]
 
     def item_title(self, entry):
         return entry.display_title
@@ -99,31 +96,22 @@ class SearchFeed(Feed):
     def item_categories(self, entry):
         return [topic.name for topic in entry.topics.all()]
 
-    def __call__(self, request, *args, **kwargs):
+    def __call__(self, request, *args, search_request, **kwargs):
         self.request_root = request.build_absolute_uri("/").rstrip("/")
-        return super().__call__(request, *args, **kwargs)
+        self.built = search_request
+        return super().__call__(request, *args, search_request=search_request, **kwargs)
 
 
+@answers_search_errors(as_text)
 def search_feed(request):
-    form = SearchForm(request.GET)
-    if not form.is_valid():
-        return HttpResponseBadRequest(
-            "Invalid search parameters: " + "; ".join(form.error_messages()),
-            content_type="text/plain; charset=utf-8",
-        )
+    built = search_request_from(
+        request.GET, sort="newest", page=1, per_page=FEED_ENTRIES, snippets=False, facets=False
+    )
     changed = archive_changed_at()
     since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
     if changed is not None and since is not None and int(changed.timestamp()) <= since:
         return HttpResponse(status=304)
-    search_request = replace(
-        form.to_request(),
-        sort="newest",
-        page=1,
-        per_page=FEED_ENTRIES,
-        snippets=False,
-        facets=False,
-    )
-    response = SearchFeed()(request, search_request=search_request)
+    response = SearchFeed()(request, search_request=built)
     if changed is not None:
         response["Last-Modified"] = http_date(changed.timestamp())
     response["ETag"] = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'

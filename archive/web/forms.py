@@ -5,11 +5,9 @@ from django.http import QueryDict
 from django.utils.translation import gettext
 
 from archive import search
-from archive.dates import InvalidPartialDate, PartialDate
 from archive.thesaurus.models import Concept
 
 MAX_VALUES_PER_FACET = 20
-MAX_QUERY_LENGTH = 10_000
 MAX_PAGE = 1_000_000
 
 
@@ -34,7 +32,7 @@ class SearchForm(forms.Form):
     ``page``. With ``strict`` (the API), unknown facet values are errors; otherwise (the
     page, where an old link may name a renamed topic) they are dropped with a note."""
 
-    q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH, strip=True)
+    q = forms.CharField(required=False, max_length=search.MAX_QUERY_LENGTH, strip=True)
     sort = forms.ChoiceField(
         required=False, choices=[(sort, sort) for sort in search.SORTS], initial="relevance"
     )
@@ -54,20 +52,6 @@ class SearchForm(forms.Form):
         # Facets whose every value the page lists (by default it lists the first few).
         self.fields["more"] = ValuesField(required=False)
         self.fields["to"] = forms.CharField(required=False, max_length=10)
-
-    def _clean_date(self, name: str) -> str:
-        value = self.cleaned_data.get(name, "")
-        try:
-            PartialDate.parse(value)
-        except InvalidPartialDate as error:
-            raise forms.ValidationError(str(error)) from None
-        return value
-
-    def clean_from(self):
-        return self._clean_date("from")
-
-    def clean_to(self):
-        return self._clean_date("to")
 
     def clean(self):
         cleaned = super().clean()
@@ -90,9 +74,12 @@ class SearchForm(forms.Form):
             else:
                 self.ignored.append(gettext("Concept “%(key)s”") % {"key": concept})
                 cleaned["concept"] = ""
-        start, end = cleaned.get("from"), cleaned.get("to")
-        if start and end and PartialDate.parse(start).value > PartialDate.parse(end).value:
-            self.add_error("to", gettext("The end of the date range is before its start."))
+        if not self.errors:
+            # The request checks its own dates (one check for every caller).
+            try:
+                self.search_request = self._request()
+            except search.InvalidSearch as error:
+                self.add_error(error.field or None, error.reason)
         return cleaned
 
     def clean_more(self) -> list[str]:
@@ -105,6 +92,10 @@ class SearchForm(forms.Form):
         return tuple(self.cleaned_data.get("more") or ())
 
     def to_request(self) -> search.SearchRequest:
+        """The search the valid form names."""
+        return self.search_request
+
+    def _request(self) -> search.SearchRequest:
         data = self.cleaned_data
         return search.SearchRequest(
             query=data.get("q") or "",

@@ -2,7 +2,7 @@
 sort, page and year carries the URL of the search it leads to."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from urllib.parse import urlencode
 
@@ -225,9 +225,42 @@ def hit_link_query(state: SearchState) -> str:
     return f"{kept.url(path='')}{'&' if kept.params else '?'}{HIT}="
 
 
+@dataclass(frozen=True)
+class ResultsView:
+    """A search's answer as every format shows it: the page, the partial, the API (and
+    the exports and feeds, which need only ``page``) render this and compute nothing."""
+
+    page: search.SearchPage
+    hits: tuple
+    facets: tuple  # LinkedFacet: each value with the URL that adds or removes it
+    expanded: tuple[str, ...]
+    chips: tuple  # Chip: the filters in force, each with the URL that removes it
+    clear_url: str
+    timeline: tuple  # YearBar
+    sorts: tuple  # (sort, label, url)
+    pages: tuple  # PageLink
+    previous_url: str | None
+    next_url: str | None
+    beyond_last_page: bool
+    last_page_url: str
+    suggestion_url: str | None
+    search_url: str
+    run_date: str
+    export_query: str
+    feed_url: str
+    hit_link_query: str  # a result's link carries its search and position
+    also_searched: tuple  # AlsoSearched
+    only_my_words_url: str
+    other_names_url: str
+
+    def as_context(self) -> dict:
+        """The view as a template's context: each of its names."""
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
+
 def present(
     page: search.SearchPage, expanded: tuple[str, ...] = (), limit: int | None = None
-) -> dict:
+) -> ResultsView:
     """Template and API context for a search page. With ``limit``, a facet lists that many
     values (and any selected ones) unless it is one of ``expanded``."""
     state = SearchState.from_request(page.request, expanded)
@@ -270,42 +303,40 @@ def present(
         {1, page.page_count, *range(request.page - 2, request.page + 3)}
         & set(range(1, page.page_count + 1))
     )
-    return {
-        "page": page,
-        "hits": page.hits,
-        "facets": facets,
-        "expanded": expanded,
-        "chips": chips,
-        "clear_url": SearchState((("q", request.query),) if request.query else ()).url(),
-        "timeline": timeline,
-        "sorts": [
+    return ResultsView(
+        page=page,
+        hits=page.hits,
+        facets=facets,
+        expanded=expanded,
+        chips=tuple(chips),
+        clear_url=SearchState((("q", request.query),) if request.query else ()).url(),
+        timeline=timeline,
+        sorts=tuple(
             (sort, label, state.sorted_by(sort).url())
             for sort, label in (
                 ("relevance", gettext("Relevance")),
                 ("newest", gettext("Newest first")),
                 ("oldest", gettext("Oldest first")),
             )
-        ],
-        "pages": [PageLink(n, state.on_page(n).url(), n == request.page) for n in numbers],
-        "previous_url": state.on_page(request.page - 1).url() if request.page > 1 else None,
-        "next_url": state.on_page(request.page + 1).url()
-        if request.page < page.page_count
-        else None,
-        "beyond_last_page": request.page > page.page_count,
-        "last_page_url": state.on_page(page.page_count).url(),
-        "suggestion_url": state.first_page().without("q").with_param("q", page.suggestion).url()
+        ),
+        pages=tuple(PageLink(n, state.on_page(n).url(), n == request.page) for n in numbers),
+        previous_url=state.on_page(request.page - 1).url() if request.page > 1 else None,
+        next_url=state.on_page(request.page + 1).url() if request.page < page.page_count else None,
+        beyond_last_page=request.page > page.page_count,
+        last_page_url=state.on_page(page.page_count).url(),
+        suggestion_url=state.first_page().without("q").with_param("q", page.suggestion).url()
         if page.suggestion
         else None,
-        "search_url": state.url(),
-        "run_date": display_day(datetime.date.today()),
-        "export_query": state.without("page").url(path=""),
-        "feed_url": reverse("archive:feed") + state.without("page", "more", "sort").url(path=""),
+        search_url=state.url(),
+        run_date=display_day(datetime.date.today()),
+        export_query=state.without("page").url(path=""),
+        feed_url=reverse("archive:feed") + state.without("page", "more", "sort").url(path=""),
         # A result's link carries its search and position (search_context.py): append it.
-        "hit_link_query": hit_link_query(state),
-        "also_searched": tuple(
+        hit_link_query=hit_link_query(state),
+        also_searched=tuple(
             AlsoSearched(expansion, reverse("archive:concept", args=[expansion.concept_key]))
             for expansion in page.expansions
         ),
-        "only_my_words_url": state.first_page().with_param("expand", "0").url(),
-        "other_names_url": state.first_page().without("expand").url(),
-    }
+        only_my_words_url=state.first_page().with_param("expand", "0").url(),
+        other_names_url=state.first_page().without("expand").url(),
+    )

@@ -15,8 +15,8 @@ from django.http import QueryDict
 
 from archive import search
 from archive.models import Entry, Status
-from archive.web.forms import SearchForm
 from archive.web.presentation import HIT, SearchState, hit_link_query
+from archive.web.searching import InvalidParameters, search_request_from
 
 HIGHLIGHT = "hl"  # "0": do not mark the searched words
 CONTEXT_ONLY = (HIT, HIGHLIGHT)  # parameters that are not the search's own
@@ -44,15 +44,16 @@ def search_of(params: QueryDict) -> search.SearchRequest | None:
     search_params = params.copy()
     for name in CONTEXT_ONLY:
         search_params.pop(name, None)
-    form = SearchForm(search_params)
-    return form.to_request() if form.is_valid() else None
+    try:
+        return search_request_from(search_params).request
+    except InvalidParameters:
+        return None
 
 
-def results_of(params: QueryDict) -> str:
-    """The results page of the search the parameters name, for a way back when there is
-    no context (no position, or a stale one); "" when there was no search."""
-    request = search_of(params) if params.get("q") else None
-    return SearchState.from_request(request).url() if request else ""
+def results_of(request: search.SearchRequest | None) -> str:
+    """The results page of the search, for a way back when there is no context (no
+    position, or a stale one); "" when there was no search."""
+    return SearchState.from_request(request).url() if request and request.query else ""
 
 
 def position_of(params: QueryDict) -> int | None:
@@ -68,15 +69,19 @@ def context_link(url: str, request: search.SearchRequest, position: int) -> str:
     return f"{url}{hit_link_query(SearchState.from_request(request))}{position}"
 
 
-def search_context(entry: Entry, params: QueryDict) -> SearchContext | None:
-    position = position_of(params)
-    request = search_of(params) if position else None
-    if request is None:
+def neighbourhood(position: int | None) -> tuple[int, ...]:
+    """The positions a context reads: the entry's own and its neighbours'."""
+    return (position - 1, position, position + 1) if position else ()
+
+
+def search_context(
+    entry: Entry, request: search.SearchRequest, position: int | None, found: search.EntryInSearch
+) -> SearchContext | None:
+    """The entry's place in the search (``found``: the engine's answer for the positions
+    of ``neighbourhood(position)``), or None when it has none or no longer that one."""
+    if not position or found.total is None:
         return None
-    found = search.entries_at(request, (position - 1, position, position + 1))
-    if found is None:
-        return None
-    total, ids = found
+    total, ids = found.total, found.ids_at
     if ids.get(position) != entry.pk:
         return None  # the results changed since the link was made
     neighbours = Entry.objects.filter(

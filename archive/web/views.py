@@ -13,12 +13,24 @@ from archive.models import EntryVersion
 from archive.selectors import EntryState, entry_for_visitor
 from archive.services.versions import snapshot
 from archive.web.documents import FIELD_LABELS, DocumentView, changed_fields, word_diff
-from archive.web.forms import SearchForm
 from archive.web.languages import permalink
 from archive.web.metadata_links import metadata_links
 from archive.web.presentation import FACET_VALUES_SHOWN, present
 from archive.web.ratelimits import rate_limited
-from archive.web.search_context import HIGHLIGHT, results_of, search_context
+from archive.web.search_context import (
+    HIGHLIGHT,
+    neighbourhood,
+    position_of,
+    results_of,
+    search_context,
+    search_of,
+)
+from archive.web.searching import (
+    InvalidParameters,
+    answers_search_errors,
+    run,
+    search_request_from,
+)
 
 SEARCH_TEMPLATE = "archive/search.html"
 
@@ -29,29 +41,36 @@ def _wants_search_body(request) -> bool:
     return bool(htmx) and not htmx.history_restore_request and htmx.target == "search-body"
 
 
-@rate_limited("search", "page")
-def search_page(request):
-    form = SearchForm(request.GET)
-    context = {"form": form, "query": request.GET.get("q", "")}
-    status, retry_after = 200, None
-    if form.is_valid():
-        result = search.search(form.to_request())
-        context.update(present(result, form.expanded_facets, limit=FACET_VALUES_SHOWN))
-        context["ignored"] = form.ignored
-        if not result.available:
-            status, retry_after = 503, result.retry_after
-    else:
-        status = 400
+def _search_page(request, context: dict, status: int = 200):
+    """The search page, whole or (for htmx) its results region alone."""
+    context = {"query": request.GET.get("q", ""), **context}
     partial = _wants_search_body(request)
     template = f"{SEARCH_TEMPLATE}#htmx-update" if partial else SEARCH_TEMPLATE
     response = render(request, template, context, status=status)
     if partial and "search_url" in context:
         # The address bar shows the canonical URL, not the form's empty fields.
         response["HX-Push-Url"] = context["search_url"]
-    if retry_after:
-        response["Retry-After"] = str(retry_after)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
+
+
+def _search_page_error(request, error, status: int):
+    """A 400 shows the form and what is wrong; a 503 the search with its note."""
+    if isinstance(error, InvalidParameters):
+        return _search_page(request, {"form": error.form}, status)
+    built = error.built
+    results = present(error.page, built.expanded_facets, limit=FACET_VALUES_SHOWN)
+    context = {"form": built.form, "ignored": built.ignored, **results.as_context()}
+    return _search_page(request, context, status)
+
+
+@rate_limited("search", "page")
+@answers_search_errors(_search_page_error)
+def search_page(request):
+    built = search_request_from(request.GET)
+    results = present(run(built), built.expanded_facets, limit=FACET_VALUES_SHOWN)
+    context = {"form": built.form, "ignored": built.ignored, **results.as_context()}
+    return _search_page(request, context)
 
 
 def _unavailable(request, state, entry, tombstone):
@@ -109,15 +128,17 @@ def _entry_page(request, entry, document, *, version=None):
 
 def _reading_context(request, entry, document, version) -> dict:
     """Arriving from a search: where the entry stands in it (the current entry only), a
-    way back, and the searched words marked in its text unless turned off."""
+    way back, and the searched words marked in its text unless turned off. The search is
+    built once and read once by the engine for both."""
     params = request.GET
-    context = None if version else search_context(entry, params)
-    query = params.get("q", "")[:500]
+    arrived_from = search_of(params) or search.SearchRequest()
+    query = arrived_from.query
     highlight = bool(query.strip()) and params.get(HIGHLIGHT) != "0"
+    position = None if version else position_of(params)
     texts = [document.summary, *document.paragraphs]
-    marked = search.mark_searched_words(
-        texts, query if highlight else "", expand=params.get("expand") != "0"
-    )
+    found = search.entry_in_search(arrived_from, neighbourhood(position), texts, mark=highlight)
+    context = search_context(entry, arrived_from, position, found)
+    marked = found.marked
     switched = params.copy()
     if highlight:
         switched[HIGHLIGHT] = "0"
@@ -126,7 +147,7 @@ def _reading_context(request, entry, document, version) -> dict:
     return {
         "query": query,
         "search_context": context,
-        "results_url": context.results_url if context else results_of(params),
+        "results_url": context.results_url if context else results_of(arrived_from),
         "summary": marked.texts[0],
         "paragraphs": marked.texts[1:],
         "matches": marked.matches if highlight else 0,

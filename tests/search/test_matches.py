@@ -195,7 +195,7 @@ def test_date_filtered_and_sorted_pages_match_the_database(changed_corpus):
 
 
 def _overlaps(entry, start, end):
-    from archive.search.sync.indexing import date_number, period
+    from archive.search import date_number, period
 
     first, last = period(entry.date, entry.date_precision)
     return date_number(last) >= start and date_number(first) <= end

@@ -10,7 +10,6 @@ published entry's document is in the public index, any other entry's in the draf
 (see ``storage.py``), never both.
 """
 
-import calendar
 import contextlib
 import hashlib
 import json
@@ -47,20 +46,6 @@ class IndexTooFarBehind(Exception):
 
 
 # Documents -------------------------------------------------------------------------------
-
-
-def date_number(date) -> int:
-    """A date as the integer YYYYMMDD, the form the index stores and compares."""
-    return date.year * 10_000 + date.month * 100 + date.day
-
-
-def period(date, precision: str):
-    """First and last day of the period a date of some precision stands for."""
-    if precision == "year":
-        return date, date.replace(month=12, day=31)
-    if precision == "month":
-        return date, date.replace(day=calendar.monthrange(date.year, date.month)[1])
-    return date, date
 
 
 def fingerprinted(document: dict) -> dict:

@@ -17,11 +17,13 @@ from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.db import connection
 from django.db.models import IntegerField, Q, Value
 from django.db.models.expressions import RawSQL
+from django.http import QueryDict
 from django.utils.translation import gettext, ngettext
 
 from archive.identifiers import normalise_doi, normalise_isbn, normalise_issn
 from archive.models import Entry, EntryIdentifier, Source, Status, Topic
-from archive.search import TOO_SLOW_NOTE, InvalidSearch, SearchRequest, editorial_search
+from archive.search import TOO_SLOW_NOTE, SearchRequest, editorial_search
+from archive.web.searching import InvalidParameters, search_request_from
 
 RANKED_LIMIT = 1000  # the best this many matches are listed; refine to see others
 RANK = "search_rank"
@@ -70,34 +72,29 @@ def _url_forms(term: str) -> set[str]:
 
 
 def engine_request(term: str, params) -> SearchRequest:
-    """The search for ``term`` narrowed by the list filters the engine also has. The
+    """The search for ``term`` narrowed by the list filters the engine also has, built as
+    every search is (``web/searching.py``) from the search page's own parameters. The
     narrowing only ever keeps more than the filters do: the database applies them."""
-    filters = []
+    search_params = QueryDict(mutable=True)
+    search_params["q"] = term
     source = params.get("source__id__exact")
     if source and source.isdigit():
         slug = Source.objects.filter(pk=source).values_list("slug", flat=True).first()
         if slug:
-            filters.append(("source", (slug,)))
+            search_params["source"] = slug
     topic = params.get("topics__id__exact")
     if topic and topic.isdigit():
         slug = Topic.objects.filter(pk=topic).values_list("slug", flat=True).first()
         if slug:
-            filters.append(("topic", (slug,)))
+            search_params["topic"] = slug
     if params.get("language"):
-        filters.append(("language", (params["language"],)))
+        search_params["language"] = params["language"]
     if params.get("document_type__exact"):
-        filters.append(("type", (params["document_type__exact"],)))
-    date_from, date_to = _drill_down_dates(params)
+        search_params["type"] = params["document_type__exact"]
+    search_params["from"], search_params["to"] = _drill_down_dates(params)
     try:
-        return SearchRequest(
-            query=term,
-            filters=tuple(filters),
-            date_from=date_from,
-            date_to=date_to,
-            snippets=False,
-            facets=False,
-        )
-    except InvalidSearch:  # a hand-typed filter value: let the database filter alone
+        return search_request_from(search_params, snippets=False, facets=False).request
+    except InvalidParameters:  # hand-typed list filters: let the database filter alone
         return SearchRequest(query=term, snippets=False, facets=False)
 
 
