@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 
 from archive import vocabularies
 from archive.models import DocumentType, Entry, Source, Status, Topic
+from archive.projection import entry_data
 from archive.search import UNDATED_YEAR, date_number, period
 from archive.thesaurus import snapshot
 
@@ -84,26 +85,27 @@ def document_for(entry: Entry) -> dict:
 
 
 def _document_for(entry: Entry) -> dict:
-    topics = {ancestor for topic in entry.topics.all() for ancestor in topic.ancestry()}
-    identifiers = [identifier.value for identifier in entry.identifiers.all()]
-    source_name = entry.source.name if entry.source else ""
+    data = entry_data(entry, broader=True)
+    topics = data.broader_topics
+    identifiers = [identifier["value"] for identifier in data.identifiers]
+    day = data.date.value
     document = {
-        "entry_id": str(entry.pk),
-        "title": entry.title,
-        "summary": entry.summary,
-        "body": entry.body,
-        "source": source_name,
+        "entry_id": str(data.id),
+        "title": data.title,
+        "summary": data.summary,
+        "body": data.body,
+        "source": data.source.name if data.source else "",
         "topic": " ; ".join(sorted(topic.name for topic in topics)),
-        "author": " ; ".join(entry.author_list),
+        "author": " ; ".join(data.authors),
         "identifier": " ".join(identifiers + [value.replace("-", "") for value in identifiers]),
         "topic_facet": ",".join(sorted(topic.slug for topic in topics)),
-        "source_facet": entry.source.slug if entry.source else "",
-        "year_facet": str(entry.date.year) if entry.date else UNDATED_YEAR,
-        "language_facet": entry.language,
-        "type_facet": entry.document_type,
+        "source_facet": data.source.slug if data.source else "",
+        "year_facet": str(day.year) if day else UNDATED_YEAR,
+        "language_facet": data.language,
+        "type_facet": data.document_type,
     }
-    if entry.date:
-        start, end = period(entry.date, entry.date_precision)
+    if day:
+        start, end = period(day, data.date_precision)
         document.update(date_start=date_number(start), date_end=date_number(end))
     return document
 

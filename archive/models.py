@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from archive import dates, vocabularies
+from archive import dates, projection, vocabularies
 from archive.identifiers import IdentifierScheme, validate_identifier
 
 
@@ -360,7 +360,7 @@ class Entry(models.Model):
 
     @property
     def display_title(self) -> str:
-        return f"[{self.title}]" if self.title_is_devised else self.title
+        return projection.display_title(self.title, self.title_is_devised)
 
     @property
     def partial_date(self) -> dates.PartialDate:

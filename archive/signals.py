@@ -1,32 +1,20 @@
-"""An entry's life, as the ORM reports it: every change to an entry (saved, published,
-unpublished, deleted; its topics and identifiers; queryset updates and bulk creation) is
-frozen as a version after it commits, and logged in the search index's change log in the
-same transaction, for every node's index to apply. A deleted entry leaves a tombstone. A
-renamed source or topic logs the entries whose documents name it."""
+"""Changes made through the ORM directly, recorded as the entry services record their
+own (``services/entries.py``): an entry saved, deleted, updated or created in bulk, its
+topics and identifiers changed, outside a service (the shell, a test, a data migration)
+is followed by its version and its index change all the same. A renamed source or topic
+logs the entries whose documents name it."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from archive.models import (
-    Entry,
-    EntryIdentifier,
-    EntryTombstone,
-    Source,
-    Status,
-    Topic,
-    entries_changed,
-)
+from archive.models import Entry, EntryIdentifier, Source, Topic, entries_changed
 from archive.search import queue_entries
-from archive.services.versions import record_version_after_commit
+from archive.services.entries import leave_tombstone, record_changes, recorded_by_a_service
 
 
 def entries_touched(entry_ids):
-    """What every change to entries does: a version of each (after the commit, for those
-    published) and the index's change log (in the change's transaction)."""
-    entry_ids = list(entry_ids)
-    for entry_id in entry_ids:
-        record_version_after_commit(entry_id)
-    queue_entries(entry_ids)
+    if not recorded_by_a_service():
+        record_changes(entry_ids)
 
 
 @receiver(post_save, sender=Entry)
@@ -41,7 +29,7 @@ def entries_changed_in_bulk(sender, entry_ids, **kwargs):
 
 @receiver(m2m_changed, sender=Entry.topics.through)
 def entry_topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if not action.startswith("post_"):
+    if not action.startswith("post_") or recorded_by_a_service():
         return
     if not reverse:
         entries_touched([instance.pk])
@@ -61,12 +49,9 @@ def identifier_changed(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=Entry)
 def entry_deleted(sender, instance, **kwargs):
-    queue_entries([instance.pk])
-    if instance.status != Status.PUBLISHED and instance.published_at is None:
-        return  # a draft never published leaves nothing public behind
-    EntryTombstone.objects.update_or_create(
-        entry_id=instance.pk, defaults={"title": instance.display_title[:500]}
-    )
+    if not recorded_by_a_service():
+        queue_entries([instance.pk])
+        leave_tombstone(instance)
 
 
 def _remember_indexed_values(instance, fields):

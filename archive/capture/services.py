@@ -22,6 +22,7 @@ from archive.capture.models import EntryOriginal
 from archive.dates import PartialDate
 from archive.models import Entry, Source, Status
 from archive.selectors import possible_duplicates
+from archive.services.entries import create_entry, save_entry
 
 
 class CaptureFailed(Exception):
@@ -99,10 +100,13 @@ def capture(stream, filename: str, *, dry_run: bool = False) -> Capture:
             return Capture(name, extraction=extraction, same_text=same_text)
         with recorded(received):
             original = originals.record(received)
-            entry = Entry.objects.create(status=Status.DRAFT, **fields)
-            EntryOriginal.objects.create(
-                entry=entry, file=original, filename=name, extraction=extraction.report()
-            )
+
+            def link_original(entry):
+                EntryOriginal.objects.create(
+                    entry=entry, file=original, filename=name, extraction=extraction.report()
+                )
+
+            entry = create_entry(status=Status.DRAFT, related=link_original, **fields)
         return Capture(name, entry=entry, created=True, extraction=extraction, same_text=same_text)
 
 
@@ -212,11 +216,13 @@ def accept(link: EntryOriginal, extraction: Extraction, accepted: set[str]) -> l
             setattr(entry, name, fields[name])
         changed.append(name)
     if changed:
-        with transaction.atomic():
-            entry.full_clean(exclude=["slug"])
-            entry.save()
+        entry.full_clean(exclude=["slug"])
+
+        def keep_report(entry):
             link.extraction = extraction.report()
             link.save(update_fields=["extraction"])
+
+        save_entry(entry, related=keep_report)
     return changed
 
 

@@ -35,9 +35,7 @@ def bibtex_entry(record: CitationRecord) -> str:
     fields: list[tuple[str, str]] = [
         (
             "title",
-            "{"
-            + _bibtex_escape(record.title if not record.title_is_devised else f"[{record.title}]")
-            + "}",
+            "{" + _bibtex_escape(record.display_title) + "}",
         )
     ]
     if authors := _bibtex_names(record):
@@ -103,7 +101,7 @@ RIS_TYPES = {
 
 def ris_entry(record: CitationRecord) -> str:
     lines = [("TY", RIS_TYPES.get(record.document_type, "GEN"))]
-    lines.append(("TI", f"[{record.title}]" if record.title_is_devised else record.title))
+    lines.append(("TI", record.display_title))
     for person in record.authors:
         lines.append(("AU", person.literal or f"{person.family}, {person.given}"))
     if not record.authors and record.is_corporate_release and record.source_name:
@@ -165,7 +163,7 @@ def csl_item(record: CitationRecord) -> dict:
     item = {
         "id": f"rjarchive-{record.entry_id}" + (f"-v{record.version}" if record.version else ""),
         "type": CSL_TYPES.get(record.document_type, "article"),
-        "title": f"[{record.title}]" if record.title_is_devised else record.title,
+        "title": record.display_title,
         "URL": record.url,
         "accessed": {
             "date-parts": [[record.accessed.year, record.accessed.month, record.accessed.day]]

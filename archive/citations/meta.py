@@ -16,10 +16,6 @@ SCHEMA_TYPES = {
 }
 
 
-def _title(record: CitationRecord) -> str:
-    return f"[{record.title}]" if record.title_is_devised else record.title
-
-
 def _author_names(record: CitationRecord) -> list[str]:
     names = [p.literal or f"{p.family}, {p.given}" for p in record.authors]
     if not names and record.is_corporate_release and record.source_name:
@@ -28,7 +24,7 @@ def _author_names(record: CitationRecord) -> list[str]:
 
 
 def highwire(record: CitationRecord) -> list[tuple[str, str]]:
-    tags = [("citation_title", _title(record))]
+    tags = [("citation_title", record.display_title)]
     tags += [("citation_author", name) for name in _author_names(record)]
     if record.date_parts:
         year, *rest = record.date_parts
@@ -49,7 +45,7 @@ def highwire(record: CitationRecord) -> list[tuple[str, str]]:
 
 
 def dublin_core(record: CitationRecord) -> list[tuple[str, str]]:
-    tags = [("DC.title", _title(record))]
+    tags = [("DC.title", record.display_title)]
     tags += [("DC.creator", name) for name in _author_names(record)]
     if record.date.value is not None:
         tags.append(("DC.date", record.date.iso()))
@@ -76,8 +72,8 @@ def json_ld(record: CitationRecord) -> dict:
         "@type": kind,
         "@id": record.url,
         "url": record.url,
-        "headline": _title(record)[:110],
-        "name": _title(record),
+        "headline": record.display_title[:110],
+        "name": record.display_title,
         "inLanguage": record.language or None,
         "isAccessibleForFree": True,
     }

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from archive import dates, vocabularies
+from archive.projection import display_title
 
 MONTHS = [
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -83,6 +84,10 @@ class CitationRecord:
             original_url=snapshot.get("original_url", ""),
             accessed=accessed,
         )
+
+    @property
+    def display_title(self) -> str:
+        return display_title(self.title, self.title_is_devised)
 
     @property
     def language_name(self) -> str:

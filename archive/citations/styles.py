@@ -4,6 +4,7 @@ Each style returns the same citation as plain text and as HTML (titles of contai
 <i>); the HTML escapes everything that comes from the entry.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -74,20 +75,22 @@ def _container(record: CitationRecord) -> str:
     return record.source_name
 
 
+def _us_date(day: datetime.date, precision: str = "day") -> str:
+    """A day, month or year as Chicago writes it: "March 5, 2021", "March 2021", "2021"."""
+    if precision == "day":
+        return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+    if precision == "month":
+        return f"{MONTHS[day.month - 1]} {day.year}"
+    return str(day.year)
+
+
 def _chicago_date(record: CitationRecord) -> str:
     date = record.date
-    if date.value is None:
-        return "n.d."
-    if date.precision == "day":
-        return f"{MONTHS[date.value.month - 1]} {date.value.day}, {date.value.year}"
-    if date.precision == "month":
-        return f"{MONTHS[date.value.month - 1]} {date.value.year}"
-    return str(date.value.year)
+    return _us_date(date.value, date.precision) if date.value else "n.d."
 
 
 def _accessed_us(record: CitationRecord) -> str:
-    day = record.accessed
-    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+    return _us_date(record.accessed)
 
 
 def _archive_note(record: CitationRecord) -> str:
@@ -140,7 +143,7 @@ def _apa_date(record: CitationRecord) -> str:
 def apa(record: CitationRecord) -> Citation:
     """APA Publication Manual, 7th ed., reference list entry."""
     out = _Builder()
-    title = f"[{record.title}]" if record.title_is_devised else record.title
+    title = record.display_title
     container = _container(record)
     author = ""
     if record.authors:
@@ -173,15 +176,18 @@ def apa(record: CitationRecord) -> Citation:
     return out.citation("apa", "APA")
 
 
+def _mla_day(day: datetime.date, precision: str = "day") -> str:
+    """A day, month or year as MLA writes it: "5 Mar. 2021", "Mar. 2021", "2021"."""
+    if precision == "day":
+        return f"{day.day} {MLA_MONTHS[day.month - 1]} {day.year}"
+    if precision == "month":
+        return f"{MLA_MONTHS[day.month - 1]} {day.year}"
+    return str(day.year)
+
+
 def _mla_date(record: CitationRecord) -> str:
     date = record.date
-    if date.value is None:
-        return ""
-    if date.precision == "day":
-        return f"{date.value.day} {MLA_MONTHS[date.value.month - 1]} {date.value.year}"
-    if date.precision == "month":
-        return f"{MLA_MONTHS[date.value.month - 1]} {date.value.year}"
-    return str(date.value.year)
+    return _mla_day(date.value, date.precision) if date.value else ""
 
 
 def mla(record: CitationRecord) -> Citation:
@@ -209,8 +215,7 @@ def mla(record: CitationRecord) -> Citation:
     for index, (kind, value) in enumerate(elements):
         out.add(value, italic=kind == "container")
         out.add(", " if index < len(elements) - 1 else ". ")
-    day = record.accessed
-    out.add(f"Accessed {day.day} {MLA_MONTHS[day.month - 1]} {day.year}.")
+    out.add(f"Accessed {_mla_day(record.accessed)}.")
     return out.citation("mla", "MLA")
 
 

@@ -9,13 +9,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
-
 from archive import search
 from archive.benchmark.fts5 import Fts5Baseline
 from archive.evaluation import metrics
 from archive.evaluation.smart import Collection
 from archive.models import Entry, Status
+from archive.services.entries import create_entries
 
 EXTERNAL_PREFIX = "evaluation-"
 DEPTH = 100  # results read per question: MAP is measured over the first 100
@@ -90,8 +89,7 @@ def load_collection(collection: Collection) -> int:
 
 def publish_and_index(entries: list[Entry], processes: int) -> int:
     """Write a collection's entries and build the index from them. Returns how many."""
-    with transaction.atomic():
-        Entry.objects.bulk_create(entries, batch_size=500)
+    create_entries(entries)
     search.rebuild(processes=processes)
     return len(entries)
 

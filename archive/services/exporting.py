@@ -8,30 +8,32 @@ import tempfile
 from pathlib import Path
 
 from archive.models import Entry, EntryTombstone, Source, Topic
+from archive.projection import entry_data
 from archive.services.importing import TRANSLATED_LANGUAGES
 
 
 def _entry_record(entry: Entry) -> dict:
+    data = entry_data(entry, text=False)  # the text is written to a file of its own
     return {
-        "id": entry.external_id or f"entry-{entry.pk}",
-        "archive_id": entry.pk,
-        "external_id": entry.external_id,
-        "slug": entry.slug,
-        "title": entry.title,
-        "title_is_devised": entry.title_is_devised,
-        "summary": entry.summary,
-        "body_file": f"texts/{entry.pk}.txt",
-        "raw_capture_file": f"raw/{entry.pk}.txt",
-        "date": entry.partial_date.iso() or None,
-        "date_note": entry.date_note,
-        "source": entry.source.slug if entry.source else None,
-        "topics": sorted(topic.slug for topic in entry.topics.all()),
-        "language": entry.language,
-        "document_type": entry.document_type,
-        "authors": entry.author_list,
-        "original_url": entry.original_url,
-        "identifiers": entry.identifier_records(),
-        "rights": entry.rights,
+        "id": data.external_id or f"entry-{data.id}",
+        "archive_id": data.id,
+        "external_id": data.external_id,
+        "slug": data.slug,
+        "title": data.title,
+        "title_is_devised": data.title_is_devised,
+        "summary": data.summary,
+        "body_file": f"texts/{data.id}.txt",
+        "raw_capture_file": f"raw/{data.id}.txt",
+        "date": data.date.iso() or None,
+        "date_note": data.date_note,
+        "source": data.source.slug if data.source else None,
+        "topics": sorted(topic.slug for topic in data.topics),
+        "language": data.language,
+        "document_type": data.document_type,
+        "authors": list(data.authors),
+        "original_url": data.original_url,
+        "identifiers": [dict(identifier) for identifier in data.identifiers],
+        "rights": data.rights,
         "status": entry.status,
         "created_at": entry.created_at.isoformat(),
         "updated_at": entry.updated_at.isoformat(),

@@ -23,7 +23,6 @@ from archive.identifiers import IdentifierScheme, validate_identifier
 from archive.models import (
     DocumentType,
     Entry,
-    EntryIdentifier,
     EntryTombstone,
     EntryVersion,
     Source,
@@ -31,6 +30,7 @@ from archive.models import (
     Status,
     Topic,
 )
+from archive.services.entries import save_entry
 from archive.services.ids import reserve_entry_ids
 
 MANIFEST_NAME = "manifest.json"
@@ -621,12 +621,8 @@ def _apply_entry(record: _Record) -> PlannedChange:
             if name in values:
                 setattr(entry, name, values[name])
     if action != "unchanged":
-        entry.save()
-        entry.topics.set(Topic.objects.filter(slug__in=topic_slugs))
-        entry.identifiers.all().delete()
-        EntryIdentifier.objects.bulk_create(
-            EntryIdentifier(entry=entry, scheme=scheme, value=value)
-            for scheme, value in identifiers
+        save_entry(
+            entry, topics=Topic.objects.filter(slug__in=topic_slugs), identifiers=identifiers
         )
     restored = _restore_backup_fields(entry, relations)
     if restored and action == "unchanged":

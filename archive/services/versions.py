@@ -5,6 +5,7 @@ import logging
 from django.db import IntegrityError, transaction
 
 from archive.models import Entry, EntryVersion, Status
+from archive.projection import entry_data
 
 logger = logging.getLogger("archive")
 
@@ -13,32 +14,9 @@ def snapshot(entry: Entry, text: bool = True, topic_paths=None) -> dict:
     """An entry's citable content as plain data (what a version freezes); without its
     ``text`` (the body) for a citation, which never quotes it. ``topic_paths``: its
     topics' paths when the caller has read them (for many entries at once)."""
-    source = entry.source
-    content = {
-        "title": entry.title,
-        "title_is_devised": entry.title_is_devised,
-        "summary": entry.summary,
-        "date": entry.partial_date.iso(),
-        "date_precision": entry.date_precision,
-        "date_note": entry.date_note,
-        "source": (
-            {"name": source.name, "kind": source.kind, "country": source.country, "url": source.url}
-            if source
-            else None
-        ),
-        "topics": sorted(
-            topic_paths if topic_paths is not None else (str(t) for t in entry.topics.all())
-        ),
-        "language": entry.language,
-        "document_type": entry.document_type,
-        "authors": entry.author_list,
-        "original_url": entry.original_url,
-        "identifiers": entry.identifier_records(),
-        "rights": entry.rights,
-    }
-    if text:
-        content["body"] = entry.body
-    return content
+    read_topics = topic_paths is None
+    data = entry_data(entry, text=text, topics=read_topics, paths=read_topics)
+    return data.citable(text=text, topic_paths=topic_paths)
 
 
 def record_version(entry_id: int) -> EntryVersion | None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from archive import dates, vocabularies
 from archive.identifiers import IdentifierScheme
 from archive.models import DocumentType
+from archive.projection import display_title
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class DocumentView:
 
     @property
     def display_title(self) -> str:
-        return f"[{self.title}]" if self.title_is_devised else self.title
+        return display_title(self.title, self.title_is_devised)
 
     @classmethod
     def from_snapshot(cls, snapshot: dict) -> "DocumentView":

@@ -13,7 +13,7 @@ from django.urls import reverse
 from archive import search
 from archive.models import Entry, Source, Status
 from archive.search.sync import storage
-from archive.services.publishing import publish_entries, unpublish_entries
+from archive.services.entries import publish_entries, unpublish_entries
 from tests.search.helpers import ids, run
 
 

@@ -19,7 +19,7 @@ from archive.capture.models import EntryOriginal
 from archive.capture.services import attach
 from archive.models import Entry, EntryIdentifier, Source, Topic
 from archive.selectors import possible_duplicates
-from archive.services.publishing import publish_entries, unpublish_entries
+from archive.services import entries as entry_services
 from archive.web.admin.search import EngineSearchMixin
 
 # Addresses typed without a scheme are https (Django 6's default, chosen now): for the
@@ -261,12 +261,26 @@ class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
         form.upload_refused = refused_upload(request)
         return form
 
+    def save_model(self, request, obj, form, change):
+        """Saved with its topics, identifiers and files in ``save_related``, as one
+        change of the entry's life (``services/entries.py``)."""
+
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        upload = form.cleaned_data.get("attach")
-        if upload is not None:
-            link = attach(form.instance, upload, upload.name)
-            self.message_user(request, gettext("Attached “%(name)s”.") % {"name": link.filename})
+        def related(entry):
+            super(EntryAdmin, self).save_related(request, form, formsets, change)
+            upload = form.cleaned_data.get("attach")
+            if upload is not None:
+                link = attach(entry, upload, upload.name)
+                message = gettext("Attached “%(name)s”.") % {"name": link.filename}
+                self.message_user(request, message)
+
+        entry_services.save_entry(form.instance, related=related)
+
+    def delete_model(self, request, obj):
+        entry_services.delete_entries([obj])
+
+    def delete_queryset(self, request, queryset):
+        entry_services.delete_entries(queryset)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = extra_context or {}
@@ -298,7 +312,7 @@ class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish selected entries"), permissions=["change"])
     def publish_selected(self, request, queryset):
-        count = publish_entries(queryset)
+        count = entry_services.publish_entries(queryset)
         message = ngettext("%(count)d entry published.", "%(count)d entries published.", count)
         self.message_user(request, message % {"count": count})
 
@@ -306,7 +320,7 @@ class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
         description=_("Unpublish selected entries (back to draft)"), permissions=["change"]
     )
     def unpublish_selected(self, request, queryset):
-        count = unpublish_entries(queryset)
+        count = entry_services.unpublish_entries(queryset)
         message = ngettext("%(count)d entry unpublished.", "%(count)d entries unpublished.", count)
         self.message_user(request, message % {"count": count}, messages.WARNING)
 
