@@ -187,9 +187,10 @@ else:
 # The largest file an editor may capture or attach; larger uploads are refused as they
 # arrive, before they are read whole.
 ARCHIVE_CAPTURE_MAX_BYTES = int(os.environ.get("ARCHIVE_CAPTURE_MAX_MB", "50")) * 1024 * 1024
+# Every upload is a document to extract from a file: written once to a temporary file,
+# which capture hashes and reads where it is (never held in memory, never copied again).
 FILE_UPLOAD_HANDLERS = [
     "archive.capture.uploads.SizeLimitedUploadHandler",
-    "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 STORAGES = {

@@ -4,7 +4,7 @@ shows the differences and changes only what the editor accepts."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from archive.capture import services
+from archive.capture import originals, services
 from archive.capture.detection import LABELS, CaptureRefused
 from archive.capture.downloads import original_response
 from archive.capture.models import EntryOriginal
@@ -37,6 +37,35 @@ class CaptureForm(forms.Form):
             "A web page as saved by a browser (HTML), a PDF with text, or a plain text file."
         ),
     )
+
+
+class AttachFileForm(forms.Form):
+    """The entry form's "Attach a file": the upload received (hashed, its size, content
+    and type checked) once, when the form is cleaned; kept on save (``save_attachment``)."""
+
+    attach = forms.FileField(
+        required=False,
+        label=_("Attach a file"),
+        help_text=_(
+            "Keep the document as received (a saved web page, a PDF, a text, an image of a "
+            "scan) with this entry. Its text is not copied into the entry: use “Re-extract” "
+            "on the original to compare and take what you want."
+        ),
+    )
+    upload_refused = None  # set per request by the admin's get_form
+    received_attachment = None
+
+    def clean_attach(self):
+        upload = self.cleaned_data.get("attach")
+        if self.upload_refused:
+            raise ValidationError(self.upload_refused)
+        if upload is None:
+            return None
+        try:
+            self.received_attachment = originals.receive(upload, upload.name)
+        except CaptureRefused as refusal:
+            raise ValidationError(f"{upload.name}: {refusal}") from None
+        return upload
 
 
 class EntryOriginalInline(admin.TabularInline):
@@ -74,7 +103,32 @@ class EntryOriginalInline(admin.TabularInline):
 
 
 class CaptureAdminMixin:
-    """For the entries' ModelAdmin."""
+    """For the entries' ModelAdmin (whose form includes ``AttachFileForm``)."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.upload_refused = refused_upload(request)
+        return form
+
+    def save_attachment(self, request, form, entry):
+        """Keep the file the form received as one of the entry's originals."""
+        received = form.received_attachment
+        if received is None:
+            return
+        try:
+            link = services.attach_received(entry, received)
+        finally:
+            received.discard()
+        message = gettext("Attached “%(name)s”.") % {"name": link.filename}
+        self.message_user(request, message)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if object_id and str(object_id).isdigit():
+            extra_context["originals"] = EntryOriginal.objects.filter(
+                entry_id=int(object_id)
+            ).select_related("file")
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -169,13 +223,13 @@ class CaptureAdminMixin:
         if not self.has_change_permission(request, link.entry):
             raise PermissionDenied
         try:
-            extraction, differences = services.reextract(link)
+            found = services.reextract(link)
         except CaptureRefused as refusal:
             messages.error(request, f"{link.filename}: {refusal}")
             return redirect(reverse("admin:archive_entry_change", args=[entry_id]))
         if request.method == "POST":
             accepted = set(request.POST.getlist("accept")) & set(services.COMPARED)
-            changed = services.accept(link, extraction, accepted)
+            changed = services.accept(link, found, accepted)
             if changed:
                 messages.success(
                     request,
@@ -190,7 +244,7 @@ class CaptureAdminMixin:
             "title": gettext("Re-extract “%(name)s”") % {"name": link.filename},
             "link": link,
             "entry": link.entry,
-            "differences": differences,
+            "differences": found.differences(link.entry),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/archive/entry/reextract.html", context)

@@ -41,16 +41,21 @@ class Received:
     sha256: str
     size: int
     content_type: str
+    owned: bool = True  # the copy is ours to remove (not the upload's own temporary file)
 
     def discard(self):
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
+        if self.owned:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
 
 
 def receive(stream, name: str) -> Received:
     """Copy ``stream`` to a temporary file while hashing it; refuse an empty file, one
     over the size limit (as soon as it passes it) and one whose type is not kept. The
-    caller discards the copy."""
+    caller discards the copy. An upload Django already wrote to a temporary file is read
+    where it is, not copied again."""
+    if hasattr(stream, "temporary_file_path"):
+        return _received_in_place(Path(stream.temporary_file_path()), name)
     limit = size_limit()
     digest, size = hashlib.sha256(), 0
     handle, temporary = tempfile.mkstemp(prefix="capture-", dir=settings.FILE_UPLOAD_TEMP_DIR)
@@ -71,6 +76,22 @@ def receive(stream, name: str) -> Received:
         path.unlink(missing_ok=True)
         raise
     return Received(path, os.path.basename(name), digest.hexdigest(), size, content_type)
+
+
+def _received_in_place(path: Path, name: str) -> Received:
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as file:
+        head = file.read(64 * 1024)
+        file.seek(0)
+        while chunk := file.read(CHUNK):
+            size += len(chunk)
+            if size > size_limit():
+                raise CaptureRefused(too_large_message())
+            digest.update(chunk)
+    if size == 0:
+        raise CaptureRefused(_("the file is empty"))
+    content_type = content_type_of(head, name)
+    return Received(path, os.path.basename(name), digest.hexdigest(), size, content_type, False)
 
 
 def too_large_message() -> str:

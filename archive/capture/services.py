@@ -6,11 +6,13 @@ row records is removed, so storage never keeps a half-captured file.
 """
 
 import datetime
+import hashlib
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -114,17 +116,22 @@ def attach(entry: Entry, stream, filename: str) -> EntryOriginal:
     """Keep a file as one of an entry's originals (its text is not touched; the editor
     may re-extract it). The same file twice is one link."""
     with received_file(stream, filename) as received:
-        try:
-            report = extract(received.path, received.content_type).report()
-        except CaptureRefused as refusal:  # an image, a scan: kept without a report
-            report = {"notes": [str(refusal)]}
-        with recorded(received):
-            link, _created = EntryOriginal.objects.get_or_create(
-                entry=entry,
-                file=originals.record(received),
-                defaults={"filename": received.name, "extraction": report},
-            )
-        return link
+        return attach_received(entry, received)
+
+
+def attach_received(entry: Entry, received: originals.Received) -> EntryOriginal:
+    """``attach`` for a file already received (and so checked): the admin's form."""
+    try:
+        report = extract(received.path, received.content_type).report()
+    except CaptureRefused as refusal:  # an image, a scan: kept without a report
+        report = {"notes": [str(refusal)]}
+    with recorded(received):
+        link, _created = EntryOriginal.objects.get_or_create(
+            entry=entry,
+            file=originals.record(received),
+            defaults={"filename": received.name, "extraction": report},
+        )
+    return link
 
 
 def entry_fields(extraction: Extraction, filename: str) -> dict:
@@ -184,8 +191,38 @@ class Difference:
 COMPARED = ("title", "date", "authors", "language", "original_url", "summary", "body")
 
 
-def reextract(link: EntryOriginal) -> tuple[Extraction, list[Difference]]:
-    """Extract the original again and compare it with the entry: nothing changes."""
+@dataclass(frozen=True)
+class Reextraction:
+    """An original extracted again: the entry's fields as extracted, the extraction's
+    report and where each value came from."""
+
+    fields: dict
+    report: dict
+    sources: dict
+
+    def differences(self, entry: Entry) -> list[Difference]:
+        """The compared fields whose extracted value is not the entry's."""
+        found = []
+        for name in COMPARED:
+            current, extracted = _shown(entry, name), _shown_value(self.fields, name)
+            if current != extracted:
+                found.append(Difference(name, current, extracted, self.sources.get(name, "")))
+        return found
+
+
+REEXTRACTION_KEPT_SECONDS = 3600  # between the page that shows the differences and its form
+
+
+def _reextraction_key(link: EntryOriginal) -> str:
+    return f"reextraction:{link.file.sha256}:{hashlib.sha256(link.filename.encode()).hexdigest()}"
+
+
+def reextract(link: EntryOriginal) -> Reextraction:
+    """Extract the original again (nothing changes): kept for an hour, so that accepting
+    what the editor saw does not extract it a second time."""
+    kept = cache.get(_reextraction_key(link))
+    if kept is not None:
+        return kept
     with originals.open_original(link.file) as stored:
         received = originals.receive(stored, link.filename)
     try:
@@ -193,18 +230,15 @@ def reextract(link: EntryOriginal) -> tuple[Extraction, list[Difference]]:
     finally:
         received.discard()
     fields = entry_fields(extraction, link.filename)
-    entry, sources = link.entry, _sources(extraction)
-    differences = []
-    for name in COMPARED:
-        current, extracted = _shown(entry, name), _shown_value(fields, name)
-        if current != extracted:
-            differences.append(Difference(name, current, extracted, sources.get(name, "")))
-    return extraction, differences
+    fields["source"] = fields["source"].pk if fields["source"] else None  # kept as data
+    found = Reextraction(fields, extraction.report(), _sources(extraction))
+    cache.set(_reextraction_key(link), found, REEXTRACTION_KEPT_SECONDS)
+    return found
 
 
-def accept(link: EntryOriginal, extraction: Extraction, accepted: set[str]) -> list[str]:
+def accept(link: EntryOriginal, found: Reextraction, accepted: set[str]) -> list[str]:
     """Set the accepted fields of the entry to the extracted values; returns them."""
-    fields = entry_fields(extraction, link.filename)
+    fields = found.fields
     entry = link.entry
     changed = []
     for name in COMPARED:
@@ -219,7 +253,7 @@ def accept(link: EntryOriginal, extraction: Extraction, accepted: set[str]) -> l
         entry.full_clean(exclude=["slug"])
 
         def keep_report(entry):
-            link.extraction = extraction.report()
+            link.extraction = found.report
             link.save(update_fields=["extraction"])
 
         save_entry(entry, related=keep_report)

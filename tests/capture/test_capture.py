@@ -3,15 +3,16 @@ the admin flow, the bulk command, downloads, and every kind of bad input."""
 
 import io
 from io import StringIO
+from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from archive import search
-from archive.capture import services
+from archive.capture import originals, services
 from archive.capture.models import EntryOriginal, OriginalFile
 from archive.models import Entry, Status
 from tests.capture.conftest import (
@@ -414,3 +415,38 @@ def test_originals_go_to_an_s3_compatible_store_by_settings_alone(settings):
     }
     storage = originals_storage()
     assert isinstance(storage, S3Storage) and storage.bucket_name == "rj-originals"
+
+
+def test_accepting_a_reextraction_reads_the_file_once(editor_client, monkeypatch):
+    editor_client.post(CAPTURE_URL, {"file": upload("exchange-en.html")})
+    entry = Entry.objects.get()
+    link = entry.originals.get()
+    entry.title = "A curated title"
+    entry.save()
+    extracted = []
+    real_extract = services.extract
+
+    def counted(path, content_type):
+        extracted.append(path)
+        return real_extract(path, content_type)
+
+    monkeypatch.setattr(services, "extract", counted)
+    url = reverse("admin:archive_entry_reextract", args=[entry.pk, link.pk])
+    assert "A curated title" in editor_client.get(url).content.decode()
+    editor_client.post(url, {"accept": ["title"]})
+    entry.refresh_from_db()
+    assert entry.title == "Sapporo and Yuzhno-Sakhalinsk renew their student exchange"
+    assert len(extracted) == 1  # the page's extraction was kept for its form
+
+
+def test_an_attached_upload_is_received_once_where_django_wrote_it(tmp_path, settings):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    upload = TemporaryUploadedFile("note.txt", "text/plain", 0, "utf-8")
+    upload.write(fixture_bytes("note-en.txt"))
+    upload.flush()
+    received = originals.receive(upload, "note.txt")
+    assert received.path == Path(upload.temporary_file_path())  # hashed in place, no copy
+    assert sorted(tmp_path.iterdir()) == [received.path]
+    received.discard()
+    assert received.path.exists()  # Django removes its own file at the request's end
+    upload.close()

@@ -13,10 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from archive import vocabularies
-from archive.capture.admin import CaptureAdminMixin, EntryOriginalInline, refused_upload
-from archive.capture.detection import CaptureRefused, content_type_of
-from archive.capture.models import EntryOriginal
-from archive.capture.services import attach
+from archive.capture.admin import AttachFileForm, CaptureAdminMixin, EntryOriginalInline
 from archive.models import Entry, EntryIdentifier, Source, Topic
 from archive.selectors import possible_duplicates
 from archive.services import entries as entry_services
@@ -32,21 +29,12 @@ def form_field_for(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class EntryAdminForm(forms.ModelForm):
+class EntryAdminForm(AttachFileForm, forms.ModelForm):
     language = forms.ChoiceField(
         label=_("language"),
         choices=vocabularies.language_choices,
         initial="en",
         help_text=_("ISO 639-1."),
-    )
-    attach = forms.FileField(
-        required=False,
-        label=_("Attach a file"),
-        help_text=_(
-            "Keep the document as received (a saved web page, a PDF, a text, an image of a "
-            "scan) with this entry. Its text is not copied into the entry: use “Re-extract” "
-            "on the original to compare and take what you want."
-        ),
     )
     save_anyway = forms.BooleanField(
         required=False,
@@ -66,24 +54,6 @@ class EntryAdminForm(forms.ModelForm):
             "date_note": forms.TextInput(attrs={"size": 90}),
             "rights": forms.TextInput(attrs={"size": 90}),
         }
-
-    upload_refused = None  # set per request by EntryAdmin.get_form
-
-    def clean_attach(self):
-        upload = self.cleaned_data.get("attach")
-        if self.upload_refused:
-            raise ValidationError(self.upload_refused)
-        if upload is None:
-            return None
-        if upload.size == 0:
-            raise ValidationError(gettext("%(name)s: the file is empty") % {"name": upload.name})
-        try:
-            content_type_of(upload.read(64 * 1024), upload.name)
-        except CaptureRefused as refusal:
-            raise ValidationError(f"{upload.name}: {refusal}") from None
-        finally:
-            upload.seek(0)
-        return upload
 
     def clean(self):
         cleaned = super().clean()
@@ -256,11 +226,6 @@ class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
         ),
     ]
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.upload_refused = refused_upload(request)
-        return form
-
     def save_model(self, request, obj, form, change):
         """Saved with its topics, identifiers and files in ``save_related``, as one
         change of the entry's life (``services/entries.py``)."""
@@ -268,11 +233,7 @@ class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         def related(entry):
             super(EntryAdmin, self).save_related(request, form, formsets, change)
-            upload = form.cleaned_data.get("attach")
-            if upload is not None:
-                link = attach(entry, upload, upload.name)
-                message = gettext("Attached “%(name)s”.") % {"name": link.filename}
-                self.message_user(request, message)
+            self.save_attachment(request, form, entry)
 
         entry_services.save_entry(form.instance, related=related)
 
@@ -281,14 +242,6 @@ class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         entry_services.delete_entries(queryset)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        if object_id and str(object_id).isdigit():
-            extra_context["originals"] = EntryOriginal.objects.filter(
-                entry_id=int(object_id)
-            ).select_related("file")
-        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
