@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 
 from archive import vocabularies
 from archive.models import DocumentType, Entry, Source, Status, Topic
-from archive.projection import entry_data
+from archive.projection import EntryData, entry_data
 from archive.search import UNDATED_YEAR, date_number, period
 from archive.thesaurus import snapshot
 
@@ -84,28 +84,36 @@ def document_for(entry: Entry) -> dict:
         return _document_for(entry)
 
 
+def _identifiers(data: EntryData) -> str:
+    """Each identifier as written and without its hyphens (an ISSN typed either way)."""
+    values = [identifier["value"] for identifier in data.identifiers]
+    return " ".join(values + [value.replace("-", "") for value in values])
+
+
+# The value of each field the engine declares (``archive/search/fields.py``), from the
+# entry as plain data: topics with all their broader topics, names in English.
+DOCUMENT_VALUES = {
+    "entry_id": lambda data: str(data.id),
+    "title": lambda data: data.title,
+    "summary": lambda data: data.summary,
+    "body": lambda data: data.body,
+    "source": lambda data: data.source.name if data.source else "",
+    "topic": lambda data: " ; ".join(sorted(topic.name for topic in data.broader_topics)),
+    "author": lambda data: " ; ".join(data.authors),
+    "identifier": _identifiers,
+    "topic_facet": lambda data: ",".join(sorted(topic.slug for topic in data.broader_topics)),
+    "source_facet": lambda data: data.source.slug if data.source else "",
+    "year_facet": lambda data: str(data.date.value.year) if data.date.value else UNDATED_YEAR,
+    "language_facet": lambda data: data.language,
+    "type_facet": lambda data: data.document_type,
+}
+
+
 def _document_for(entry: Entry) -> dict:
     data = entry_data(entry, broader=True)
-    topics = data.broader_topics
-    identifiers = [identifier["value"] for identifier in data.identifiers]
-    day = data.date.value
-    document = {
-        "entry_id": str(data.id),
-        "title": data.title,
-        "summary": data.summary,
-        "body": data.body,
-        "source": data.source.name if data.source else "",
-        "topic": " ; ".join(sorted(topic.name for topic in topics)),
-        "author": " ; ".join(data.authors),
-        "identifier": " ".join(identifiers + [value.replace("-", "") for value in identifiers]),
-        "topic_facet": ",".join(sorted(topic.slug for topic in topics)),
-        "source_facet": data.source.slug if data.source else "",
-        "year_facet": str(day.year) if day else UNDATED_YEAR,
-        "language_facet": data.language,
-        "type_facet": data.document_type,
-    }
-    if day:
-        start, end = period(day, data.date_precision)
+    document = {name: value(data) for name, value in DOCUMENT_VALUES.items()}
+    if data.date.value:
+        start, end = period(data.date.value, data.date_precision)
         document.update(date_start=date_number(start), date_end=date_number(end))
     return document
 

@@ -5,40 +5,15 @@ import calendar
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from archive.search.analysis import multilingual_analyzer, vocabulary_analyzer
+from archive.search.fields import DATE_FIELDS, FACET_FIELDS, SEARCH_FIELDS
 from archive.search.segments.format import CompactPositions
 
-# Fields a query searches when it names none, with their BM25F weights (ranking.py).
-# Title, summary and authors were tuned on CISI (docs/relevance.md): a word in the title
-# counts one and a half times a word of the text (4 before, which let short titles
-# outweigh the text); source, topics and identifiers, which CISI lacks, as before.
-DEFAULT_FIELD_BOOSTS = {
-    "title": 1.5,
-    "summary": 1.5,
-    "body": 1.0,
-    "source": 1.5,
-    "topic": 1.5,
-    "author": 1.0,
-    "identifier": 2.0,
-}
-
-# Names a searcher may type before a colon, and the field each one means.
-FIELD_ALIASES = {
-    "title": "title",
-    "summary": "summary",
-    "text": "body",
-    "body": "body",
-    "source": "source",
-    "topic": "topic",
-    "author": "author",
-    "issn": "identifier",
-    "doi": "identifier",
-    "id": "identifier",
-    "identifier": "identifier",
-}
-
-
-# The fields whose words "did you mean" may suggest (the ``vocabulary`` field).
-VOCABULARY_FIELDS = ("title", "summary", "body", "source", "author")
+# Derived from the declarations in ``fields.py``: the weights of the fields a query
+# searches when it names none (ranking.py), the names a searcher may type before a colon,
+# and the fields whose words "did you mean" may suggest (the ``vocabulary`` field).
+DEFAULT_FIELD_BOOSTS = {field.name: field.boost for field in SEARCH_FIELDS}
+FIELD_ALIASES = {alias: field.name for field in SEARCH_FIELDS for alias in field.aliases}
+VOCABULARY_FIELDS = tuple(field.name for field in SEARCH_FIELDS if field.suggested)
 
 
 def _text(analyzer) -> TEXT:
@@ -55,25 +30,18 @@ def build_schema() -> Schema:
         # A hash of everything indexed for the entry: check_index compares it with the
         # database to find stale documents.
         fingerprint=ID(stored=True),
-        title=_text(text),
-        summary=_text(text),
-        body=_text(text),
-        source=_text(text),
-        topic=_text(text),
-        author=_text(text),
-        identifier=_text(text),
+        **{field.name: _text(text) for field in SEARCH_FIELDS},
         vocabulary=TEXT(analyzer=vocabulary_analyzer(), phrase=False),
         # Filters and facets: one term per value, kept as columns for fast counting.
-        topic_facet=KEYWORD(commas=True, scorable=False),
-        source_facet=ID(sortable=True),
-        year_facet=ID(sortable=True),
-        language_facet=ID(sortable=True),
-        type_facet=ID(sortable=True),
-        # First and last day of the entry's dated period, as YYYYMMDD (absent if undated),
-        # read into arrays for date filters and sorting (segment_facts.py). One term per
+        **{
+            facet.index_field: (
+                KEYWORD(commas=True, scorable=False) if facet.multi_valued else ID(sortable=True)
+            )
+            for facet in FACET_FIELDS
+        },
+        # Read into arrays for date filters and sorting (segments/facts.py). One term per
         # value: no coarser terms for range queries, which the search does not use.
-        date_start=NUMERIC(bits=32, shift_step=32),
-        date_end=NUMERIC(bits=32, shift_step=32),
+        **{name: NUMERIC(bits=32, shift_step=32) for name in DATE_FIELDS},
     )
 
 

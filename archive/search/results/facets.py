@@ -7,9 +7,9 @@ counts are computed with the other facets' filters applied, as catalogue users e
 from dataclasses import dataclass
 
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from archive.search.catalogue import catalogue
+from archive.search.fields import FACET_FIELDS, FacetField
 from archive.search.schema import UNDATED_YEAR
 
 
@@ -33,10 +33,14 @@ class FacetResult:
 
 
 class Facet:
-    name: str
-    label: str
-    field: str
-    multi_valued = False  # True when an entry can carry several values
+    """A facet over one index field (declared in ``fields.py``): its values' counts,
+    named by the archive's catalogue, most frequent first."""
+
+    def __init__(self, declared: FacetField):
+        self.name = declared.name
+        self.label = declared.label
+        self.field = declared.index_field
+        self.multi_valued = declared.multi_valued  # an entry can carry several values
 
     def labels(self, values) -> dict[str, str]:
         """The names of those values that name something (the archive's catalogue knows)."""
@@ -60,17 +64,8 @@ class Facet:
         return catalogue().is_known(self.name, value)
 
 
-class TopicFacet(Facet):
-    name, label, field = "topic", _("Topic"), "topic_facet"
-    multi_valued = True
-
-
-class SourceFacet(Facet):
-    name, label, field = "source", _("Source"), "source_facet"
-
-
 class YearFacet(Facet):
-    name, label, field = "year", _("Year"), "year_facet"
+    """Years the engine names itself (and the undated), newest first, the undated last."""
 
     def labels(self, values):
         return {
@@ -83,24 +78,12 @@ class YearFacet(Facet):
         return value in self.labels([value])
 
     def sort_key(self, facet_value):
-        # Newest year first, the undated bucket last.
         undated = facet_value.value == UNDATED_YEAR
         return (undated, -int(facet_value.value) if not undated else 0)
 
 
-class LanguageFacet(Facet):
-    name, label, field = "language", _("Language"), "language_facet"
-
-
-class DocumentTypeFacet(Facet):
-    name, label, field = "type", _("Document type"), "type_facet"
-
-
-FACETS: tuple[Facet, ...] = (
-    TopicFacet(),
-    SourceFacet(),
-    YearFacet(),
-    LanguageFacet(),
-    DocumentTypeFacet(),
+FACETS: tuple[Facet, ...] = tuple(
+    Facet(declared) if declared.named_by_catalogue else YearFacet(declared)
+    for declared in FACET_FIELDS
 )
 FACETS_BY_NAME = {facet.name: facet for facet in FACETS}

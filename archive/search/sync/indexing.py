@@ -27,6 +27,7 @@ from whoosh.index import LockError
 
 from archive.search.analysis import distinct_words
 from archive.search.catalogue import catalogue
+from archive.search.fields import DATE_FIELDS, DOCUMENT_FIELDS
 from archive.search.schema import VOCABULARY_FIELDS
 from archive.search.segments.format import SEGMENT_FILES
 from archive.search.sync import applied_position, change_log, locks, storage
@@ -49,9 +50,20 @@ class IndexTooFarBehind(Exception):
 
 
 def fingerprinted(document: dict) -> dict:
-    """An entry's document (from the catalogue) with its fingerprint."""
+    """An entry's document (from the catalogue) with its fingerprint. A document must give
+    exactly the fields ``fields.py`` declares (and its dates, if it has them)."""
+    given = document.keys()
+    if given - _ALLOWED or len(given & _REQUIRED) != len(_REQUIRED):
+        raise ValueError(
+            f"an entry's document gives {sorted(given)}; the index declares "
+            f"{sorted(_REQUIRED)} and the dates {sorted(DATE_FIELDS)}"
+        )
     document["fingerprint"] = fingerprint(document)
     return document
+
+
+_REQUIRED = frozenset(DOCUMENT_FIELDS)
+_ALLOWED = _REQUIRED | frozenset(DATE_FIELDS)
 
 
 def documents(*, published: bool, **which) -> Iterator[dict]:

@@ -1,0 +1,65 @@
+"""What the index holds for each entry, declared once (as Wagtail declares a model's
+search fields): the schema (``schema.py``), the weights and names a query reads, the
+fields "did you mean" suggests from, the facets (``results/facets.py``) and the fields an
+entry's document must give (the catalogue's ``document_values``) are derived from these.
+A new facet is one line here and one value in the catalogue."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class SearchField:
+    """Text searched and ranked (BM25F), positions kept for phrases."""
+
+    name: str
+    boost: float  # its weight when a query names no field (ranking.py)
+    aliases: tuple[str, ...]  # what a searcher may type before a colon to search it alone
+    suggested: bool = False  # its words may be offered by "did you mean"
+
+
+@dataclass(frozen=True)
+class FacetField:
+    """A filter and a facet: one term per value, kept as a column for counting."""
+
+    name: str  # the facet's name in URLs and the API
+    label: str
+    multi_valued: bool = False  # an entry may carry several values (comma-separated)
+    named_by_catalogue: bool = True  # its values' names come from the archive
+
+    @property
+    def index_field(self) -> str:
+        return f"{self.name}_facet"
+
+
+# Title, summary and authors were weighted on CISI (docs/relevance.md); source, topics
+# and identifiers, which CISI lacks, are weighted as they always were.
+SEARCH_FIELDS = (
+    SearchField("title", 1.5, ("title",), suggested=True),
+    SearchField("summary", 1.5, ("summary",), suggested=True),
+    SearchField("body", 1.0, ("text", "body"), suggested=True),
+    SearchField("source", 1.5, ("source",), suggested=True),
+    SearchField("topic", 1.5, ("topic",)),
+    SearchField("author", 1.0, ("author",), suggested=True),
+    SearchField("identifier", 2.0, ("issn", "doi", "id", "identifier")),
+)
+
+FACET_FIELDS = (
+    FacetField("topic", _("Topic"), multi_valued=True),
+    FacetField("source", _("Source")),
+    FacetField("year", _("Year"), named_by_catalogue=False),
+    FacetField("language", _("Language")),
+    FacetField("type", _("Document type")),
+)
+
+# The first and last day of an entry's dated period, as YYYYMMDD (absent if undated).
+DATE_FIELDS = ("date_start", "date_end")
+
+# What an entry's document gives (``Catalogue.documents``): its id, every search field,
+# every facet's value, and its dates when it has them.
+DOCUMENT_FIELDS = (
+    "entry_id",
+    *(field.name for field in SEARCH_FIELDS),
+    *(facet.index_field for facet in FACET_FIELDS),
+)
