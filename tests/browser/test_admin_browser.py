@@ -16,7 +16,8 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def editor_account(seed):
     # The live server's tests flush the database, migration-made groups included, so the
-    # browser signs in as a superuser; the Editors group is covered in tests/test_admin.py.
+    # browser signs in as a superuser; the Editors group is covered in
+    # tests/web/admin/test_entries.py.
     return User.objects.create_superuser("editor", password=PASSWORD)
 
 

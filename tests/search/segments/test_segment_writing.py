@@ -4,8 +4,6 @@ same terms, postings, positions, field lengths, stored fields and columns as Who
 own writer produces from the same documents; and generations written before keep
 working."""
 
-import random
-
 import numpy as np
 import pytest
 from whoosh import index as whoosh_index
@@ -14,13 +12,7 @@ from whoosh.fields import TEXT
 
 from archive.benchmark import corpus
 from archive.search.schema import build_schema
-from archive.search.segments import varints
 from archive.search.segments.batch_writer import SegmentBuilder, index_locked, replace_content
-from archive.search.segments.compact_postings import (
-    FieldPostings,
-    encode_field,
-    encode_term,
-)
 from archive.search.segments.docsets import term_positions, term_postings
 from archive.search.segments.format import SEGMENT_FILES, ArchiveCodec, CompactCodec
 from archive.search.sync import indexing
@@ -118,55 +110,6 @@ def test_a_small_memory_budget_writes_several_segments_with_the_same_content(doc
         assert searcher.doc_count() == len(documents)
         phrase = whoosh_query.Phrase("body", ["kuril", "island"])
         assert [hit["entry_id"] for hit in searcher.search(phrase)] == ["900004"]
-
-
-def _random_postings(rng, terms: int):
-    lists = []
-    for _ in range(terms):
-        count = rng.choice([1, 2, 7, 8, 9, 40, 300])
-        ids = sorted(rng.sample(range(5_000), count))
-        positions = [sorted(rng.sample(range(1, 3_000), rng.randint(1, 5))) for _ in ids]
-        lists.append((ids, positions))
-    return lists
-
-
-def test_both_encoders_write_the_same_bytes():
-    from archive.search.segments.format import CompactPositions
-
-    rng = random.Random(5)
-    lists = _random_postings(rng, 40)
-    positions_format = CompactPositions()
-    by_python = [
-        encode_term(
-            ids,
-            [float(len(p)) for p in positions],
-            [positions_format.encode(p) for p in positions],
-            block_size=8,
-        )
-        for ids, positions in lists
-    ]
-    values = [positions_format.encode(p) for ids, positions in lists for p in positions]
-    sizes = [len(ids) for ids, _ in lists]
-    field = FieldPostings(
-        term_starts=np.concatenate(([0], np.cumsum(sizes))),
-        docs=np.array([i for ids, _ in lists for i in ids]),
-        weights=np.array([len(p) for _, positions in lists for p in positions]),
-        value_bytes=np.frombuffer(b"".join(values), dtype=np.uint8),
-        value_lengths=np.array([len(v) for v in values]),
-    )
-    by_numpy = [data for data, *_ in encode_field(field, block_size=8)]
-    assert by_numpy == by_python
-
-
-def test_variable_length_integers_round_trip():
-    values = np.array([0, 1, 127, 128, 300, 16_383, 16_384, 2**31 - 1, 2**35, 5], dtype=np.int64)
-    data, counts = varints.encode_array(values)
-    assert bytes(data) == varints.encode(values.tolist())
-    assert counts.tolist() == [1, 1, 1, 2, 2, 2, 3, 5, 6, 1]
-    assert varints.decode_array(bytes(data)).tolist() == values.tolist()
-    assert varints.decode(bytes(data)) == values.tolist()
-    with pytest.raises(ValueError):
-        varints.decode_array(bytes(data), count=3)
 
 
 def test_whoosh_matchers_step_and_skip_through_compact_lists(documents, tmp_path, monkeypatch):

@@ -92,7 +92,7 @@ def test_editing_in_the_admin_updates_the_index(superuser_client, indexed_seed, 
 
 
 def test_an_import_is_indexed_after_its_transaction(tmp_path, committed, empty_index):
-    shutil.copytree(Path(__file__).parents[2] / "archive" / "seed", tmp_path / "seed")
+    shutil.copytree(Path(__file__).parents[3] / "archive" / "seed", tmp_path / "seed")
     with committed():
         call_command("import_entries", str(tmp_path / "seed"), stdout=StringIO())
     assert run("").total == 3

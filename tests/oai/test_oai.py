@@ -15,7 +15,7 @@ from archive.web.oai import tokens
 
 pytestmark = pytest.mark.django_db
 
-SCHEMAS = Path(__file__).resolve().parent / "data" / "oai"
+SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "oai"
 NS = {"o": "http://www.openarchives.org/OAI/2.0/", "dc": "http://purl.org/dc/elements/1.1/"}
 _schema = None
 

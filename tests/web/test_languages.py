@@ -13,7 +13,7 @@ from django.utils import translation
 from archive.dates import DAY, MONTH, UNDATED, YEAR, PartialDate
 from archive.web.languages import permalink
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = {code: ROOT / "locale" / code / "LC_MESSAGES" / "django.po" for code in ("ru", "ja")}
 
 
@@ -221,7 +221,7 @@ def test_the_admin_speaks_the_editors_language_at_its_one_address(editor_client,
 def test_the_duplicate_warning_is_in_the_editors_language(editor_client, seed):
     from django.urls import reverse
 
-    from tests.test_admin import entry_form
+    from tests.web.admin.test_entries import entry_form
 
     existing = seed["seed-002-e459417e0b57698a"]
     editor_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from archive.models import Status
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HOSTILE_TITLE = '<img src=x onerror="alert(1)">Kuril <script>alert(2)</script>'
 HOSTILE_BODY = (
     'Kuril islands <script>alert("body")</script> <a href="javascript:alert(3)">link</a> '
