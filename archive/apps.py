@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -6,13 +8,26 @@ class ArchiveConfig(AppConfig):
     name = "archive"
     verbose_name = "Archive"
 
+    # The thesaurus's, the capture's and the change log's models live in their packages.
+    MODEL_MODULES = (
+        "archive.capture.models",
+        "archive.thesaurus.models",
+        "archive.search.sync.models",
+    )
+
+    def import_models(self):
+        """The app's own ``models.py``, then the models its packages keep beside their code."""
+        super().import_models()
+        for module in self.MODEL_MODULES:
+            import_module(module)
+
     def ready(self):
-        # Imported here, not at the top: a models module may only be imported once the
-        # app registry is ready, and each of these imports one.
-        from archive import search, signals  # noqa: F401  (versions, tombstones, the index)
-        from archive.capture import signals as capture_signals  # noqa: F401
-        from archive.catalogue import EntryCatalogue
-        from archive.thesaurus import signals as thesaurus_signals  # noqa: F401
+        # Imported here, not at the top: each imports models, which may only be imported
+        # once the app registry is ready (and importing them is what connects them).
+        from archive import search, signals  # noqa: F401  (versions and index changes)
+        from archive.capture import signals as capture_signals  # noqa: F401  (files)
+        from archive.catalogue import EntryCatalogue  # reads the models for the engine
+        from archive.thesaurus import signals as thesaurus_signals  # noqa: F401  (links)
         from archive.web import admin  # noqa: F401  (the admin's registrations)
 
         # The engine reads no model: the archive gives it what it needs to read.

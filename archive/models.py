@@ -497,10 +497,3 @@ class EntryTombstone(models.Model):
 
     def __str__(self):
         return f"Entry {self.entry_id} (deleted)"
-
-
-# The thesaurus's, the capture's and the change log's models live in their packages;
-# importing them here registers them with the archive app.
-from archive.capture.models import EntryOriginal, OriginalFile  # noqa: E402, F401
-from archive.search import IndexChange, IndexLog  # noqa: E402, F401
-from archive.thesaurus.models import Concept, ConceptLabel  # noqa: E402, F401

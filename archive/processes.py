@@ -3,11 +3,11 @@ the function they run may import anything of the project, models included."""
 
 import importlib
 
+import django
+
 
 def run_with_django(target: str, *args):
     """Spawn target: set Django up, then call ``target`` ("package.module:function")."""
-    import django
-
     django.setup()
     module_name, function_name = target.split(":")
     getattr(importlib.import_module(module_name), function_name)(*args)

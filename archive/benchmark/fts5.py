@@ -154,3 +154,11 @@ def to_fts5(query: str) -> str:
         else:
             result.append(term(part))
     return " ".join(result)  # FTS5 joins bare terms with AND
+
+
+_WORD = re.compile(r"\w+")
+
+
+def fts5_or_query(text: str) -> str:
+    """The question's words, each quoted, joined by OR (as the collection's anchor figure)."""
+    return " OR ".join(f'"{word}"' for word in dict.fromkeys(_WORD.findall(text.lower())))

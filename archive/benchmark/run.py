@@ -16,11 +16,10 @@ from archive import search
 from archive.benchmark import corpus
 from archive.benchmark.editors import measure_admin, measure_export, measure_sitemap
 from archive.benchmark.first_time import measure_first_time
-from archive.benchmark.fts5 import Fts5Baseline, to_fts5
+from archive.benchmark.fts5 import Fts5Baseline, fts5_or_query, to_fts5
 from archive.benchmark.measures import percentiles, timed
 from archive.benchmark.queries import query_mix, questions
 from archive.benchmark.worst_queries import WORST_QUERIES
-from archive.evaluation.run import fts5_or_query
 from archive.models import Entry
 from archive.thesaurus.models import Concept
 from archive.thesaurus.services import load_thesaurus_file, seed_thesaurus

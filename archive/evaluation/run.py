@@ -3,14 +3,13 @@ command gives it an archive of its own), every judged question asked through the
 ``search()`` the API uses, and through SQLite FTS5 BM25 (the words joined by OR) on the
 same entries, measured with nDCG@10, MAP (first 100 results) and P@10."""
 
-import re
 import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive import search
-from archive.benchmark.fts5 import Fts5Baseline
+from archive.benchmark.fts5 import Fts5Baseline, fts5_or_query
 from archive.evaluation import metrics
 from archive.evaluation.smart import Collection
 from archive.models import Entry, Status
@@ -119,14 +118,6 @@ def run_archive(collection: Collection, progress=None) -> RunFigures:
         if progress:
             progress(number, len(collection.judged_questions))
     return run
-
-
-_WORD = re.compile(r"\w+")
-
-
-def fts5_or_query(text: str) -> str:
-    """The question's words, each quoted, joined by OR (as the collection's anchor figure)."""
-    return " OR ".join(f'"{word}"' for word in dict.fromkeys(_WORD.findall(text.lower())))
 
 
 def run_fts5(collection: Collection, folder: Path) -> RunFigures:

@@ -30,6 +30,7 @@ from archive.search.engine import (
     wait_for_background_rebuild,
     warm_up,
 )
+from archive.search.fields import date_number, period
 from archive.search.query.expansion import label_terms
 from archive.search.request import (
     MAX_PER_PAGE,
@@ -42,7 +43,7 @@ from archive.search.request import (
 )
 from archive.search.results.facets import FACETS, FACETS_BY_NAME, FacetResult, FacetValue
 from archive.search.results.page import SearchHit, SearchPage
-from archive.search.schema import UNDATED_YEAR, date_number, period
+from archive.search.schema import UNDATED_YEAR
 from archive.search.sync.following import start as start_following
 from archive.search.sync.indexing import (
     IndexBusy,

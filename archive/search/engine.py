@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.search.catalogue import catalogue
 from archive.search.execution import execute, find, in_order
+from archive.search.fields import DEFAULT_FIELD_BOOSTS
 from archive.search.query import limits
 from archive.search.query.expansion import expand as expand_query
 from archive.search.query.expansion import label_index
@@ -20,7 +21,7 @@ from archive.search.request import SearchRequest
 from archive.search.results.marking import MarkedTexts, Sought, mark_texts, sought
 from archive.search.results.page import SearchPage
 from archive.search.results.related import related_numbers
-from archive.search.schema import DEFAULT_FIELD_BOOSTS, build_schema
+from archive.search.schema import build_schema
 from archive.search.segments import common_pairs
 from archive.search.segments.docsets import segment_key
 from archive.search.segments.facts import entry_ids, facts_for

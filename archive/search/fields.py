@@ -4,6 +4,7 @@ fields "did you mean" suggests from, the facets (``results/facets.py``) and the 
 entry's document must give (the catalogue's ``document_values``) are derived from these.
 A new facet is one line here and one value in the catalogue."""
 
+import calendar
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -53,8 +54,30 @@ FACET_FIELDS = (
     FacetField("type", _("Document type")),
 )
 
+# Derived: the weights of the fields a query
+# searches when it names none (ranking.py), the names a searcher may type before a colon,
+# and the fields whose words "did you mean" may suggest (the ``vocabulary`` field).
+DEFAULT_FIELD_BOOSTS = {field.name: field.boost for field in SEARCH_FIELDS}
+FIELD_ALIASES = {alias: field.name for field in SEARCH_FIELDS for alias in field.aliases}
+VOCABULARY_FIELDS = tuple(field.name for field in SEARCH_FIELDS if field.suggested)
+
 # The first and last day of an entry's dated period, as YYYYMMDD (absent if undated).
 DATE_FIELDS = ("date_start", "date_end")
+
+
+def date_number(date) -> int:
+    """A date as the integer YYYYMMDD, the form the index stores and compares."""
+    return date.year * 10_000 + date.month * 100 + date.day
+
+
+def period(date, precision: str):
+    """First and last day of the period a date of some precision stands for."""
+    if precision == "year":
+        return date, date.replace(month=12, day=31)
+    if precision == "month":
+        return date, date.replace(day=calendar.monthrange(date.year, date.month)[1])
+    return date, date
+
 
 # What an entry's document gives (``Catalogue.documents``): its id, every search field,
 # every facet's value, and its dates when it has them.

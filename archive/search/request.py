@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext
 
 from archive.dates import InvalidPartialDate, PartialDate
-from archive.search.results.facets import FACETS_BY_NAME
-from archive.search.schema import date_number, period
+from archive.search.fields import FACET_FIELDS, date_number, period
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100  # what a searcher may ask for
@@ -16,6 +15,9 @@ MAX_RESULTS_PER_REQUEST = 500  # what the application may ask for (citation expo
 # are read (a pasted question of several sentences), with a note when cut.
 MAX_QUERY_LENGTH = 10_000
 MAX_QUERY_CHARACTERS = 2500
+
+
+FACET_NAMES = frozenset(facet.name for facet in FACET_FIELDS)
 
 
 class InvalidSearch(ValueError):
@@ -53,7 +55,7 @@ class SearchRequest:
                 f"Results per page must be between 1 and {MAX_RESULTS_PER_REQUEST}."
             )
         for name, _values in self.filters:
-            if name not in FACETS_BY_NAME:
+            if name not in FACET_NAMES:
                 raise InvalidSearch(f"“{name}” is not a facet.")
         dates = []
         for label, value in (("from", self.date_from), ("to", self.date_to)):

@@ -1,19 +1,10 @@
 """What the index holds for each published entry: searchable text, filters, facets."""
 
-import calendar
-
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from archive.search.analysis import multilingual_analyzer, vocabulary_analyzer
 from archive.search.fields import DATE_FIELDS, FACET_FIELDS, SEARCH_FIELDS
 from archive.search.segments.format import CompactPositions
-
-# Derived from the declarations in ``fields.py``: the weights of the fields a query
-# searches when it names none (ranking.py), the names a searcher may type before a colon,
-# and the fields whose words "did you mean" may suggest (the ``vocabulary`` field).
-DEFAULT_FIELD_BOOSTS = {field.name: field.boost for field in SEARCH_FIELDS}
-FIELD_ALIASES = {alias: field.name for field in SEARCH_FIELDS for alias in field.aliases}
-VOCABULARY_FIELDS = tuple(field.name for field in SEARCH_FIELDS if field.suggested)
 
 
 def _text(analyzer) -> TEXT:
@@ -46,17 +37,3 @@ def build_schema() -> Schema:
 
 
 UNDATED_YEAR = "undated"
-
-
-def date_number(date) -> int:
-    """A date as the integer YYYYMMDD, the form the index stores and compares."""
-    return date.year * 10_000 + date.month * 100 + date.day
-
-
-def period(date, precision: str):
-    """First and last day of the period a date of some precision stands for."""
-    if precision == "year":
-        return date, date.replace(month=12, day=31)
-    if precision == "month":
-        return date, date.replace(day=calendar.monthrange(date.year, date.month)[1])
-    return date, date

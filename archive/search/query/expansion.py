@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from whoosh import query as whoosh_query
 
 from archive.search.analysis import multilingual_analyzer, script_of
+from archive.search.fields import DEFAULT_FIELD_BOOSTS
 from archive.search.query.ranking import CombinedFields
 from archive.search.query.tree import children
-from archive.search.schema import DEFAULT_FIELD_BOOSTS
 
 # An other name counts half as much as the words typed, per word it stands for: a label's
 # clause is weighted by the number of words it replaces over its own number of terms, so

@@ -24,10 +24,10 @@ from archive.search.analysis import (
     significant_words,
     stem,
 )
+from archive.search.fields import DEFAULT_FIELD_BOOSTS, FIELD_ALIASES
 from archive.search.query import limits
 from archive.search.query.ranking import combine_fields
 from archive.search.request import MAX_QUERY_CHARACTERS
-from archive.search.schema import DEFAULT_FIELD_BOOSTS, FIELD_ALIASES
 
 QUESTION_WORDS = 5  # significant words from which a query without operators is a question
 PASTED_WORDS = 12  # significant words from which any query is read as prose

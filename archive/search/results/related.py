@@ -11,8 +11,8 @@ from collections import Counter
 
 from whoosh import query as whoosh_query
 
+from archive.search.fields import DEFAULT_FIELD_BOOSTS
 from archive.search.query.ranking import CombinedFields
-from archive.search.schema import DEFAULT_FIELD_BOOSTS
 from archive.search.segments.facts import entry_ids
 from archive.search.segments.matches import DateRange, Matches
 from archive.search.sync import storage

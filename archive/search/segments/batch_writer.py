@@ -24,7 +24,7 @@ import numpy as np
 from whoosh.index import TOC, LockError, clean_files
 
 from archive.search.analysis import ScriptAnalyzer
-from archive.search.schema import VOCABULARY_FIELDS
+from archive.search.fields import VOCABULARY_FIELDS
 from archive.search.segments import common_pairs, varints
 from archive.search.segments.compact_postings import FieldPostings, encode_field
 from archive.search.segments.format import SEGMENT_FILES, CompactPositions

@@ -24,13 +24,13 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE
 
+from archive.search.errors import IndexUnavailable
 from archive.search.query import ranking
 from archive.search.query.limits import SearchTooSlow, check_time
 from archive.search.query.ranking import CombinedFields
 from archive.search.segments import common_pairs, postings_cache
 from archive.search.segments.compact_postings import CompactLeafMatcher, EncodedValues
 from archive.search.segments.format import BLOCK_POSTINGS, CompactPositions
-from archive.search.sync.storage import IndexUnavailable
 
 DOCNUM = np.int32
 EMPTY = np.empty(0, dtype=DOCNUM)

@@ -16,8 +16,8 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
+from archive.search.fields import FACET_FIELDS
 from archive.search.query.limits import not_counted
-from archive.search.results.facets import FACETS
 from archive.search.segments.docsets import DOCNUM, marked, segment_key, term_docs
 
 CACHED_SEGMENTS = 64
@@ -159,8 +159,10 @@ def _entry_ids(reader) -> np.ndarray:
 
 def build(reader) -> SegmentFacts:
     facets = {
-        facet.field: (_multi_valued if facet.multi_valued else _single_valued)(reader, facet.field)
-        for facet in FACETS
+        facet.index_field: (_multi_valued if facet.multi_valued else _single_valued)(
+            reader, facet.index_field
+        )
+        for facet in FACET_FIELDS
     }
     dates = _dates(reader, "date_start"), _dates(reader, "date_end")
     return SegmentFacts(facets, *dates, _entry_ids(reader))

@@ -27,8 +27,7 @@ from whoosh.index import LockError
 
 from archive.search.analysis import distinct_words
 from archive.search.catalogue import catalogue
-from archive.search.fields import DATE_FIELDS, DOCUMENT_FIELDS
-from archive.search.schema import VOCABULARY_FIELDS
+from archive.search.fields import DATE_FIELDS, DOCUMENT_FIELDS, VOCABULARY_FIELDS
 from archive.search.segments.format import SEGMENT_FILES
 from archive.search.sync import applied_position, change_log, locks, storage
 

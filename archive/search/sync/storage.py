@@ -21,6 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from whoosh import index as whoosh_index
 
+from archive.search.errors import IndexUnavailable  # noqa: F401 (raised by its readers)
 from archive.search.query.limits import SearchTooSlow
 from archive.search.schema import build_schema
 
@@ -29,10 +30,6 @@ GENERATIONS = "generations"
 DRAFTS = "drafts"  # the name of the drafts index within a generation
 UNFINISHED = ".unfinished-"  # a generation being written, not yet current
 TEMPORARY_LINK = ".current-"  # the new link, before it is renamed over ``current``
-
-
-class IndexUnavailable(Exception):
-    """The index is missing or cannot be read."""
 
 
 def root() -> Path:

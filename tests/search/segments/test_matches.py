@@ -109,8 +109,8 @@ def _bm25f(searcher, words: list[str]) -> dict[int, float]:
     each field weighted and normalised by the field's length, summed, saturated once."""
     import math
 
+    from archive.search.fields import DEFAULT_FIELD_BOOSTS
     from archive.search.query import ranking
-    from archive.search.schema import DEFAULT_FIELD_BOOSTS
 
     reader = searcher.reader()
     total = reader.doc_count_all()
@@ -152,7 +152,7 @@ def test_relevance_scores_are_true_bm25f_over_the_fields(changed_corpus, text, w
 
 
 def _has_all(searcher, docnum, words):
-    from archive.search.schema import DEFAULT_FIELD_BOOSTS
+    from archive.search.fields import DEFAULT_FIELD_BOOSTS
 
     reader = searcher.reader()
     return all(

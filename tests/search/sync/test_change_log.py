@@ -14,7 +14,8 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from archive import search
-from archive.models import Entry, IndexChange, Status
+from archive.models import Entry, Status
+from archive.search import IndexChange
 from archive.search.sync import applied_position, change_log, following, storage
 from tests.search.helpers import ids, run
 
