@@ -158,6 +158,6 @@ class EntryCatalogue:
         return snapshot.current()
 
     def warm_up(self):
-        vocabularies.language_choices()  # the language facet's names (50 ms to load)
+        vocabularies.language_choices()  # the language facet's names (Babel's, slow to load)
         TOPIC_NAMES.names()
         SOURCE_NAMES.names()

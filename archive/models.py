@@ -191,7 +191,7 @@ class EntryQuerySet(models.QuerySet):
 
     def languages_in_use(self) -> list[str]:
         """The distinct languages of all entries, in one query that steps through the
-        language index from one value to the next (a DISTINCT read all 100,000 rows)."""
+        language index from one value to the next (a DISTINCT reads every row)."""
         table = connections[self.db].ops.quote_name(self.model._meta.db_table)
         sql = f"""
             WITH RECURSIVE used(code) AS (

@@ -148,8 +148,7 @@ def related_entries(entry, limit: int = 5) -> list:
 def warm_up():
     """Read what searches need from every index segment (facet values, dates, field
     lengths, its lists of frequent pairs) into this process's caches, so that its first
-    search does not wait for it (1.6 s at 100,000 entries). Servers call it in a thread
-    when they start."""
+    search does not wait for it. Servers call it in a thread when they start."""
     try:
         searcher = storage.searchers.get()
     except IndexUnavailable:
@@ -166,13 +165,13 @@ def warm_up():
     finally:
         storage.searchers.clear()  # the caches are shared; this thread's searcher is not
     # What is loaded now lives as long as the process: keep it out of the garbage
-    # collector's full passes, which otherwise walk it all and pause a search 20-50 ms.
+    # collector's full passes, which otherwise walk it all and pause a search.
     gc.freeze()
 
 
 def _warm_names():
-    """The names facets show, and the thesaurus's analysed labels (each 10-20 ms to read
-    the first time)."""
+    """The names facets show, and the thesaurus's analysed labels (slow to read the first
+    time)."""
     try:
         catalogue().warm_up()
         label_index(catalogue().thesaurus())

@@ -63,8 +63,8 @@ def suggestions(request):
 
 def _titles(typed: str, limit: int) -> list[str]:
     """Titles of published entries whose title has the words typed, the last one as a
-    start of a word: asked of the search engine (a LIKE over 100,000 titles took up to
-    1.4 s), best first."""
+    start of a word: asked of the search engine (a LIKE over every title grows with the
+    archive), best first."""
     words = re.findall(r"\w+", typed)
     if not words:
         return []

@@ -1,7 +1,7 @@
 """The sitemap: an index of files of at most 50,000 published entries each (the
 protocol's limit), cached, with Last-Modified for conditional requests; robots.txt names
 the index. The XML is written straight from a few columns: Django's sitemap framework
-renders a template per URL and took 4 s a file at 100,000 entries."""
+renders a template per URL, too slow for files of 50,000."""
 
 from dataclasses import dataclass
 from datetime import datetime

@@ -1,15 +1,15 @@
 """Writing index segments from many documents at once, with array operations.
 
 Whoosh's writer handles one posting at a time in Python (each word a token object, a
-pool of tuples sorted, each posting encoded and written on its own): 460 entries a second
-on two processes at 100,000 entries. Here a full-text field is cut into pieces with one
-regular expression call, each distinct piece gets a term number once (a dictionary), and
-a document becomes two small arrays (term numbers and positions). At the end the
-segment's occurrences are sorted by term in one stable sort, split into postings and
-encoded whole (``compact_postings.encode_field``). Stored fields, field lengths and
-columns go through Whoosh's own per-document writer, and fields of other kinds (ids,
-keywords, numbers, the vocabulary) through its field writer, exactly as Whoosh's
-``SegmentWriter.add_document`` sends them; a test compares the two writers' segments.
+pool of tuples sorted, each posting encoded and written on its own). Here a full-text
+field is cut into pieces with one regular expression call, each distinct piece gets a
+term number once (a dictionary), and a document becomes two small arrays (term numbers
+and positions). At the end the segment's occurrences are sorted by term in one stable
+sort, split into postings and encoded whole (``compact_postings.encode_field``). Stored
+fields, field lengths and columns go through Whoosh's own per-document writer, and
+fields of other kinds (ids, keywords, numbers, the vocabulary) through its field writer,
+exactly as Whoosh's ``SegmentWriter.add_document`` sends them; a test compares the two
+writers' segments.
 
 Memory is bounded: when the occurrences held reach ``limitmb``, the segment is written
 and a new one begun.
@@ -30,7 +30,7 @@ from archive.search.segments.compact_postings import FieldPostings, encode_field
 from archive.search.segments.format import SEGMENT_FILES, CompactPositions
 
 STOPPED = -1  # the term number of a piece the index leaves out (a stop word)
-BYTES_PER_OCCURRENCE = 72  # at the peak, while sorting and encoding (measured: 850 MB for 12 M)
+BYTES_PER_OCCURRENCE = 72  # at the peak, while sorting and encoding (docs/performance.md)
 
 
 @contextlib.contextmanager

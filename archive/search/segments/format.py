@@ -83,6 +83,6 @@ class CompactPositions(Positions):
 
 
 # Separate files, not one compound file: Whoosh 2.7 reads the parts of a compound file
-# through BytesIO, which copies them (hundreds of MB at 100,000 entries) into memory each
-# time a searcher opens, in every process.
+# through BytesIO, which copies them into memory each time a searcher opens, in every
+# process.
 SEGMENT_FILES = {"compound": False, "codec": CompactCodec(blocklimit=BLOCK_POSTINGS)}
