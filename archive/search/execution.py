@@ -11,7 +11,14 @@ from whoosh import query as whoosh_query
 
 from archive.search.catalogue import catalogue
 from archive.search.query.expansion import concept_query, expand, label_index
-from archive.search.query.reading import ParsedQuery, parse, read, significant_words, suggest
+from archive.search.query.reading import (
+    ParsedQuery,
+    parse,
+    read,
+    significant_words,
+    suggest,
+    words_alone,
+)
 from archive.search.request import SearchRequest
 from archive.search.results.facets import FACETS, FACETS_BY_NAME
 from archive.search.results.page import SearchHit, SearchPage
@@ -132,7 +139,7 @@ def find(
         if reading == "operators":
             # Brackets, dashes or quotes read as operators can make a query impossible:
             # search the words alone.
-            looser = parse(request.query, searcher.schema, words_only=True, reader=reader)
+            looser = words_alone(request.query, searcher.schema, parsed, reader=reader)
             note = gettext(
                 "Nothing matched the query read with its operators; searched its words alone."
             )

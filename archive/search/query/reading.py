@@ -27,6 +27,7 @@ from archive.search.analysis import (
 from archive.search.fields import DEFAULT_FIELD_BOOSTS, FIELD_ALIASES
 from archive.search.query import limits
 from archive.search.query.ranking import combine_fields
+from archive.search.query.tree import excluded_parts
 from archive.search.request import MAX_QUERY_CHARACTERS
 
 QUESTION_WORDS = 5  # significant words from which a query without operators is a question
@@ -242,6 +243,22 @@ def parse(
             notes.append(NOTHING_LEFT)
             return ParsedQuery(text, whoosh_query.Every(), tuple(notes), browse_all=True)
     return ParsedQuery(text, query, tuple(notes), uses_syntax=uses_syntax, reading=reading)
+
+
+# A word or group the searcher excluded: ``-word``, ``-"a phrase"``, ``NOT (a OR b)``.
+_EXCLUSION = re.compile(r'(?:(?<=\s)|^)-("[^"]*"|\([^)]*\)|\S+)|\bNOT\s+("[^"]*"|\([^)]*\)|\S+)')
+
+
+def words_alone(text: str, schema, read_with_operators: ParsedQuery, reader=None) -> ParsedQuery:
+    """An operator query that matched nothing, read for its words alone (any of them
+    matching), its exclusions still in force: a looser reading may drop the need for
+    every word, never a ``-word`` or a ``NOT``."""
+    looser = parse(_EXCLUSION.sub(" ", clean(text)[0]), schema, words_only=True, reader=reader)
+    excluded = excluded_parts(read_with_operators.query)
+    if looser.browse_all or not excluded:
+        return looser
+    without = whoosh_query.AndNot(looser.query, whoosh_query.Or(excluded))
+    return replace(looser, query=without)
 
 
 def _parse_words(text: str, schema, reader) -> ParsedQuery:

@@ -4,6 +4,7 @@ ranks entries matching more of them) and ``minmatch``; this keeps them."""
 
 import copy
 
+from whoosh import query as whoosh_query
 from whoosh.query.compound import CompoundQuery
 
 
@@ -18,6 +19,15 @@ def rewrite(query, function):
         rewritten.subqueries = [function(child) for child in query.subqueries]
         return rewritten
     return query.apply(function)
+
+
+def excluded_parts(query) -> list:
+    """What a query excludes: the subject of each NOT (``-word``) and of each AND NOT."""
+    if isinstance(query, whoosh_query.Not):
+        return [query.query]
+    if isinstance(query, whoosh_query.AndNot):
+        return [query.b, *excluded_parts(query.a)]
+    return [part for child in children(query) for part in excluded_parts(child)]
 
 
 def one_word_across_fields(query) -> bool:

@@ -1,0 +1,46 @@
+"""A word the searcher excluded stays excluded: a looser reading of a query that found
+nothing may drop the need for every word, never a ``-word`` or a ``NOT`` (#31, item 1)."""
+
+import pytest
+
+from archive import search
+from archive.models import Status
+from tests.search.helpers import run, titles
+
+
+@pytest.fixture
+def ferries(empty_index, make_entry, committed):
+    with committed():
+        make_entry(title="Sakhalin ferry to Wakkanai", body="The ferry sails from Wakkanai.")
+        make_entry(title="Sakhalin fisheries", body="Crab and pollock quotas off Sakhalin.")
+        make_entry(title="Ferry timetable", body="A summer ferry timetable for Hokkaido.")
+        make_entry(
+            title="Fisheries crab pollock", body="Fisheries: crab and pollock.", status=Status.DRAFT
+        )
+        make_entry(title="Fisheries talks", body="Fisheries talks resume.", status=Status.DRAFT)
+
+
+@pytest.mark.parametrize("query", ["Sakhalin ferry -Wakkanai", "Sakhalin ferry NOT Wakkanai"])
+def test_a_looser_reading_keeps_what_the_searcher_excluded(ferries, query):
+    page = run(query)
+    assert set(titles(page)) == {"Sakhalin fisheries", "Ferry timetable"}
+    assert "searched its words alone" in " ".join(page.notes)
+    assert all("Wakkanai" not in hit.snippet for hit in page.hits)
+
+
+def test_the_admin_search_never_ranks_an_excluded_entry(ferries):
+    from archive.models import Entry
+
+    results = search.editorial_search(search.SearchRequest(query="fisheries crab -pollock"))
+    found = [Entry.objects.get(pk=entry_id).title for entry_id, _ in results.ranked]
+    assert "Fisheries crab pollock" not in found
+    assert "Fisheries talks" in found
+
+
+def test_the_entry_page_never_marks_an_excluded_word(ferries, client):
+    from archive.models import Entry
+
+    entry = Entry.objects.get(title="Sakhalin ferry to Wakkanai")
+    page = client.get(entry.get_absolute_url(), {"q": "ferry -Wakkanai"}).content.decode()
+    assert "<mark" in page and ">ferry</mark>" in page
+    assert ">Wakkanai</mark>" not in page
