@@ -79,10 +79,15 @@ class SearchFeed(Feed):
 
     def item_pubdate(self, entry):
         """The document's own date when it has one (the start of its year or month when
-        known no closer), else when the archive published it."""
+        known no closer). An undated document has no ``published``: the feed never
+        invents one (its ``updated`` says when the archive last changed it)."""
         if entry.date:
             return datetime.datetime.combine(entry.date, datetime.time(), tzinfo=datetime.UTC)
-        return entry.published_at or entry.created_at
+        return None
+
+    def feed_url(self, search_request):
+        """The feed's own address (``rel="self"``), with its search."""
+        return self.full_path
 
     def item_updateddate(self, entry):
         return entry.updated_at
@@ -98,6 +103,7 @@ class SearchFeed(Feed):
 
     def __call__(self, request, *args, search_request, **kwargs):
         self.request_root = request.build_absolute_uri("/").rstrip("/")
+        self.full_path = request.get_full_path()
         self.built = search_request
         return super().__call__(request, *args, search_request=search_request, **kwargs)
 

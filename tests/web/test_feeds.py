@@ -76,3 +76,21 @@ def test_polling_without_changes_costs_a_304(client, entries, committed):
 def test_bad_feed_parameters_are_a_400(client, entries, params):
     response = client.get("/feed/", params)
     assert response.status_code == 400
+
+
+def test_a_feed_names_itself_with_its_search(client, entries):
+    response = client.get("/feed/", {"q": "salmon", "year": "2021"})
+    feed = feedparser.parse(response.content)
+    self_links = [link.href for link in feed.feed.links if link.rel == "self"]
+    assert self_links == ["http://testserver/feed/?q=salmon&year=2021"]
+
+
+def test_an_undated_entry_gets_no_invented_publication_date(client, entries, make_entry, committed):
+    with committed():
+        make_entry(title="Salmon, undated", body="Salmon.", date=None, date_precision="undated")
+    feed = feedparser.parse(client.get("/feed/", {"q": "salmon"}).content)
+    undated = next(item for item in feed.entries if item.title == "Salmon, undated")
+    assert "published" not in undated
+    assert undated.updated  # when the archive last changed it
+    dated = next(item for item in feed.entries if item.title.startswith("Salmon quota"))
+    assert dated.published
