@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from archive import dates, projection, vocabularies
 from archive.identifiers import IdentifierScheme, validate_identifier
+from archive.slugs import latin_slug
 
 
 class SourceKind(models.TextChoices):
@@ -231,7 +232,8 @@ class Entry(models.Model):
             "it is shown in [square brackets]."
         ),
     )
-    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True, blank=True)
+    # Latin letters only: the slug is part of the permalink citations print.
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(
         _("full text"), help_text=_("The document's own text, without page chrome.")
@@ -414,12 +416,9 @@ class Entry(models.Model):
 
 
 def unique_slug(title: str, exclude_pk=None) -> str:
-    """A slug for a title, suffixed -2, -3, … when another entry already uses it."""
-    words = re.sub(r"[\u2010-\u2015/]", "-", title)
-    base = slugify(words, allow_unicode=True)
-    if len(base) > 100:
-        base = base[:100].rsplit("-", 1)[0]
-    base = base.strip("-") or "entry"
+    """A slug for a title, in Latin letters (``slugs.py``), suffixed -2, -3, … when
+    another entry already uses it."""
+    base = latin_slug(title) or "entry"
     candidate, counter = base, 2
     taken = Entry.objects.exclude(pk=exclude_pk) if exclude_pk else Entry.objects.all()
     while taken.filter(slug=candidate).exists():

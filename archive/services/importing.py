@@ -603,7 +603,9 @@ def _apply_entry(record: _Record) -> PlannedChange:
         "source": source,
         "external_id": relations.get("external_id", record.key),
     }
-    if relations.get("slug"):
+    if relations.get("slug") and relations["slug"].isascii():
+        # A backup's slug is kept; one in another script (written before slugs were
+        # romanized) is made anew in Latin letters, and its old address redirects.
         values["slug"] = relations["slug"]
     topic_slugs = sorted(relations["topics"])
     identifiers = relations["identifiers"]
