@@ -52,6 +52,15 @@ def normalise_doi(value: str) -> str:
     return doi
 
 
+def address_forms(url: str) -> set[str]:
+    """The ways one web address is written: either scheme, with and without its final
+    slash (``http://a.jp/x/`` and ``https://a.jp/x`` are one page)."""
+    bare = re.sub(r"^https?://", "", url, flags=re.IGNORECASE).rstrip("/")
+    return {
+        f"{scheme}{bare}{slash}" for scheme in ("https://", "http://") for slash in ("", "/")
+    } | {url}
+
+
 def validate_identifier(scheme: str, value: str) -> str:
     """The identifier in its normal form; ValueError with a readable message if invalid."""
     value = (value or "").strip()

@@ -340,7 +340,14 @@ class Entry(models.Model):
     def __str__(self):
         return self.display_title
 
+    # Texts an editor types: a browser's form sends their line ends as CRLF.
+    TYPED_TEXTS = ("summary", "body", "authors", "date_note", "rights")
+
     def save(self, *args, **kwargs):
+        for name in self.TYPED_TEXTS:
+            value = getattr(self, name)
+            if value and "\r" in value:
+                setattr(self, name, value.replace("\r\n", "\n").replace("\r", "\n"))
         self.date = dates.normalise(self.date, self.date_precision)
         self.body_fingerprint = text_fingerprint(self.body)
         if self.pk is not None and self.slug:

@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
+from archive.identifiers import address_forms
 from archive.models import Entry, EntryTombstone, Status, text_fingerprint
 
 
@@ -21,10 +22,11 @@ def visible_entries(user) -> QuerySet[Entry]:
 
 
 def possible_duplicates(*, original_url: str, body: str, exclude_pk=None) -> QuerySet[Entry]:
-    """Entries with the same original URL or the same text (ignoring case and spacing)."""
+    """Entries with the same original URL (in either scheme, with or without its final
+    slash) or the same text (ignoring case and spacing)."""
     condition = Q()
     if original_url:
-        condition |= Q(original_url=original_url)
+        condition |= Q(original_url__in=address_forms(original_url))
     fingerprint = text_fingerprint(body)
     if fingerprint:
         condition |= Q(body_fingerprint=fingerprint)

@@ -23,6 +23,8 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
+    # Browsers ask for /favicon.ico whatever the page names: the archive's icon.
+    path("favicon.ico", sitemaps.favicon, name="favicon"),
     # OAI-PMH 2.0 for harvesters (one address, whatever the interface's language).
     path("oai", oai_endpoint, name="oai"),
     # Browsers add the archive as a search engine from this, with suggestions as typed.

@@ -238,6 +238,7 @@ class ResultsView:
     clear_url: str
     timeline: tuple  # YearBar
     sorts: tuple  # (sort, label, url)
+    shown_sort: str  # the order the results are in (browsing by relevance lists newest)
     pages: tuple  # PageLink
     previous_url: str | None
     next_url: str | None
@@ -319,6 +320,9 @@ def present(
                 ("oldest", gettext("Oldest first")),
             )
         ),
+        shown_sort="newest"
+        if page.reading == "browse" and request.sort == "relevance"
+        else request.sort,
         pages=tuple(PageLink(n, state.on_page(n).url(), n == request.page) for n in numbers),
         previous_url=state.on_page(request.page - 1).url() if request.page > 1 else None,
         next_url=state.on_page(request.page + 1).url() if request.page < page.page_count else None,

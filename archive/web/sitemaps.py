@@ -1,7 +1,8 @@
-"""The sitemap: an index of files of at most 50,000 published entries each (the
-protocol's limit), cached, with Last-Modified for conditional requests; robots.txt names
-the index. The XML is written straight from a few columns: Django's sitemap framework
-renders a template per URL, too slow for files of 50,000."""
+"""The files a site serves at its root: the sitemap (an index of files of at most 50,000
+published entries each, the protocol's limit, cached, with Last-Modified for conditional
+requests), robots.txt, which names it, and /favicon.ico. The XML is written straight
+from a few columns: Django's sitemap framework renders a template per URL, too slow for
+files of 50,000."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,8 +11,9 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.db.models import Max
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.middleware.http import ConditionalGetMiddleware
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.http import http_date
@@ -156,3 +158,9 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def favicon(request):
+    """The icon browsers ask for at the site's root, wherever it is served from."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

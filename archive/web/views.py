@@ -1,5 +1,7 @@
 """Public pages: thin views that validate parameters, make one call, and render."""
 
+from dataclasses import dataclass
+
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -84,11 +86,21 @@ def _unavailable(request, state, entry, tombstone):
     return render(request, "archive/entry_gone.html", context, status=410)
 
 
+@dataclass(frozen=True)
+class VersionLink:
+    number: int
+    saved_on: str  # the day, written as every date of the interface is
+    url: str
+
+
 def _versions_context(entry, current_number=None):
     versions = list(entry.versions.only("number", "created_at", "entry_id"))
     latest = versions[-1] if versions else None
     return {
-        "versions": versions,
+        "versions": [
+            VersionLink(item.number, display_day(item.created_at.date()), item.get_absolute_url())
+            for item in versions
+        ],
         "latest_version": latest,
         "current_number": current_number or (latest.number if latest else None),
     }

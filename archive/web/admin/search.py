@@ -20,7 +20,7 @@ from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils.translation import gettext, ngettext
 
-from archive.identifiers import normalise_doi, normalise_isbn, normalise_issn
+from archive.identifiers import address_forms, normalise_doi, normalise_isbn, normalise_issn
 from archive.models import Entry, EntryIdentifier, Source, Status, Topic
 from archive.search import TOO_SLOW_NOTE, SearchRequest, editorial_search
 from archive.web.searching import InvalidParameters, search_request_from
@@ -47,7 +47,7 @@ def exact_matches(term: str) -> list[int]:
     )
     if _URL.match(term):
         found += (
-            Entry.objects.filter(original_url__in=_url_forms(term))
+            Entry.objects.filter(original_url__in=address_forms(term))
             .order_by("pk")
             .values_list("pk", flat=True)
         )
@@ -61,14 +61,6 @@ def _identifier_forms(term: str) -> set[str]:
         with contextlib.suppress(ValueError):
             forms.add(normalise(term))
     return forms
-
-
-def _url_forms(term: str) -> set[str]:
-    """An address as typed, with either scheme, with and without its final slash."""
-    bare = re.sub(r"^https?://", "", term, flags=re.IGNORECASE).rstrip("/")
-    return {
-        f"{scheme}{bare}{slash}" for scheme in ("https://", "http://") for slash in ("", "/")
-    } | {term}
 
 
 def engine_request(term: str, params) -> SearchRequest:

@@ -1,0 +1,57 @@
+"""Small edges a first user cut themselves on (#31, items 12 and 13), each as they saw it."""
+
+import datetime
+
+from django.urls import reverse
+
+from archive.models import Entry, Status
+from archive.selectors import possible_duplicates
+from tests.web.admin.test_entries import entry_form
+
+
+def test_browsing_without_a_query_says_it_lists_newest_first(client, indexed_seed):
+    page = client.get("/").content.decode()
+    assert '<option value="newest" selected>' in page
+    assert '<option value="relevance" selected>' not in page
+    searched = client.get("/", {"q": "Motegi"}).content.decode()
+    assert '<option value="relevance" selected>' in searched
+
+
+def test_a_page_without_results_does_not_say_how_results_are_shown(client, indexed_seed):
+    page = client.get("/", {"q": "zzzqqqxxx"}).content.decode()
+    assert "Showing entries with all of your words" not in page
+
+
+def test_versions_are_dated_as_every_other_date(client, empty_index, make_entry, committed):
+    with committed():
+        entry = make_entry(title="Kuril ferry", status=Status.PUBLISHED)
+    page = client.get(entry.get_absolute_url()).content.decode()
+    version = entry.versions.first()
+    day = version.created_at.date()
+    assert f"{day.day} {day:%B} {day.year}" in page
+    assert version.created_at.strftime("%m/%d/%Y") not in page
+
+
+def test_the_favicon_is_found(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
+    page = client.get("/").content.decode()
+    assert 'rel="icon"' in page
+
+
+def test_text_saved_in_the_admin_comes_back_without_carriage_returns(superuser_client, client):
+    data = entry_form(status="published", body="First line.\r\nSecond line.", summary="A\r\nB")
+    superuser_client.post(reverse("admin:archive_entry_add"), data)
+    entry = Entry.objects.get()
+    assert entry.body == "First line.\nSecond line."
+    api = client.get(f"/api/entries/{entry.pk}/").json()
+    assert "\r" not in api["text"] and "\r" not in api["summary"]
+
+
+def test_the_duplicate_warning_knows_one_address_in_either_scheme(make_entry):
+    kept = make_entry(
+        original_url="https://www.mofa.go.jp/press/x/", date=datetime.date(2021, 1, 1)
+    )
+    for typed in ("http://www.mofa.go.jp/press/x", "https://www.mofa.go.jp/press/x/"):
+        assert list(possible_duplicates(original_url=typed, body="")) == [kept]
