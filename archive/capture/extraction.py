@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
 
+from archive.capture.datelines import dateline
 from archive.capture.detection import HTML, PDF, TEXT, CaptureRefused
 from archive.capture.page_sources import PageSources
 
@@ -47,6 +48,7 @@ class Extraction:
     url: Found | None = None
     summary: Found | None = None
     notes: list[str] = field(default_factory=list)
+    date_inferred: bool = False  # from the file's own timestamps, not from the document
 
     FIELDS = ("title", "date", "authors", "site_name", "language", "url", "summary")
 
@@ -104,6 +106,8 @@ def _from_page(raw: bytes) -> Extraction:
         extraction.title = Found(title, sources.title(title))
     if document.date:
         extraction.date = Found((document.date, "day"), sources.date(document.date))
+    else:
+        extraction.date = _written_date(text)
     if document.author:
         names = [name.strip() for name in re.split(r";|\band\b", document.author) if name.strip()]
         extraction.authors = Found(names, sources.author(names[0]))
@@ -172,16 +176,30 @@ def _from_pdf(path: Path) -> Extraction:
         names = [name.strip() for name in re.split(r";|,| and ", info.author) if name.strip()]
         extraction.authors = Found(names, info_source % {"key": "Author"})
     created = info.creation_date if info else None
-    if created is not None:
+    extraction.date = _written_date(text)
+    if extraction.date is None and created is not None:
+        # Nothing better: the file's creation date, marked as inferred.
         extraction.date = Found(
             (created.date().isoformat(), "day"), info_source % {"key": "CreationDate"}
         )
+        extraction.date_inferred = True
         extraction.notes.append(
             _("A PDF's creation date is often not the document's date: check it.")
         )
     if info and (info.subject or "").strip():
         extraction.summary = Found(info.subject.strip(), info_source % {"key": "Subject"})
     return extraction
+
+
+def _written_date(text: str) -> Found | None:
+    """The date the document's text gives near its top (a dateline), if any."""
+    found = dateline(text)
+    if found is None:
+        return None
+    return Found(
+        (found.day.isoformat(), found.precision),
+        _("a date in the text: “%(text)s”") % {"text": found.text},
+    )
 
 
 def _page_text(page) -> str:
@@ -237,6 +255,7 @@ def _from_text(raw: bytes) -> Extraction:
     text = str(best).replace("\r\n", "\n").strip()
     first, _newline, rest = text.partition("\n")
     extraction = Extraction(kind="text", text=rest.strip() or text)
+    extraction.date = _written_date(text)
     first = first.strip()
     extraction.title = Found(first[:300], _("the text's first line"))
     if best.encoding not in ("utf_8", "ascii"):

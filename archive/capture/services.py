@@ -153,6 +153,12 @@ def entry_fields(extraction: Extraction, filename: str) -> dict:
         "title_is_devised": not title,
         "date": date,
         "date_precision": precision if date else "undated",
+        "date_note": (
+            _("Inferred from %(source)s: the document itself gives no date.")
+            % {"source": extraction.date.source}
+            if date and extraction.date_inferred
+            else ""
+        ),
         "authors": "\n".join(extraction.authors.value) if extraction.authors else "",
         "language": language,
         "original_url": (extraction.url.value if extraction.url else "")[:1000],

@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from archive.capture.datelines import dateline
 from archive.capture.detection import CaptureRefused, content_type_of
 from archive.capture.extraction import extract
+from archive.capture.services import entry_fields
 from tests.capture.conftest import FIXTURES
 
 
@@ -71,7 +73,49 @@ def test_pdfs_give_their_text_and_document_information(name, language, phrase):
     assert found.language.value == language
     assert phrase in found.text  # lines joined, CJK compatibility forms normalised
     assert found.title.source == "the PDF's document information (Title)"
+
+
+@pytest.mark.parametrize(
+    ("name", "date", "written"),
+    [
+        ("exchange-en.pdf", "2021-11-22", "22 November 2021"),
+        ("fisheries-ja.pdf", "2021-12-10", "令和三年十二月十日"),  # an era's year, in kanji
+    ],
+)
+def test_a_pdfs_date_is_the_one_its_text_gives_not_the_files(name, date, written):
+    found = extracted(name)
+    assert found.date.value == (date, "day")
+    assert found.date.source == f"a date in the text: “{written}”"
+    assert not found.date_inferred
+    assert not any("creation date" in note for note in found.notes)
+
+
+def test_a_pdf_without_a_dated_text_gets_its_creation_date_marked_inferred(db):
+    found = extracted("kuril-ru.pdf")
+    assert found.date.source == "the PDF's document information (CreationDate)"
+    assert found.date_inferred
     assert any("creation date" in note for note in found.notes)
+    fields = entry_fields(found, "kuril-ru.pdf")
+    assert fields["date_note"].startswith("Inferred from the PDF's document information")
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "precision"),
+    [
+        ("Tokyo, 5 September 2018 — The ministers met.", "2018-09-05", "day"),
+        ("Москва, 5 сентября 2018 г. Министры встретились.", "2018-09-05", "day"),
+        ("2018年9月5日、東京で外相会談が行われた。", "2018-09-05", "day"),
+        ("平成元年一月八日 官報", "1989-01-08", "day"),
+        ("Report of November 2019 on the quotas", "2019-11-01", "month"),
+    ],
+)
+def test_datelines_are_read_in_the_three_languages(text, day, precision):
+    found = dateline(text)
+    assert (found.day.isoformat(), found.precision) == (day, precision)
+
+
+def test_a_year_alone_or_a_count_is_no_dateline():
+    assert dateline("In 2015 the talks resumed; 42 tons were landed.") is None
 
 
 def test_a_plain_text_gives_its_first_line_as_title():
