@@ -55,6 +55,8 @@ def dublin_core(record: CitationRecord) -> list[tuple[str, str]]:
     if record.language:
         tags.append(("DC.language", record.language))
     tags.append(("DC.identifier", record.url))
+    if record.original_url:  # the web page the document was published as
+        tags.append(("DC.source", record.original_url))
     tags += [("DC.identifier", f"ISSN {issn}") for issn in record.issn]
     tags += [("DC.identifier", f"doi:{doi}") for doi in record.doi]
     tags += [("DC.subject", topic) for topic in record.topics]

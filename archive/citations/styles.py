@@ -125,6 +125,8 @@ def chicago(record: CitationRecord) -> Citation:
         out.add(f"Accessed {_accessed_us(record)}. ")
     if record.doi:
         out.add(f"https://doi.org/{record.doi[0]}. ")
+    elif record.original_url:  # a web document: where it was published, then our copy
+        out.add(f"{record.original_url}. ")
     out.add(f"{_archive_note(record)}. {record.url}.")
     return out.citation("chicago", "Chicago")
 
@@ -171,6 +173,8 @@ def apa(record: CitationRecord) -> Citation:
             out.add(container, italic=True).add(". ")
     if record.doi:
         out.add(f"https://doi.org/{record.doi[0]}")
+    elif record.original_url:  # a web document: where it was published, then our copy
+        out.add(f"{record.original_url} (archived at {record.url})")
     else:
         out.add(record.url)
     return out.citation("apa", "APA")
@@ -211,10 +215,12 @@ def mla(record: CitationRecord) -> Citation:
     if record.doi:
         elements.append(("location", f"https://doi.org/{record.doi[0]}"))
     else:
-        elements.append(("location", record.url))
+        elements.append(("location", record.original_url or record.url))
     for index, (kind, value) in enumerate(elements):
         out.add(value, italic=kind == "container")
         out.add(", " if index < len(elements) - 1 else ". ")
+    if record.original_url and not record.doi:  # a web document: our copy as a second place
+        out.add(f"{_archive_note(record)}, {record.url}. ")
     out.add(f"Accessed {_mla_day(record.accessed)}.")
     return out.citation("mla", "MLA")
 

@@ -294,3 +294,22 @@ def test_the_search_pages_citation_links_download_its_results(client, indexed_se
         response = client.get(html.unescape(link))
         assert response.status_code == 200, link
         assert "attachment" in response["Content-Disposition"]
+
+
+ORIGINAL = "https://www.mofa.go.jp/press/release/2019/05/10.html"
+
+
+def test_a_web_documents_original_address_is_in_every_style():
+    text = styles(record(original_url=ORIGINAL))
+    assert text["chicago"].endswith(f"{ORIGINAL}. RJ Archive, entry 7. {URL}.")
+    assert text["apa"].endswith(f"Vladivostok Herald. {ORIGINAL} (archived at {URL})")
+    assert (
+        f"Vladivostok Herald, 10 May 2019, {ORIGINAL}. RJ Archive, entry 7, {URL}." in (text["mla"])
+    )
+
+
+def test_a_web_documents_original_address_is_its_dublin_core_source():
+    tags = citations.dublin_core(record(original_url=ORIGINAL))
+    assert ("DC.source", ORIGINAL) in tags
+    assert ("DC.identifier", URL) in tags
+    assert not [name for name, _ in citations.dublin_core(record()) if name == "DC.source"]

@@ -106,6 +106,13 @@ def test_get_record_gives_dublin_core(client, shelf):
     assert f"http://testserver/entries/{entry.pk}/{entry.slug}/" in identifiers
 
 
+def test_a_web_documents_original_address_is_its_dc_source(client, shelf):
+    entry = shelf["published"]
+    Entry.objects.filter(pk=entry.pk).update(original_url="https://sakhalin.example/lng/")
+    document = oai(client, verb="GetRecord", identifier=identifier(entry), metadataPrefix="oai_dc")
+    assert document.xpath("//dc:source/text()", namespaces=NS) == ["https://sakhalin.example/lng/"]
+
+
 def test_list_identifiers_and_records_by_set(client, shelf):
     other = Entry.objects.create(title="Elsewhere", body="No topic.", status=Status.PUBLISHED)
     everything = oai(client, verb="ListIdentifiers", metadataPrefix="oai_dc")
