@@ -33,6 +33,7 @@ from archive.search.engine import (
 from archive.search.fields import date_number, period
 from archive.search.query.expansion import label_terms
 from archive.search.request import (
+    DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
     MAX_QUERY_CHARACTERS,
     MAX_QUERY_LENGTH,
@@ -68,6 +69,7 @@ from archive.search.sync.rebuilding import (
 from archive.search.sync.storage import IndexUnavailable
 
 __all__ = [
+    "DEFAULT_PER_PAGE",
     "FACETS",
     "FACETS_BY_NAME",
     "MAX_PER_PAGE",

@@ -9,6 +9,7 @@ from archive.dates import InvalidPartialDate, PartialDate
 from archive.search.fields import FACET_FIELDS, date_number, period
 
 SORTS = ("relevance", "newest", "oldest")
+DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100  # what a searcher may ask for
 MAX_RESULTS_PER_REQUEST = 500  # what the application may ask for (citation exports)
 # A query longer than this is refused; of a shorter one, the first MAX_QUERY_CHARACTERS
@@ -38,7 +39,7 @@ class SearchRequest:
     date_to: str = ""
     sort: str = "relevance"
     page: int = 1
-    per_page: int = 20
+    per_page: int = DEFAULT_PER_PAGE
     snippets: bool = True  # highlighted snippets for the hits (not needed for exports)
     facets: bool = True  # facet counts and the timeline
     load_entries: bool = True  # hits with their entries (an export reads entry_ids alone)

@@ -108,7 +108,7 @@ class SearchForm(forms.Form):
             date_to=data.get("to") or "",
             sort=data.get("sort") or "relevance",
             page=data.get("page") or 1,
-            per_page=data.get("per_page") or 20,
+            per_page=data.get("per_page") or search.DEFAULT_PER_PAGE,
             expand=data.get("expand") != "0",
             concept=data.get("concept") or "",
         )

@@ -19,10 +19,12 @@ PARAMETER_ORDER = [
     "from",
     "to",
     "sort",
+    "per_page",
     "expand",
     "more",
     "page",
 ]
+PER_PAGE_CHOICES = (10, 20, 50, 100)  # what the page offers (the API may ask for any)
 # How many values of a facet a page lists before "Show all" (selected ones always show).
 FACET_VALUES_SHOWN = 10
 _POSITION = {name: index for index, name in enumerate(PARAMETER_ORDER)}
@@ -65,6 +67,8 @@ class SearchState:
         ]
         if request.sort != "relevance":
             params.append(("sort", request.sort))
+        if request.per_page != search.DEFAULT_PER_PAGE:
+            params.append(("per_page", str(request.per_page)))
         if not request.expand:
             params.append(("expand", "0"))
         params += [("more", name) for name in expanded]
@@ -238,7 +242,8 @@ class ResultsView:
     clear_url: str
     timeline: tuple  # YearBar
     sorts: tuple  # (sort, label, url)
-    shown_sort: str  # the order the results are in (browsing by relevance lists newest)
+    shown_sort: str  # the sort the page says it is in
+    per_page_choices: tuple[int, ...]  # results per page the page offers, its own among them
     pages: tuple  # PageLink
     previous_url: str | None
     next_url: str | None
@@ -257,6 +262,21 @@ class ResultsView:
     def as_context(self) -> dict:
         """The view as a template's context: each of its names."""
         return {field.name: getattr(self, field.name) for field in fields(self)}
+
+
+def _sorts(state: SearchState, browsing: bool) -> tuple:
+    """(sort, label, url) of the orders offered. Without words to rank by, relevance
+    lists the newest first, and says so: the option keeps its value, so that words typed
+    next are ranked by relevance."""
+    if browsing:
+        offered = (("relevance", gettext("Newest first")), ("oldest", gettext("Oldest first")))
+    else:
+        offered = (
+            ("relevance", gettext("Relevance")),
+            ("newest", gettext("Newest first")),
+            ("oldest", gettext("Oldest first")),
+        )
+    return tuple((sort, label, state.sorted_by(sort).url()) for sort, label in offered)
 
 
 def present(
@@ -312,17 +332,11 @@ def present(
         chips=tuple(chips),
         clear_url=SearchState((("q", request.query),) if request.query else ()).url(),
         timeline=timeline,
-        sorts=tuple(
-            (sort, label, state.sorted_by(sort).url())
-            for sort, label in (
-                ("relevance", gettext("Relevance")),
-                ("newest", gettext("Newest first")),
-                ("oldest", gettext("Oldest first")),
-            )
-        ),
-        shown_sort="newest"
-        if page.reading == "browse" and request.sort == "relevance"
+        sorts=_sorts(state, browsing=page.reading == "browse"),
+        shown_sort="relevance"
+        if page.reading == "browse" and request.sort == "newest"
         else request.sort,
+        per_page_choices=tuple(sorted({*PER_PAGE_CHOICES, request.per_page})),
         pages=tuple(PageLink(n, state.on_page(n).url(), n == request.page) for n in numbers),
         previous_url=state.on_page(request.page - 1).url() if request.page > 1 else None,
         next_url=state.on_page(request.page + 1).url() if request.page < page.page_count else None,

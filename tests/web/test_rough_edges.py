@@ -11,10 +11,10 @@ from tests.web.admin.test_entries import entry_form
 
 def test_browsing_without_a_query_says_it_lists_newest_first(client, indexed_seed):
     page = client.get("/").content.decode()
-    assert '<option value="newest" selected>' in page
-    assert '<option value="relevance" selected>' not in page
+    assert '<option value="relevance" selected>Newest first</option>' in page
+    assert ">Relevance</option>" not in page
     searched = client.get("/", {"q": "Motegi"}).content.decode()
-    assert '<option value="relevance" selected>' in searched
+    assert '<option value="relevance" selected>Relevance</option>' in searched
 
 
 def test_a_page_without_results_does_not_say_how_results_are_shown(client, indexed_seed):
@@ -55,3 +55,21 @@ def test_the_duplicate_warning_knows_one_address_in_either_scheme(make_entry):
     )
     for typed in ("http://www.mofa.go.jp/press/x", "https://www.mofa.go.jp/press/x/"):
         assert list(possible_duplicates(original_url=typed, body="")) == [kept]
+
+
+def test_results_per_page_are_kept_by_every_link_and_offered(client, indexed_seed):
+    response = client.get("/", {"per_page": "1"})
+    context = response.context
+    assert context["page"].total == 3 and len(context["hits"]) == 1
+    assert "per_page=1" in context["next_url"]
+    assert all("per_page=1" in link.url for link in context["pages"])
+    assert all(
+        "per_page=1" in value.toggle_url for facet in context["facets"] for value in facet.values
+    )
+    second = client.get(context["next_url"])
+    assert len(second.context["hits"]) == 1
+    assert "There is no page" not in second.content.decode()
+    page = response.content.decode()
+    assert '<select id="per-page" name="per_page"' in page
+    assert '<option value="1" selected>1</option>' in page
+    assert '<option value="50">50</option>' in page

@@ -68,8 +68,8 @@ def test_sorting_paging_and_date_range_are_urls(client, indexed_seed):
     response = client.get("/", {"sort": "oldest", "per_page": "1", "page": "2"})
     context = response.context
     assert context["page"].hits[0].entry.external_id == "seed-000-2a775db45f4373d4"
-    assert context["previous_url"] == "/?sort=oldest"
-    assert context["next_url"] == "/?sort=oldest&page=3"
+    assert context["previous_url"] == "/?sort=oldest&per_page=1"  # the page size is kept
+    assert context["next_url"] == "/?sort=oldest&per_page=1&page=3"
     dated = client.get("/", {"from": "2021", "to": "2021-12"}).context
     assert dated["page"].total == 1
     assert [chip.label for chip in dated["chips"]] == ["From 2021", "To 2021-12"]
