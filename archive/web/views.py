@@ -35,6 +35,7 @@ from archive.web.searching import (
 )
 
 SEARCH_TEMPLATE = "archive/search.html"
+TYPING_HEADER = "X-Search-Typing"  # set by static/js/search.js on a request made as one types
 
 
 def _wants_search_body(request) -> bool:
@@ -50,9 +51,11 @@ def _search_page(request, context: dict, status: int = 200):
     template = f"{SEARCH_TEMPLATE}#htmx-update" if partial else SEARCH_TEMPLATE
     response = render(request, template, context, status=status)
     if partial and "search_url" in context:
-        # The address bar shows the canonical URL, not the form's empty fields.
-        response["HX-Push-Url"] = context["search_url"]
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+        # The address bar shows the canonical URL, not the form's empty fields; typing
+        # replaces it, anything else adds a step to the history.
+        typing = request.headers.get(TYPING_HEADER) == "1"
+        response["HX-Replace-Url" if typing else "HX-Push-Url"] = context["search_url"]
+    patch_vary_headers(response, ["HX-Request", "HX-Target", TYPING_HEADER])
     return response
 
 

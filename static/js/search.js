@@ -16,3 +16,10 @@ document.addEventListener("htmx:historyRestore", () => {
   const input = document.getElementById("q");
   if (input) input.value = input.getAttribute("value") || "";
 });
+
+// Typing updates the results in place and replaces the address (one history entry per
+// search, not one per pause); a submitted search, a filter or a sort pushes a new one.
+document.addEventListener("htmx:configRequest", (event) => {
+  const trigger = event.detail.triggeringEvent;
+  if (trigger && trigger.type === "input") event.detail.headers["X-Search-Typing"] = "1";
+});

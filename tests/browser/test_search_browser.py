@@ -33,6 +33,22 @@ def test_typing_updates_results_without_a_reload(page, live_server, indexed_seed
     assert page.locator("#q").evaluate("el => el === document.activeElement")
 
 
+def test_typing_replaces_the_address_and_a_filter_adds_a_step(page, live_server, indexed_seed):
+    page.goto(live_server.url + "/")
+    page.wait_for_function("window.htmx !== undefined")
+    before = page.evaluate("history.length")
+    for part in ("Ja", "pa", "n"):  # a pause after each part: three searches while typing
+        page.locator("#q").press_sequentially(part, delay=20)
+        page.wait_for_timeout(600)
+    page.wait_for_url(re.compile(r"\?q=Japan$"))
+    assert page.evaluate("history.length") == before
+    page.locator("#facet-type + ul a", has_text="Press release").click()
+    page.wait_for_url(re.compile(r"type=press_release"))
+    assert page.evaluate("history.length") == before + 1
+    page.go_back()
+    page.wait_for_url(re.compile(r"\?q=Japan$"))
+
+
 def test_clicking_a_facet_narrows_results_and_updates_the_url(
     page, live_server, indexed_seed, screenshot
 ):
