@@ -50,6 +50,31 @@ class PartialDate:
         precision = DAY if day else MONTH if month else YEAR
         return cls(value, precision)
 
+    @classmethod
+    def read_typed(cls, text: str | None) -> "PartialDate":
+        """A date as people of the three languages type one: ``2021-11-22``,
+        ``21.11.2021``, ``2021/11/22``, ``2021年11月``, ``Nov 2021``, ``22 ноября 2021``;
+        as precise as it is written. Raises InvalidPartialDate, saying what is accepted."""
+        text = (text or "").strip()
+        if not text:
+            return cls(None, UNDATED)
+        if _PARTIAL_DATE.match(text):
+            return cls.parse(text)
+        iso = _numeric_iso(text) or _named_month_iso(text)
+        if iso is not None:
+            try:
+                return cls.parse(iso)
+            except InvalidPartialDate as error:  # 31.02.2021: said as it was typed
+                raise InvalidPartialDate(str(error).replace(iso, text)) from None
+        else:
+            raise InvalidPartialDate(
+                gettext(
+                    "“%(text)s” is not a date we can read: write it as 2021-11-22, "
+                    "22.11.2021, November 2021 or 2021"
+                )
+                % {"text": text}
+            )
+
     def iso(self) -> str:
         """The date as far as it is known: "2021-11-22", "2021-11", "2021" or ""."""
         if self.value is None:
@@ -98,3 +123,42 @@ def normalise(value: datetime.date | None, precision: str) -> datetime.date | No
     if precision == MONTH:
         return value.replace(day=1)
     return value
+
+
+# Numeric forms: year first with slashes or dots, day first with dots (as Russian and
+# British writers do), Japanese with 年月日.
+_YEAR_FIRST = re.compile(r"^(\d{4})[/.](\d{1,2})(?:[/.](\d{1,2}))?$")
+_DAY_FIRST = re.compile(r"^(?:(\d{1,2})\.)?(\d{1,2})\.(\d{4})$")
+_JAPANESE = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?$")
+
+
+def _iso_parts(year: str, month: str | None, day: str | None) -> str:
+    parts = [year] + [f"{int(part):02d}" for part in (month, day) if part]
+    return "-".join(parts)
+
+
+def _numeric_iso(text: str) -> str | None:
+    compact = re.sub(r"\s+", "", text)
+    for pattern, order in ((_YEAR_FIRST, "ymd"), (_JAPANESE, "ymd"), (_DAY_FIRST, "dmy")):
+        match = pattern.match(compact)
+        if match:
+            if order == "ymd":
+                return _iso_parts(*match.groups())
+            day, month, year = match.groups()
+            return _iso_parts(year, month, day)
+    return None
+
+
+def _named_month_iso(text: str) -> str | None:
+    """A date with its month's name, in English, Russian or Japanese (dateparser)."""
+    from dateparser.date import DateDataParser  # a second to load: only when needed
+
+    if not re.search(r"\d{4}", text):
+        return None
+    parsed = DateDataParser(
+        languages=["en", "ru", "ja"], settings={"REQUIRE_PARTS": ["year", "month"]}
+    ).get_date_data(text)
+    if parsed.date_obj is None:
+        return None
+    day = parsed.date_obj.date()
+    return day.isoformat() if parsed.period == "day" else day.strftime("%Y-%m")

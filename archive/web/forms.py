@@ -1,13 +1,27 @@
 """Validating search parameters from a URL: the page, the API and links share them."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext
 
 from archive import search
+from archive.dates import InvalidPartialDate, PartialDate
 from archive.thesaurus.models import Concept
 
 MAX_VALUES_PER_FACET = 20
+DATE_FIELDS = ("from", "to")
+
+
+@dataclass(frozen=True)
+class DateProblem:
+    """A date the page could not use: shown again beside its field, with why."""
+
+    typed: str
+    message: str
+
+
 MAX_PAGE = 1_000_000
 
 
@@ -30,7 +44,9 @@ class ValuesField(forms.Field):
 class SearchForm(forms.Form):
     """The parameters of a search: ``q``, one list per facet, ``from``/``to``, ``sort``,
     ``page``. With ``strict`` (the API), unknown facet values are errors; otherwise (the
-    page, where an old link may name a renamed topic) they are dropped with a note."""
+    page, where an old link may name a renamed topic) they are dropped with a note. Dates
+    are read as people write them; with ``dates_aside`` (the page) one that cannot be used
+    is left out and said beside its field (``date_problems``) instead of failing."""
 
     q = forms.CharField(required=False, max_length=search.MAX_QUERY_LENGTH, strip=True)
     sort = forms.ChoiceField(
@@ -42,19 +58,44 @@ class SearchForm(forms.Form):
     expand = forms.ChoiceField(required=False, choices=[("0", "0"), ("1", "1")])
     concept = forms.SlugField(required=False, max_length=100)
 
-    def __init__(self, data: QueryDict, *, strict: bool = False):
+    def __init__(self, data: QueryDict, *, strict: bool = False, dates_aside: bool = False):
         super().__init__(data)
         self.strict = strict
+        self.dates_aside = dates_aside and not strict
         self.ignored: list[str] = []
+        self.date_problems: dict[str, DateProblem] = {}
         for facet in search.FACETS:
             self.fields[facet.name] = ValuesField(required=False)
-        self.fields["from"] = forms.CharField(required=False, max_length=10)
+        self.fields["from"] = forms.CharField(required=False, max_length=40)
         # Facets whose every value the page lists (by default it lists the first few).
         self.fields["more"] = ValuesField(required=False)
-        self.fields["to"] = forms.CharField(required=False, max_length=10)
+        self.fields["to"] = forms.CharField(required=False, max_length=40)
+
+    def _clean_date(self, name: str) -> str:
+        """A date as typed in any usual form, as the request writes it (YYYY[-MM[-DD]])."""
+        try:
+            return PartialDate.read_typed(self.cleaned_data.get(name, "")).iso()
+        except InvalidPartialDate as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_from(self):
+        return self._clean_date("from")
+
+    def clean_to(self):
+        return self._clean_date("to")
+
+    def _set_aside(self, name: str, message: str):
+        """Leniently (the page): a date that cannot be used is left out of the search and
+        said beside its field; the results stay."""
+        self.date_problems[name] = DateProblem(str(self.data.get(name, "")), message)
+        self.cleaned_data[name] = ""
 
     def clean(self):
         cleaned = super().clean()
+        if self.dates_aside:
+            for name in DATE_FIELDS:
+                if name in self._errors:
+                    self._set_aside(name, " ".join(self._errors.pop(name)))
         for facet in search.FACETS:
             values = cleaned.get(facet.name) or []
             unknown = [value for value in values if not facet.known(value)]
@@ -79,7 +120,11 @@ class SearchForm(forms.Form):
             try:
                 self.search_request = self._request()
             except search.InvalidSearch as error:
-                self.add_error(error.field or None, error.reason)
+                if not self.dates_aside or error.field not in DATE_FIELDS:
+                    self.add_error(error.field or None, error.reason)
+                else:
+                    self._set_aside(error.field, error.reason)
+                    self.search_request = self._request()
         return cleaned
 
     def clean_more(self) -> list[str]:

@@ -47,21 +47,27 @@ class BuiltRequest:
     request: search.SearchRequest
     form: SearchForm  # the parameters as the page's form shows them again
     ignored: tuple[str, ...]  # filter values dropped (a lenient build), to be said
+    date_problems: dict  # dates a lenient build left out: field name → forms.DateProblem
     expanded_facets: tuple[str, ...]  # facets whose every value the page lists
 
 
-def search_request_from(params: QueryDict, *, strict: bool = False, **overrides) -> BuiltRequest:
+def search_request_from(
+    params: QueryDict, *, strict: bool = False, dates_aside: bool = False, **overrides
+) -> BuiltRequest:
     """The search the parameters name (``q``, a list per facet, ``from``/``to``, ``sort``,
     ``page``, ``per_page``, ``expand``, ``concept``), with ``overrides`` (an export's page
     size, a feed's sort). ``strict`` (machine clients) refuses unknown filter values;
-    otherwise they are dropped and listed in ``ignored``. Raises InvalidParameters."""
-    form = SearchForm(params, strict=strict)
+    otherwise they are dropped and listed in ``ignored``; ``dates_aside`` (the page) does
+    the same with dates that cannot be used. Raises InvalidParameters."""
+    form = SearchForm(params, strict=strict, dates_aside=dates_aside)
     if not form.is_valid():
         raise InvalidParameters(form)
     request = form.to_request()
     if overrides:
         request = replace(request, **overrides)
-    return BuiltRequest(request, form, tuple(form.ignored), form.expanded_facets)
+    return BuiltRequest(
+        request, form, tuple(form.ignored), form.date_problems, form.expanded_facets
+    )
 
 
 def run(built: BuiltRequest) -> search.SearchPage:

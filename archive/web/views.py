@@ -66,16 +66,16 @@ def _search_page_error(request, error, status: int):
     built = error.built
     results = present(error.page, built.expanded_facets, limit=FACET_VALUES_SHOWN)
     context = {"form": built.form, "ignored": built.ignored, **results.as_context()}
-    return _search_page(request, context, status)
+    return _search_page(request, {**context, "date_problems": built.date_problems}, status)
 
 
 @rate_limited("search", "page")
 @answers_search_errors(_search_page_error)
 def search_page(request):
-    built = search_request_from(request.GET)
+    built = search_request_from(request.GET, dates_aside=True)
     results = present(run(built), built.expanded_facets, limit=FACET_VALUES_SHOWN)
     context = {"form": built.form, "ignored": built.ignored, **results.as_context()}
-    return _search_page(request, context)
+    return _search_page(request, {**context, "date_problems": built.date_problems})
 
 
 def _unavailable(request, state, entry, tombstone):

@@ -95,8 +95,6 @@ def test_a_misspelling_offers_a_suggestion_link(client, indexed_seed):
         ({"page": "0"}, "greater than or equal to 1"),
         ({"page": "abc"}, "Enter a whole number"),
         ({"sort": "random"}, "Select a valid choice"),
-        ({"from": "2021-02-30"}, "not a real date"),
-        ({"from": "2022", "to": "2021"}, "before its start"),
         ({"q": "x" * 10_001}, "at most 10000 characters"),
     ],
 )
@@ -273,3 +271,42 @@ def test_facet_links_encoded_at_once_are_the_links_one_by_one(db):
         for name in ("topic", "source", "year", "language", "type"):
             expected = [state.toggled(name, value).url() for value in values]
             assert state.toggled_urls(name, values) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "read_as"),
+    [
+        ("21.11.2021", "2021-11-21"),
+        ("2021/11/22", "2021-11-22"),
+        ("2021年11月", "2021-11"),
+        ("Nov 2021", "2021-11"),
+        ("22 ноября 2021", "2021-11-22"),
+    ],
+)
+def test_dates_are_read_as_people_write_them(client, indexed_seed, typed, read_as):
+    response = client.get("/", {"from": typed})
+    assert response.status_code == 200
+    assert response.context["page"].request.date_from == read_as
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"from": "2021-02-30"}, "from", "not a real date"),
+        ({"from": "yesterday-ish"}, "from", "is not a date we can read"),
+        ({"from": "2022", "to": "2021"}, "to", "before its start"),
+    ],
+)
+def test_a_date_that_cannot_be_used_is_explained_beside_its_field_and_results_stay(
+    client, indexed_seed, params, field, message
+):
+    response = client.get("/", {"q": "Japan", **params})
+    page = response.content.decode()
+    assert response.status_code == 200
+    usable = {name: value for name, value in params.items() if name != field}
+    without = client.get("/", {"q": "Japan", **usable}).context["page"]
+    assert response.context["page"].entry_ids == without.entry_ids  # the results stay
+    assert f'<span class="field-problem" id="{field}-problem">' in page
+    assert message in page
+    assert f'aria-describedby="{field}-problem"' in page
+    assert "The search could not be run" not in page
