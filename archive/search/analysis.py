@@ -139,9 +139,30 @@ class ScriptAnalyzer(Tokenizer):
         return (_stemmed_form if self.stemming else _plain_form)(piece, self.minsize)
 
 
+_HALF_WIDTH_KANA = re.compile("[\uff66-\uff9f]")
+_SOUND_MARKS = "\uff9e\uff9f"  # half-width ﾞ and ﾟ, written after the kana they voice
+
+
+def _full_width(run: str) -> tuple[str, list[int]]:
+    """A run with half-width katakana as full-width (ﾗﾌﾞﾛﾌ → ラブロフ, a voiced kana one
+    character), and the offset in ``run`` of each character of the result."""
+    characters, offsets = [], []
+    for offset, character in enumerate(run):
+        if character in _SOUND_MARKS and characters:
+            characters[-1] = unicodedata.normalize("NFKC", characters[-1] + character)
+            continue
+        characters.append(unicodedata.normalize("NFKC", character))
+        offsets.append(offset)
+    return "".join(characters), offsets
+
+
 def _cjk_pairs(run: str) -> list[tuple[int, str]]:
     """A CJK run's overlapping character pairs with their offsets (a lone character as
-    itself): how the index cuts text written without spaces."""
+    itself): how the index cuts text written without spaces. Half-width katakana are
+    read as full-width, so that ﾗﾌﾞﾛﾌ and ラブロフ are the same pairs."""
+    if _HALF_WIDTH_KANA.search(run):
+        run, offsets = _full_width(run)
+        return [(offsets[i], run[i : i + 2]) for i in range(max(len(run) - 1, 1))]
     return [(i, run[i : i + 2]) for i in range(max(len(run) - 1, 1))]
 
 

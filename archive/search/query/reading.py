@@ -45,6 +45,7 @@ READINGS = {
     "question": _("Read as a question: entries are ranked by how well they match its words."),
     "browse": "",
 }
+_HALF_WIDTH_KANA = re.compile("[\uff66-\uff9f]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 _FIELD_PREFIX = re.compile(r"(?<![\w])([A-Za-z_]+):")
@@ -67,6 +68,8 @@ def clean(text: str) -> tuple[str, list[str]]:
     """Remove control characters, normalise Unicode and whitespace, bound the length."""
     notes = []
     text = unicodedata.normalize("NFC", text or "")
+    # Half-width katakana as full-width (ﾗﾌﾞﾛﾌ → ラブロフ), as the index reads them.
+    text = _HALF_WIDTH_KANA.sub(lambda run: unicodedata.normalize("NFKC", run.group()), text)
     text = _INVISIBLE.sub("", _CONTROL.sub(" ", text))
     text = " ".join(text.split())
     if len(text) > MAX_QUERY_CHARACTERS:
