@@ -4,6 +4,8 @@ number of entries."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from archive.dates import InvalidPartialDate, PartialDate
+
 
 class OriginalFile(models.Model):
     """A file as received (a saved page, a PDF, a text, an image of a scan), stored under
@@ -67,7 +69,7 @@ class EntryOriginal(models.Model):
         for name, found in (self.extraction.get("fields") or {}).items():
             value = found.get("value")
             if name == "date" and isinstance(value, list) and len(value) == 2:
-                shown = f"{value[0]} ({REPORT_PRECISIONS.get(value[1], value[1])})"
+                shown = _shown_date(value[0])
             elif isinstance(value, list):
                 shown = "; ".join(map(str, value))
             else:
@@ -85,4 +87,12 @@ REPORT_FIELDS = {
     "url": _("address"),
     "summary": _("summary"),
 }
-REPORT_PRECISIONS = {"day": _("day"), "month": _("month"), "year": _("year")}
+
+
+def _shown_date(iso: str) -> str:
+    """A found date as the interface writes dates, as precise as it was found ("22
+    November 2021", "2021年11月": no precision word a reader could take for a weekday)."""
+    try:
+        return PartialDate.parse(iso).display()
+    except InvalidPartialDate:
+        return iso

@@ -450,3 +450,16 @@ def test_an_attached_upload_is_received_once_where_django_wrote_it(tmp_path, set
     received.discard()
     assert received.path.exists()  # Django removes its own file at the request's end
     upload.close()
+
+
+def test_the_capture_reports_date_is_written_as_the_interface_writes_dates(db):
+    from django.utils import translation
+
+    link = EntryOriginal(
+        extraction={"fields": {"date": {"value": ["2021-11-22", "day"], "source": "x"}}}
+    )
+    with translation.override("ja"):
+        [(label, shown, _source)] = link.report_rows()
+    assert shown == "2021年11月22日"  # never "(日)", which reads as "Sunday"
+    with translation.override("en"):
+        assert link.report_rows()[0][1] == "22 November 2021"

@@ -14,7 +14,8 @@ from modeltranslation.admin import TranslationAdmin
 
 from archive import vocabularies
 from archive.capture.admin import AttachFileForm, CaptureAdminMixin, EntryOriginalInline
-from archive.models import Entry, EntryIdentifier, Source, Topic
+from archive.dates import InvalidPartialDate, PartialDate
+from archive.models import DatePrecision, Entry, EntryIdentifier, Source, Topic
 from archive.selectors import possible_duplicates
 from archive.services import entries as entry_services
 from archive.web.admin.search import EngineSearchMixin
@@ -36,6 +37,16 @@ class EntryAdminForm(AttachFileForm, forms.ModelForm):
         initial="en",
         help_text=_("ISO 639-1."),
     )
+    date = forms.CharField(
+        label=_("date"),
+        required=False,
+        max_length=40,
+        help_text=_(
+            "As precise as it is known: 2016, 2016-05 or 2016-05-10 (22.05.2016 or May 2016 "
+            "also work); leave empty when undated."
+        ),
+        widget=forms.TextInput(attrs={"size": 16}),
+    )
     save_anyway = forms.BooleanField(
         required=False,
         label=_("Save anyway"),
@@ -55,8 +66,33 @@ class EntryAdminForm(AttachFileForm, forms.ModelForm):
             "rights": forms.TextInput(attrs={"size": 90}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["date"] = self.instance.partial_date.iso()
+
+    def clean_date(self):
+        """The first day of the period typed; how precise it was is checked in ``clean``."""
+        try:
+            typed = PartialDate.read_typed(self.cleaned_data.get("date"))
+        except InvalidPartialDate as error:
+            raise ValidationError(str(error)) from None
+        self.typed_precision = typed.precision
+        return typed.value
+
     def clean(self):
         cleaned = super().clean()
+        precision, typed = cleaned.get("date_precision"), getattr(self, "typed_precision", None)
+        if cleaned.get("date") and PRECISION_RANK.get(typed, 0) < PRECISION_RANK.get(precision, 0):
+            self.add_error(
+                "date",
+                gettext("The date gives only its %(typed)s, not a %(precision)s.")
+                % {
+                    "typed": DatePrecision(typed).label.lower(),
+                    "precision": DatePrecision(precision).label.lower(),
+                },
+            )
+            return cleaned
         new_or_changed = self.instance.pk is None or {"original_url", "body"} & set(
             self.changed_data
         )
@@ -89,6 +125,9 @@ class EntryAdminForm(AttachFileForm, forms.ModelForm):
                 code="duplicate",
             )
         return cleaned
+
+
+PRECISION_RANK = {"year": 1, "month": 2, "day": 3}  # how much of a date is known
 
 
 class EntryIdentifierInline(admin.TabularInline):

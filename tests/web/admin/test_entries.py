@@ -247,3 +247,30 @@ def test_the_entry_list_reads_neither_texts_nor_a_row_at_a_time(
     assert superuser_client.get(CHANGELIST_URL, {"topics__id__exact": child.pk}).status_code == 200
     filtered = superuser_client.get(CHANGELIST_URL, {"source__id__exact": source.pk})
     assert filtered.context["cl"].result_count == 30
+
+
+@pytest.mark.parametrize(
+    ("typed", "precision", "saved"),
+    [
+        ("2016", "year", datetime.date(2016, 1, 1)),
+        ("2016-05", "month", datetime.date(2016, 5, 1)),
+        ("May 2016", "month", datetime.date(2016, 5, 1)),
+        ("22.05.2016", "day", datetime.date(2016, 5, 22)),
+    ],
+)
+def test_a_date_is_typed_as_precisely_as_it_is_known(superuser_client, typed, precision, saved):
+    response = superuser_client.post(
+        ADD_URL, entry_form(date=typed, date_precision=precision), follow=True
+    )
+    assert response.status_code == 200
+    entry = Entry.objects.get()
+    assert (entry.date, entry.date_precision) == (saved, precision)
+    form = superuser_client.get(reverse("admin:archive_entry_change", args=[entry.pk]))
+    assert f'value="{entry.partial_date.iso()}"' in form.content.decode()
+
+
+def test_a_date_less_precise_than_its_precision_is_refused(superuser_client):
+    response = superuser_client.post(ADD_URL, entry_form(date="2016", date_precision="day"))
+    assert response.status_code == 200
+    assert "The date gives only its year, not a day." in response.content.decode()
+    assert not Entry.objects.exists()
