@@ -38,7 +38,7 @@ class EntryAdminForm(AttachFileForm, forms.ModelForm):
         help_text=_("ISO 639-1."),
     )
     date = forms.CharField(
-        label=_("date"),
+        label=_("Date"),
         required=False,
         max_length=40,
         help_text=_(
@@ -201,6 +201,8 @@ class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
         "status",
         "language_for_list",
         "document_type",
+        "created_at",
+        "updated_at",
     ]
     list_display_links = ["title_for_list"]
     list_filter = [
@@ -210,7 +212,10 @@ class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
         LanguageFilter,
         "document_type",
         "date_precision",
-        "date",
+        # "Today", "Past 7 days": the archive's own times, not the documents' dates (the
+        # drill-down above the list narrows by those).
+        "created_at",
+        "updated_at",
     ]
     # The search box runs the archive's search engine (admin_search.py); these fields are
     # searched word for word only while the index cannot be read.

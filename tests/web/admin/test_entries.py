@@ -274,3 +274,14 @@ def test_a_date_less_precise_than_its_precision_is_refused(superuser_client):
     assert response.status_code == 200
     assert "The date gives only its year, not a day." in response.content.decode()
     assert not Entry.objects.exists()
+
+
+def test_the_entry_list_shows_and_filters_when_entries_were_added_and_updated(
+    superuser_client, make_entry
+):
+    make_entry(title="Old document, added today", date=datetime.date(1956, 10, 19))
+    page = superuser_client.get(CHANGELIST_URL).content.decode()
+    assert "column-created_at" in page and "column-updated_at" in page
+    today = superuser_client.get(CHANGELIST_URL, {"created_at__gte": str(datetime.date.today())})
+    assert "Old document, added today" in today.content.decode()  # added today, dated 1956
+    assert "created_at__gte" in page  # the filter is offered
