@@ -41,13 +41,13 @@ document.addEventListener("DOMContentLoaded", () => {
   const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   let current = -1;
 
-  function show(index, focus) {
+  function show(index, focus, scroll = true) {
     if (current >= 0) marks[current].classList.remove("current");
     current = (index + total) % total;
     const mark = marks[current];
     mark.classList.add("current");
     mark.setAttribute("tabindex", "-1");
-    mark.scrollIntoView({ block: "center", behavior: smooth && focus ? "smooth" : "auto" });
+    if (scroll) mark.scrollIntoView({ block: "center", behavior: smooth && focus ? "smooth" : "auto" });
     if (focus) mark.focus({ preventScroll: true });
     status.textContent = status.dataset.template
       .replace("%(current)s", current + 1)
@@ -61,7 +61,16 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   const first = document.querySelector(".match-first");
   if (first) first.hidden = true;
-  if (!window.location.hash) show(0, false);
+  if (!window.location.hash) {
+    // Arriving: the first match is the current one, brought into view only as far as the
+    // title and the search's bar ("2 of 3") stay in view above it; the bar steps on.
+    show(0, false, false);
+    const kept = document.querySelector(".search-context") || document.querySelector("h1");
+    const keptTop = kept.getBoundingClientRect().top + window.scrollY;
+    const markBottom = marks[0].getBoundingClientRect().bottom + window.scrollY;
+    const needed = markBottom + 16 - window.innerHeight;
+    if (needed > 0) window.scrollTo({ top: Math.min(needed, keptTop - 8), behavior: "instant" });
+  }
 });
 
 // On a phone the paragraph links sit over the text's corner, shown when a paragraph is

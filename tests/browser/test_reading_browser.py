@@ -32,17 +32,37 @@ def reach_from_search(page, live_server, query: str, result: int = 0):
     page.wait_for_selector(".search-context .position")
 
 
+def test_arriving_keeps_the_title_and_the_search_bar_in_view(page, live_server, db, make_entry):
+    from archive import search
+
+    make_entry(
+        title="Fisheries consultations, autumn session",
+        body="\n\n".join(f"Paragraph {n} on quotas and inspections." for n in range(120))
+        + "\n\nThe delegations finally agreed on kelp harvesting.",
+    )
+    search.rebuild()
+    page.set_viewport_size({"width": 390, "height": 700})
+    reach_from_search(page, live_server, "kelp")
+    page.wait_for_selector("mark#match-1.current")  # entry.js has run
+    height = page.viewport_size["height"]
+    for kept in (page.locator("h1"), page.locator(".search-context")):
+        box = kept.bounding_box()
+        assert 0 <= box["y"] and box["y"] + box["height"] <= height
+    assert page.locator("#match-status").inner_text() == "Match 1 of 1"
+
+
 @pytest.mark.parametrize("width", [320, 390, 1280])
 def test_an_entry_reached_from_a_search(page, live_server, indexed_seed, screenshot, width):
     page.set_viewport_size({"width": width, "height": 800})
     page.emulate_media(reduced_motion="reduce")  # no smooth scrolling between steps
     reach_from_search(page, live_server, "exchanges", result=1)
     assert page.locator(".search-context .position").inner_text() == "2 of 3 for “exchanges”"
-    # The first mark is brought into view and is the current one.
+    # The first mark is the current one; the title and the search's bar stay in view.
     page.wait_for_selector("mark#match-1.current")  # entry.js has run
-    first = page.locator("mark#match-1")
-    box, height = first.bounding_box(), page.viewport_size["height"]
-    assert 0 <= box["y"] <= height
+    height = page.viewport_size["height"]
+    for kept in (page.locator("h1"), page.locator(".search-context")):
+        box = kept.bounding_box()
+        assert 0 <= box["y"] and box["y"] + box["height"] <= height
     status = page.locator("#match-status")
     total = page.locator("mark[id^='match-']").count()
     assert total >= 3
