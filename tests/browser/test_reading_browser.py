@@ -47,7 +47,7 @@ def test_arriving_keeps_the_title_and_the_search_bar_in_view(page, live_server, 
     height = page.viewport_size["height"]
     for kept in (page.locator("h1"), page.locator(".search-context")):
         box = kept.bounding_box()
-        assert 0 <= box["y"] and box["y"] + box["height"] <= height
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height
     assert page.locator("#match-status").inner_text() == "Match 1 of 1"
 
 
@@ -62,7 +62,7 @@ def test_an_entry_reached_from_a_search(page, live_server, indexed_seed, screens
     height = page.viewport_size["height"]
     for kept in (page.locator("h1"), page.locator(".search-context")):
         box = kept.bounding_box()
-        assert 0 <= box["y"] and box["y"] + box["height"] <= height
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height
     status = page.locator("#match-status")
     total = page.locator("mark[id^='match-']").count()
     assert total >= 3
