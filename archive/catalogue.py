@@ -135,7 +135,11 @@ class EntryCatalogue:
         entries = Entry.objects.all()
         if published_only:
             entries = entries.filter(status=Status.PUBLISHED)
-        return entries.select_related("source").prefetch_related("topics").in_bulk(entry_ids)
+        return (
+            entries.select_related("source")
+            .prefetch_related("topics__parent__parent")
+            .in_bulk(entry_ids)
+        )
 
     def facet_labels(self, facet: str, values) -> dict[str, str]:
         if facet == "topic":

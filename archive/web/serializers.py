@@ -1,8 +1,21 @@
 """Entries as plain data: what the JSON API returns (and citation formats build on)."""
 
 from archive.models import Entry
-from archive.projection import EntryData, entry_data
+from archive.projection import EntryData, TopicData, entry_data
 from archive.web.languages import neutral_reverse, permalink
+
+
+def _source(data: EntryData) -> dict | None:
+    """A source, in one shape wherever an entry is given (a result or a whole entry)."""
+    source = data.source
+    if source is None:
+        return None
+    return {"slug": source.slug, **source.citable()}
+
+
+def _topic(topic: TopicData) -> dict:
+    """A topic, in one shape wherever an entry is given: its own name and its path."""
+    return {"slug": topic.slug, "name": topic.name, "path": topic.path}
 
 
 def _summary(entry: Entry, data: EntryData, request) -> dict:
@@ -14,10 +27,10 @@ def _summary(entry: Entry, data: EntryData, request) -> dict:
         "date": data.date.iso() or None,
         "date_precision": data.date_precision,
         "display_date": data.date.display(),
-        "source": data.source.name if data.source else None,
+        "source": _source(data),
         "document_type": data.document_type,
         "language": data.language,
-        "topics": [topic.name for topic in data.topics],
+        "topics": [_topic(topic) for topic in data.topics],
         "url": request.build_absolute_uri(permalink(entry)),
         "api_url": request.build_absolute_uri(neutral_reverse("archive:api-entry", [data.id])),
     }
@@ -25,7 +38,8 @@ def _summary(entry: Entry, data: EntryData, request) -> dict:
 
 def entry_summary(entry: Entry, request) -> dict:
     """The fields a result list needs."""
-    return _summary(entry, entry_data(entry, text=False, identifiers=False), request)
+    data = entry_data(entry, text=False, identifiers=False, paths=True)
+    return _summary(entry, data, request)
 
 
 def entry_metadata(entry: Entry, request) -> dict:
@@ -35,8 +49,6 @@ def entry_metadata(entry: Entry, request) -> dict:
         **_summary(entry, data, request),
         "summary": data.summary,
         "date_note": data.date_note,
-        "source": data.source.citable() if data.source else None,
-        "topics": [{"slug": topic.slug, "name": topic.path} for topic in data.topics],
         "language_name": entry.language_name,
         "document_type_name": entry.get_document_type_display(),
         "authors": list(data.authors),

@@ -68,3 +68,16 @@ def test_drafts_and_unknown_entries_are_not_found(client, make_entry):
 
 def test_only_get_is_allowed(client, indexed_seed):
     assert client.post("/api/search/").status_code == 405
+
+
+def test_an_entrys_source_and_topics_have_one_shape_everywhere(client, indexed_seed):
+    results = client.get("/api/search/", {"q": "Japan"}).json()["results"]
+    shaped = next(result for result in results if result["source"] and result["topics"])
+    entry = client.get(shaped["api_url"]).json()
+    related = client.get(f"{shaped['api_url']}related/").json()["results"]
+    assert shaped["source"] == entry["source"]
+    assert set(shaped["source"]) == {"slug", "name", "kind", "country", "url"}
+    assert shaped["topics"] == entry["topics"]
+    assert all(set(topic) == {"slug", "name", "path"} for topic in entry["topics"])
+    for item in related:
+        assert item["source"] is None or set(item["source"]) == set(shaped["source"])
