@@ -9,8 +9,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from archive.capture import originals, services
@@ -18,6 +18,7 @@ from archive.capture.detection import LABELS, CaptureRefused
 from archive.capture.downloads import original_response
 from archive.capture.models import EntryOriginal
 from archive.capture.originals import size_limit
+from archive.capture.uploads import MAX_FILES_AT_ONCE
 
 
 def refused_upload(request) -> str | None:
@@ -30,8 +31,27 @@ def refused_upload(request) -> str | None:
     return f"{filename}: {reason}" if filename else reason
 
 
+class SeveralFilesInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class SeveralFilesField(forms.FileField):
+    """One file or several chosen (or dropped) at once: a list of uploads."""
+
+    widget = SeveralFilesInput
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else [data]
+        if len(uploads) > MAX_FILES_AT_ONCE:
+            raise ValidationError(
+                gettext("At most %(count)d files at once (many more: manage.py capture FOLDER).")
+                % {"count": MAX_FILES_AT_ONCE}
+            )
+        return [super(SeveralFilesField, self).clean(upload, initial) for upload in uploads]
+
+
 class CaptureForm(forms.Form):
-    file = forms.FileField(
+    file = SeveralFilesField(
         label=_("File"),
         help_text=_(
             "A web page as saved by a browser (HTML), a PDF with text, or a plain text file."
@@ -155,13 +175,16 @@ class CaptureAdminMixin:
         refused = refused_upload(request) if request.method == "POST" else None
         form = CaptureForm(None if refused else request.POST or None, files or None)
         if not refused and request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                captured = services.capture(upload, upload.name)
-            except services.CaptureFailed as failure:
-                form.add_error("file", str(failure))
+            uploads = form.cleaned_data["file"]
+            if len(uploads) == 1:
+                try:
+                    captured = services.capture(uploads[0], uploads[0].name)
+                except services.CaptureFailed as failure:
+                    form.add_error("file", str(failure))
+                else:
+                    return self._after_capture(request, captured)
             else:
-                return self._after_capture(request, captured)
+                return self._after_several(request, form, uploads)
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Add an entry from a file"),
@@ -169,8 +192,67 @@ class CaptureAdminMixin:
             "refused": refused,
             "opts": self.model._meta,
             "limit_mb": size_limit() // (1024 * 1024),
+            "max_files": MAX_FILES_AT_ONCE,
         }
         return TemplateResponse(request, "admin/archive/entry/capture.html", context)
+
+    def _after_several(self, request, form, uploads):
+        """Each file captured on its own (one failing stops none of the others); the
+        entry list then says what was made, what was there already and what failed."""
+        made, failed = [], []
+        for upload in uploads:
+            try:
+                captured = services.capture(upload, upload.name)
+            except services.CaptureFailed as failure:
+                failed.append(str(failure))
+                continue
+            if captured.already is not None:
+                messages.warning(
+                    request,
+                    gettext("“%(name)s” is already the original of entry #%(id)d.")
+                    % {"name": captured.filename, "id": captured.entry.pk},
+                )
+            else:
+                made.append(captured.entry)
+                self._warn_duplicates(request, captured)
+        for failure in failed:
+            messages.error(request, failure)
+        if made:
+            links = format_html_join(
+                ", ",
+                '<a href="{}">#{} {}</a>',
+                ((reverse("admin:archive_entry_change", args=[e.pk]), e.pk, e) for e in made),
+            )
+            messages.success(
+                request,
+                format_html(
+                    ngettext(
+                        "%(count)d draft entry was made: {}. Check each, and publish when ready.",
+                        "%(count)d draft entries were made: {}. Check each, and publish when "
+                        "ready.",
+                        len(made),
+                    )
+                    % {"count": len(made)},
+                    links,
+                ),
+            )
+        changelist = reverse("admin:archive_entry_changelist")
+        return redirect(f"{changelist}?status__exact=draft")
+
+    def _warn_duplicates(self, request, captured):
+        for duplicate in captured.same_text:
+            messages.warning(
+                request,
+                format_html(
+                    gettext("The same text or address is already in entry {}."),
+                    format_html(
+                        '<a href="{}">#{} {}</a>',
+                        reverse("admin:archive_entry_change", args=[duplicate.pk]),
+                        duplicate.pk,
+                        duplicate,
+                    ),
+                ),
+            )
 
     def _after_capture(self, request, captured):
         entry = captured.entry
@@ -193,19 +275,7 @@ class CaptureAdminMixin:
             )
             % {"name": captured.filename},
         )
-        for duplicate in captured.same_text:
-            messages.warning(
-                request,
-                format_html(
-                    gettext("The same text or address is already in entry {}."),
-                    format_html(
-                        '<a href="{}">#{} {}</a>',
-                        reverse("admin:archive_entry_change", args=[duplicate.pk]),
-                        duplicate.pk,
-                        duplicate,
-                    ),
-                ),
-            )
+        self._warn_duplicates(request, captured)
         return redirect(change_url)
 
     def _link(self, request, entry_id, link_id) -> EntryOriginal:

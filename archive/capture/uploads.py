@@ -6,7 +6,8 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
 from archive.capture.originals import size_limit, too_large_message
 
-FORM_ALLOWANCE = 1024 * 1024  # the rest of a form beside its file
+FORM_ALLOWANCE = 1024 * 1024  # the rest of a form beside its files
+MAX_FILES_AT_ONCE = 20  # files one "Add from file" takes (a folder: manage.py capture)
 
 
 class SizeLimitedUploadHandler(FileUploadHandler):

@@ -463,3 +463,19 @@ def test_the_capture_reports_date_is_written_as_the_interface_writes_dates(db):
     assert shown == "2021年11月22日"  # never "(日)", which reads as "Sunday"
     with translation.override("en"):
         assert link.report_rows()[0][1] == "22 November 2021"
+
+
+def test_several_files_dropped_at_once_make_a_draft_each(editor_client, originals_dir):
+    files = [upload("note-en.txt"), upload("exchange-en.html"), upload("secret.pdf", b"%PDF-")]
+    response = editor_client.post(CAPTURE_URL, {"file": files}, follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert Entry.objects.filter(status="draft").count() == 2  # the broken PDF made none
+    assert "2 draft entries were made" in page
+    assert "secret.pdf: the pdf is damaged" in page.lower()  # its failure is named
+    assert response.redirect_chain[-1][0].endswith("?status__exact=draft")
+
+
+def test_the_capture_form_takes_several_files(editor_client):
+    page = editor_client.get(CAPTURE_URL).content.decode()
+    assert 'type="file"' in page and "multiple" in page
