@@ -47,10 +47,20 @@ class Extraction:
     language: Found | None = None
     url: Found | None = None
     summary: Found | None = None
+    document_type: Found | None = None  # the archive's type, when the page's markup names one
     notes: list[str] = field(default_factory=list)
     date_inferred: bool = False  # from the file's own timestamps, not from the document
 
-    FIELDS = ("title", "date", "authors", "site_name", "language", "url", "summary")
+    FIELDS = (
+        "title",
+        "date",
+        "authors",
+        "site_name",
+        "language",
+        "url",
+        "summary",
+        "document_type",
+    )
 
     def report(self) -> dict:
         """As kept with the original and shown beside the entry's form."""
@@ -111,6 +121,9 @@ def _from_page(raw: bytes) -> Extraction:
     if document.author:
         names = [name.strip() for name in re.split(r";|\band\b", document.author) if name.strip()]
         extraction.authors = Found(names, sources.author(names[0]))
+    typed = sources.document_type()
+    if typed is not None:
+        extraction.document_type = Found(*typed)
     if document.sitename:
         extraction.site_name = Found(
             document.sitename.strip(), sources.site_name(document.sitename)

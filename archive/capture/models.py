@@ -86,6 +86,7 @@ REPORT_FIELDS = {
     "language": _("language"),
     "url": _("address"),
     "summary": _("summary"),
+    "document_type": _("document type"),
 }
 
 

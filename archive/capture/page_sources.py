@@ -39,6 +39,20 @@ LD_KEYS = {
     "inLanguage": "language",
 }
 TRAFILATURA = gettext_lazy("trafilatura, from the page's layout and text")
+# The archive's document type a page's own markup names (schema.org types, then og:type).
+LD_TYPES = {
+    "NewsArticle": "news",
+    "ReportageNewsArticle": "news",
+    "AnalysisNewsArticle": "news",
+    "BackgroundNewsArticle": "news",
+    "OpinionNewsArticle": "news",
+    "Article": "news",
+    "ScholarlyArticle": "journal_article",
+    "Report": "report",
+    "Book": "book",
+    "Chapter": "book",
+    "SpeechPresentation": "speech",
+}
 
 
 def _norm(text) -> str:
@@ -135,6 +149,21 @@ class PageSources:
             return _("the page's canonical link")
         return self._meta_source(("og:url", "twitter:url"), lambda u: u == value) or TRAFILATURA
 
+    def document_type(self) -> tuple[str, str] | None:
+        """The archive's document type the page's markup names, and where: its JSON-LD
+        ``@type`` (NewsArticle → news, ScholarlyArticle → journal article, …), else a
+        citation_journal_title (a journal's page) or og:type "article"."""
+        for name in self.ld.get("@type", ()):
+            if name in LD_TYPES:
+                return LD_TYPES[name], _("the page's JSON-LD (@type %(type)s)") % {"type": name}
+        if self.meta.get("citation_journal_title"):
+            return "journal_article", _("the page's meta tag %(key)s") % {
+                "key": "citation_journal_title"
+            }
+        if "article" in (value.lower() for value in self.meta.get("og:type", ())):
+            return "news", _("the page's meta tag %(key)s") % {"key": "og:type"}
+        return None
+
     def description(self, value: str) -> str:
         return self._tagged(DESCRIPTION_KEYS, "description", _same_as(value)) or TRAFILATURA
 
@@ -156,6 +185,9 @@ def _collect_ld(node, found: dict, depth: int = 0):
     if not isinstance(node, dict):
         return
     for key, value in node.items():
+        if key == "@type":
+            names = value if isinstance(value, list) else [value]
+            found.setdefault("@type", []).extend(name for name in names if isinstance(name, str))
         if key in LD_KEYS and isinstance(value, str):
             found.setdefault(LD_KEYS[key], []).append(value)
         elif key in ("author", "publisher", "creator"):

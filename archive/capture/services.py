@@ -8,6 +8,7 @@ row records is removed, so storage never keeps a half-captured file.
 import datetime
 import hashlib
 import os
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -22,7 +23,7 @@ from archive.capture.detection import CaptureRefused
 from archive.capture.extraction import Extraction, extract
 from archive.capture.models import EntryOriginal
 from archive.dates import PartialDate
-from archive.models import Entry, Source, Status
+from archive.models import DocumentType, Entry, Source, Status
 from archive.selectors import possible_duplicates
 from archive.services.entries import create_entry, save_entry
 
@@ -159,13 +160,32 @@ def entry_fields(extraction: Extraction, filename: str) -> dict:
             if date and extraction.date_inferred
             else ""
         ),
-        "authors": "\n".join(extraction.authors.value) if extraction.authors else "",
+        "authors": "\n".join(map(family_first, extraction.authors.value))
+        if extraction.authors
+        else "",
         "language": language,
         "original_url": (extraction.url.value if extraction.url else "")[:1000],
         "summary": extraction.summary.value if extraction.summary else "",
         "body": extraction.text,
         "source": matching_source(extraction),
+        "document_type": (
+            extraction.document_type.value if extraction.document_type else DocumentType.OTHER
+        ),
     }
+
+
+_NAME_WORD = re.compile(r"^[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*$")
+
+
+def family_first(name: str) -> str:
+    """A person's name as the entry's authors are written, "Family, Given": a name of two
+    or three capitalised words in Latin or Cyrillic letters is turned ("Aiko Tanaka" →
+    "Tanaka, Aiko", "Анна Ивановна Петрова" → "Петрова, Анна Ивановна"); a name already
+    with a comma, in Japanese (family name first), or an organisation is kept."""
+    words = name.split()
+    if "," in name or not 2 <= len(words) <= 3 or not all(map(_NAME_WORD.match, words)):
+        return name
+    return f"{words[-1]}, {' '.join(words[:-1])}"
 
 
 def matching_source(extraction: Extraction) -> Source | None:

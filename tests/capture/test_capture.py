@@ -41,7 +41,7 @@ def test_a_capture_makes_a_draft_and_keeps_the_original(originals_dir):
     assert result.created and entry.status == Status.DRAFT
     assert entry.title == "Sapporo and Yuzhno-Sakhalinsk renew their student exchange"
     assert entry.partial_date.iso() == "2021-11-22"
-    assert entry.author_list == ["Aiko Tanaka"]
+    assert entry.author_list == ["Tanaka, Aiko"]  # as the form asks: "Family, Given"
     assert entry.original_url == "https://ledger.example.org/2021/11/22/student-exchange"
     assert entry.language == "en"
     link = entry.originals.get()

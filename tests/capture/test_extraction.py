@@ -8,7 +8,7 @@ import pytest
 from archive.capture.datelines import dateline
 from archive.capture.detection import CaptureRefused, content_type_of
 from archive.capture.extraction import extract
-from archive.capture.services import entry_fields
+from archive.capture.services import entry_fields, family_first
 from tests.capture.conftest import FIXTURES
 
 
@@ -150,3 +150,25 @@ def test_a_file_without_a_telling_name_is_typed_by_its_content():
     assert content_type_of(b"%PDF-1.4\n", "download") == "application/pdf"
     assert content_type_of(b"\xef\xbb\xbf<!DOCTYPE html><html>", "page") == "text/html"
     assert content_type_of("Просто текст".encode("cp1251"), "note") == "text/plain"
+
+
+def test_a_page_marked_up_as_a_news_article_is_typed_news(db):
+    found = extracted("exchange-en.html")
+    assert found.document_type.value == "news"
+    assert found.document_type.source == "the page's JSON-LD (@type NewsArticle)"
+    fields = entry_fields(found, "exchange-en.html")
+    assert fields["document_type"] == "news"
+
+
+@pytest.mark.parametrize(
+    ("found", "written"),
+    [
+        ("Aiko Tanaka", "Tanaka, Aiko"),
+        ("Анна Ивановна Петрова", "Петрова, Анна Ивановна"),
+        ("Tanaka, Aiko", "Tanaka, Aiko"),
+        ("上月豊久", "上月豊久"),
+        ("Ministry of Foreign Affairs of Japan", "Ministry of Foreign Affairs of Japan"),
+    ],
+)
+def test_authors_are_written_family_name_first_as_the_form_asks(found, written):
+    assert family_first(found) == written
