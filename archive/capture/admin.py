@@ -2,8 +2,11 @@
 originals (with their extraction reports) on the entry form, and re-extraction that
 shows the differences and changes only what the editor accepts."""
 
+from urllib.parse import urlencode, urlsplit
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -122,12 +125,48 @@ class EntryOriginalInline(admin.TabularInline):
         )
 
 
+class SourceSuggestingWidget(RelatedFieldWidgetWrapper):
+    """The source field's "+": the add form it opens is filled in with the site's name
+    and address the capture found (``suggested``: GET parameters of the add form)."""
+
+    def __init__(self, wrapped: RelatedFieldWidgetWrapper, suggested: dict):
+        self.__dict__.update(wrapped.__dict__)
+        self.suggested = suggested
+
+    template_name = "admin/archive/widgets/source_widget_wrapper.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["add_url_params"] = f"{context['url_params']}&{urlencode(self.suggested)}"
+        return context
+
+
+def suggested_source(entry) -> dict | None:
+    """The name and address of the site a captured page came from, when the entry has no
+    source yet: what its form's "+ source" is filled in with."""
+    if entry is None or entry.source_id is not None:
+        return None
+    for link in entry.originals.order_by("-pk"):
+        fields = (link.extraction or {}).get("fields") or {}
+        name = (fields.get("site_name") or {}).get("value")
+        if name:
+            address = (fields.get("url") or {}).get("value") or ""
+            parts = urlsplit(address)
+            site = f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else ""
+            return {"name_en": name, "url": site}  # the add form's fields
+    return None
+
+
 class CaptureAdminMixin:
     """For the entries' ModelAdmin (whose form includes ``AttachFileForm``)."""
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.upload_refused = refused_upload(request)
+        suggested = suggested_source(obj)
+        widget = form.base_fields.get("source") and form.base_fields["source"].widget
+        if suggested and isinstance(widget, RelatedFieldWidgetWrapper):
+            form.base_fields["source"].widget = SourceSuggestingWidget(widget, suggested)
         return form
 
     def save_attachment(self, request, form, entry):

@@ -1,7 +1,9 @@
 """From a file to a draft entry: originals stored once and never lost to another entry,
 the admin flow, the bulk command, downloads, and every kind of bad input."""
 
+import html
 import io
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -479,3 +481,18 @@ def test_several_files_dropped_at_once_make_a_draft_each(editor_client, original
 def test_the_capture_form_takes_several_files(editor_client):
     page = editor_client.get(CAPTURE_URL).content.decode()
     assert 'type="file"' in page and "multiple" in page
+
+
+def test_the_source_plus_opens_a_form_filled_in_with_the_site_capture_found(editor_client):
+    editor_client.post(CAPTURE_URL, {"file": upload("exchange-en.html")})
+    entry = Entry.objects.get()
+    assert entry.source is None
+    form = editor_client.get(reverse("admin:archive_entry_change", args=[entry.pk]))
+    add = re.search(
+        r'id="add_id_source"\s+data-popup="yes"\s+href="([^"]+)"', form.content.decode()
+    )
+    href = html.unescape(add.group(1))
+    assert "name_en=Northern+Ledger" in href and "_popup=1" in href
+    assert "url=https%3A%2F%2Fledger.example.org%2F" in href
+    page = editor_client.get(href).content.decode()
+    assert 'value="Northern Ledger"' in page and 'value="https://ledger.example.org/"' in page
