@@ -311,13 +311,22 @@ def suggest(text: str, searcher) -> str | None:
     contains ("Motgi" → "Motegi"), or None."""
     corrector = searcher.corrector("vocabulary")
     reader = searcher.reader()
+    analyzer = searcher.schema["body"].analyzer
     changed = False
+
+    def matched(lower: str) -> bool:
+        """The word is in the archive as typed, or in another form of it ("Россия" where
+        the texts say "России"): nothing to correct."""
+        if reader.frequency("vocabulary", lower):
+            return True
+        form, _stopped = analyzer.form(lower)
+        return any(reader.doc_frequency(field, form) for field in DEFAULT_FIELD_BOOSTS)
 
     def replace(match):
         nonlocal changed
         word = match.group()
         lower = word.lower()
-        if lower in STOP_WORDS or len(lower) < 3 or reader.frequency("vocabulary", lower):
+        if lower in STOP_WORDS or len(lower) < 3 or matched(lower):
             return word
         suggestions = corrector.suggest(lower, limit=1, maxdist=2, prefix=1)
         if not suggestions:
