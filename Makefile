@@ -70,7 +70,8 @@ test-postgres: install-dev browser
 LANGUAGES ?= ru ja
 messages: install-dev
 	$(BIN)/python manage.py makemessages $(addprefix -l ,$(LANGUAGES)) --add-location=file \
-		--ignore=.venv --ignore=tests --ignore=scripts --ignore=var --ignore=test-artifacts
+		--ignore=.venv --ignore=tests --ignore=scripts --ignore=var --ignore=test-artifacts \
+		--ignore=archive/templates/admin/archive/widgets/*
 	$(BIN)/python scripts/compile_messages.py
 
 lint: install-dev

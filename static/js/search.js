@@ -23,3 +23,12 @@ document.addEventListener("htmx:configRequest", (event) => {
   const trigger = event.detail.triggeringEvent;
   if (trigger && trigger.type === "input") event.detail.headers["X-Search-Typing"] = "1";
 });
+
+// After a filter, a chip, a year or "show all" is chosen, the keyboard goes on from the
+// results (the links it was on have been replaced).
+document.addEventListener("htmx:afterSettle", (event) => {
+  const source = event.detail.requestConfig && event.detail.requestConfig.elt;
+  if (!source || !source.closest || !source.closest(".filters, .chips")) return;
+  const heading = document.getElementById("results-heading");
+  if (heading) heading.focus();
+});

@@ -49,6 +49,20 @@ def test_typing_replaces_the_address_and_a_filter_adds_a_step(page, live_server,
     page.wait_for_url(re.compile(r"\?q=Japan$"))
 
 
+def test_the_keyboard_skips_to_the_results_and_follows_a_chosen_filter(
+    page, live_server, indexed_seed
+):
+    page.goto(live_server.url + "/?q=Japan")
+    page.wait_for_function("window.htmx !== undefined")
+    skip = page.get_by_role("link", name="Skip to results")
+    skip.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "results-heading"
+    page.locator("#facet-type + ul a", has_text="Press release").click()
+    page.wait_for_selector(f"{STATUS}:has-text('1 result')")
+    page.wait_for_function("document.activeElement.id === 'results-heading'")
+
+
 def test_clicking_a_facet_narrows_results_and_updates_the_url(
     page, live_server, indexed_seed, screenshot
 ):
