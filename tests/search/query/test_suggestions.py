@@ -1,4 +1,4 @@
-""""Did you mean" offers a word the archive has for one it lacks, never another form of a
+""" "Did you mean" offers a word the archive has for one it lacks, never another form of a
 word that already matched (#31, item 9)."""
 
 import pytest
