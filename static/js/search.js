@@ -32,3 +32,20 @@ document.addEventListener("htmx:afterSettle", (event) => {
   const heading = document.getElementById("results-heading");
   if (heading) heading.focus();
 });
+
+// On a phone the filters come before the results, folded under their "Refine" button
+// (unfolded they would push the results off the screen); unfolding them is remembered
+// while one filters. Without JavaScript they stay unfolded.
+const narrowScreen = window.matchMedia("(max-width: 50rem)");
+
+function foldFiltersOnPhones() {
+  const filters = document.querySelector(".filters-toggle");
+  if (!filters || !narrowScreen.matches) return;
+  filters.open = sessionStorage.getItem("filters-open") === "1";
+  filters.addEventListener("toggle", () => {
+    sessionStorage.setItem("filters-open", filters.open ? "1" : "0");
+  });
+}
+
+document.addEventListener("DOMContentLoaded", foldFiltersOnPhones);
+document.addEventListener("htmx:afterSettle", foldFiltersOnPhones);

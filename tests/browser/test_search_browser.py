@@ -63,6 +63,25 @@ def test_the_keyboard_skips_to_the_results_and_follows_a_chosen_filter(
     page.wait_for_function("document.activeElement.id === 'results-heading'")
 
 
+def test_on_a_phone_the_filters_come_first_behind_their_button(
+    page, live_server, indexed_seed, screenshot
+):
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(live_server.url + "/?q=Japan")
+    page.wait_for_function("window.htmx !== undefined")
+    button = page.locator(".filters summary")
+    first_result = page.locator(".result").first
+    assert button.bounding_box()["y"] < first_result.bounding_box()["y"]
+    assert not page.locator("#facet-type").is_visible()  # folded
+    screenshot("search-phone-filters-folded")
+    button.click()
+    assert page.locator("#facet-type").is_visible()
+    page.locator("#facet-type + ul a", has_text="Press release").click()
+    page.wait_for_selector(f"{STATUS}:has-text('1 result')")
+    assert page.locator("#facet-type").is_visible()  # unfolding is remembered
+    screenshot("search-phone-filters-open")
+
+
 def test_clicking_a_facet_narrows_results_and_updates_the_url(
     page, live_server, indexed_seed, screenshot
 ):
