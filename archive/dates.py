@@ -3,6 +3,7 @@
 import datetime
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from babel.dates import format_date, format_skeleton
 from django.utils.translation import get_language, gettext
@@ -60,12 +61,15 @@ class PartialDate:
             return cls(None, UNDATED)
         if _PARTIAL_DATE.match(text):
             return cls.parse(text)
-        iso = _numeric_iso(text) or _named_month_iso(text)
+        iso = _numeric_iso(text)
         if iso is not None:
             try:
                 return cls.parse(iso)
             except InvalidPartialDate as error:  # 31.02.2021: said as it was typed
                 raise InvalidPartialDate(str(error).replace(iso, text)) from None
+        named = named_date(text)
+        if named is not None:
+            return named
         else:
             raise InvalidPartialDate(
                 gettext(
@@ -149,16 +153,25 @@ def _numeric_iso(text: str) -> str | None:
     return None
 
 
-def _named_month_iso(text: str) -> str | None:
-    """A date with its month's name, in English, Russian or Japanese (dateparser)."""
+@cache
+def _named_date_parser():
     from dateparser.date import DateDataParser  # a second to load: only when needed
 
+    return DateDataParser(
+        languages=["en", "ru", "ja"], settings={"REQUIRE_PARTS": ["year", "month"]}
+    )
+
+
+def named_date(text: str) -> PartialDate | None:
+    """A date written with its month's name, in English, Russian or Japanese ("Nov 2021",
+    "22 ноября 2021", "2018年9月5日"), as precise as it is written; None if it is none.
+    The search form and capture's datelines read dates through this one parser."""
     if not re.search(r"\d{4}", text):
         return None
-    parsed = DateDataParser(
-        languages=["en", "ru", "ja"], settings={"REQUIRE_PARTS": ["year", "month"]}
-    ).get_date_data(text)
+    parsed = _named_date_parser().get_date_data(text)
     if parsed.date_obj is None:
         return None
     day = parsed.date_obj.date()
-    return day.isoformat() if parsed.period == "day" else day.strftime("%Y-%m")
+    if parsed.period == "day":
+        return PartialDate(day, DAY)
+    return PartialDate(day.replace(day=1), MONTH)

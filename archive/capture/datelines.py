@@ -7,8 +7,9 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from dateparser.date import DateDataParser
 from dateparser.search import search_dates
+
+from archive.dates import named_date
 
 # Datelines stand at a document's head: a date further down is what it is about.
 HEAD_CHARACTERS = 800
@@ -69,8 +70,8 @@ def dateline(text: str) -> Dateline | None:
             continue
         if era is not None and head.find(era.text) < head.find(written):
             return era
-        period = DateDataParser(languages=LANGUAGES).get_date_data(written).period
-        precision = "day" if period == "day" else "month"
-        day = moment.date() if precision == "day" else moment.date().replace(day=1)
-        return Dateline(day, precision, written.strip())
+        read = named_date(written)
+        if read is None:
+            continue
+        return Dateline(read.value, read.precision, written.strip())
     return era

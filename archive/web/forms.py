@@ -11,7 +11,7 @@ from archive.dates import InvalidPartialDate, PartialDate
 from archive.thesaurus.models import Concept
 
 MAX_VALUES_PER_FACET = 20
-DATE_FIELDS = ("from", "to")
+DATE_PARAMETERS = ("from", "to")
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ class SearchForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if self.dates_aside:
-            for name in DATE_FIELDS:
+            for name in DATE_PARAMETERS:
                 if name in self._errors:
                     self._set_aside(name, " ".join(self._errors.pop(name)))
         for facet in search.FACETS:
@@ -120,7 +120,7 @@ class SearchForm(forms.Form):
             try:
                 self.search_request = self._request()
             except search.InvalidSearch as error:
-                if not self.dates_aside or error.field not in DATE_FIELDS:
+                if not self.dates_aside or error.field not in DATE_PARAMETERS:
                     self.add_error(error.field or None, error.reason)
                 else:
                     self._set_aside(error.field, error.reason)
