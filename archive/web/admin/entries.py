@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
@@ -14,7 +15,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from archive import vocabularies
 from archive.capture.admin import AttachFileForm, CaptureAdminMixin, EntryOriginalInline
-from archive.dates import InvalidPartialDate, PartialDate
+from archive.dates import InvalidPartialDate, PartialDate, display_day
 from archive.models import DatePrecision, Entry, EntryIdentifier, Source, Topic
 from archive.selectors import possible_duplicates
 from archive.services import entries as entry_services
@@ -201,8 +202,8 @@ class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
         "status",
         "language_for_list",
         "document_type",
-        "created_at",
-        "updated_at",
+        "added_for_list",
+        "updated_for_list",
     ]
     list_display_links = ["title_for_list"]
     list_filter = [
@@ -302,6 +303,16 @@ class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
     @admin.display(description=_("date"), ordering="date")
     def date_for_list(self, entry):
         return entry.display_date
+
+    # The archive's own times as days, as the list writes every date (a full date and
+    # time each pushed the list wider than the page).
+    @admin.display(description=_("created"), ordering="created_at")
+    def added_for_list(self, entry):
+        return display_day(timezone.localdate(entry.created_at))
+
+    @admin.display(description=_("updated"), ordering="updated_at")
+    def updated_for_list(self, entry):
+        return display_day(timezone.localdate(entry.updated_at))
 
     @admin.display(description=_("language"), ordering="language")
     def language_for_list(self, entry):
