@@ -12,6 +12,7 @@ from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from archive import dates, projection, vocabularies
@@ -122,6 +123,12 @@ class DatePrecision(models.TextChoices):
     MONTH = dates.MONTH, _("Month")
     YEAR = dates.YEAR, _("Year")
     UNDATED = dates.UNDATED, _("Undated")
+    # A draft whose date nobody has looked at yet (capture found none): publishing asks
+    # for a date or "Undated" said in so many words.
+    NOT_STATED = "", _("Not stated yet")
+
+
+UNSTATED_DATES = (dates.UNDATED, DatePrecision.NOT_STATED)
 
 
 class DocumentType(models.TextChoices):
@@ -133,6 +140,8 @@ class DocumentType(models.TextChoices):
     REPORT = "report", _("Report")
     BOOK = "book", _("Book or chapter")
     OTHER = "other", _("Other")
+    # A draft whose type nobody has chosen yet (capture could not tell).
+    NOT_STATED = "", _("Not stated yet")
 
 
 class Status(models.TextChoices):
@@ -255,6 +264,7 @@ class Entry(models.Model):
         max_length=10,
         choices=DatePrecision.choices,
         default=DatePrecision.UNDATED,
+        blank=True,
     )
     date_note = models.CharField(
         _("date note"),
@@ -277,7 +287,11 @@ class Entry(models.Model):
         _("language"), max_length=2, default="en", help_text=_("ISO 639-1 code.")
     )
     document_type = models.CharField(
-        _("document type"), max_length=20, choices=DocumentType.choices, default=DocumentType.OTHER
+        _("document type"),
+        max_length=20,
+        choices=DocumentType.choices,
+        default=DocumentType.OTHER,
+        blank=True,
     )
     authors = models.TextField(
         _("authors"),
@@ -306,8 +320,8 @@ class Entry(models.Model):
         ordering = [models.F("date").desc(nulls_last=True), "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(date_precision=dates.UNDATED) & Q(date__isnull=True))
-                | (~Q(date_precision=dates.UNDATED) & Q(date__isnull=False)),
+                condition=(Q(date_precision__in=UNSTATED_DATES) & Q(date__isnull=True))
+                | (~Q(date_precision__in=UNSTATED_DATES) & Q(date__isnull=False)),
                 name="entry_date_matches_precision",
                 violation_error_message=_("An undated entry has no date; a dated one needs one."),
             ),
@@ -373,7 +387,7 @@ class Entry(models.Model):
 
     @property
     def partial_date(self) -> dates.PartialDate:
-        return dates.PartialDate(self.date, self.date_precision)
+        return dates.PartialDate(self.date, self.date_precision or dates.UNDATED)
 
     @property
     def display_date(self) -> str:
@@ -391,6 +405,19 @@ class Entry(models.Model):
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
 
+    def publication_problems(self) -> list[str]:
+        """What keeps this entry from being public: the archive asks of a public entry a
+        source, a type and a date (or "Undated") that someone stated. Empty when it may be
+        published."""
+        problems = []
+        if self.source_id is None:
+            problems.append(gettext("no source"))
+        if not self.document_type:
+            problems.append(gettext("no document type chosen"))
+        if self.date_precision == DatePrecision.NOT_STATED:
+            problems.append(gettext("no date, and “Undated” not chosen"))
+        return problems
+
     def identifier_records(self) -> list[dict]:
         """Identifiers as plain data, ordered by scheme and value (the API, snapshots and
         backups share this form)."""
@@ -406,11 +433,11 @@ class Entry(models.Model):
             errors["title"] = _(
                 "Give the document's title, or devise one and tick “devised title”."
             )
-        if self.date_precision == dates.UNDATED and self.date is not None:
+        if self.date_precision in UNSTATED_DATES and self.date is not None:
             errors["date"] = _(
                 "An undated entry cannot have a date: clear it or choose a precision."
             )
-        elif self.date_precision != dates.UNDATED and self.date is None:
+        elif self.date_precision not in UNSTATED_DATES and self.date is None:
             errors["date"] = _("A date known to the %(precision)s needs a date.") % {
                 "precision": self.get_date_precision_display().lower()
             }

@@ -229,6 +229,18 @@ class Site:
         self.server = None
 
 
+def first_source_offered(session: requests.Session, site_url: str) -> str:
+    """The id of the first source the entry form's source box offers (its autocomplete)."""
+    offered = session.get(
+        site_url + "/admin/autocomplete/",
+        params={"app_label": "archive", "model_name": "entry", "field_name": "source"},
+        timeout=30,
+    ).json()["results"]
+    if not offered:
+        raise RuntimeError("the entry form offers no source")
+    return offered[0]["id"]
+
+
 class Editor:
     """An editor signed in to the admin who saves new published entries."""
 
@@ -256,6 +268,8 @@ class Editor:
         self.session.get(add, timeout=30)
         data = {
             "csrfmiddlewaretoken": self.session.cookies["csrftoken"],
+            # A published entry names its source: the first the form offers.
+            "source": first_source_offered(self.session, self.site.url),
             "title": f"Load test entry {token}",
             "slug": "",
             "status": "published",

@@ -23,7 +23,7 @@ from archive.capture.detection import CaptureRefused
 from archive.capture.extraction import Extraction, extract
 from archive.capture.models import EntryOriginal
 from archive.dates import PartialDate
-from archive.models import DocumentType, Entry, Source, Status
+from archive.models import DatePrecision, DocumentType, Entry, Source, Status
 from archive.selectors import possible_duplicates
 from archive.services.entries import create_entry, save_entry
 
@@ -153,7 +153,8 @@ def entry_fields(extraction: Extraction, filename: str) -> dict:
         "title": title[:500] or os.path.splitext(filename)[0][:500],
         "title_is_devised": not title,
         "date": date,
-        "date_precision": precision if date else "undated",
+        # Nothing found is not "undated" stated: the editor states it before publishing.
+        "date_precision": precision if date else DatePrecision.NOT_STATED,
         "date_note": (
             _("Inferred from %(source)s: the document itself gives no date.")
             % {"source": extraction.date.source}
@@ -169,7 +170,7 @@ def entry_fields(extraction: Extraction, filename: str) -> dict:
         "body": extraction.text,
         "source": matching_source(extraction),
         "document_type": (
-            extraction.document_type.value if extraction.document_type else DocumentType.OTHER
+            extraction.document_type.value if extraction.document_type else DocumentType.NOT_STATED
         ),
     }
 

@@ -12,6 +12,7 @@ are caught by ``archive/signals.py``, which records the same through ``record_ch
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
@@ -103,8 +104,26 @@ def set_status(entries: Iterable[Entry], status: str) -> int:
     return len(changed)
 
 
-def publish_entries(entries: Iterable[Entry]) -> int:
-    return set_status(entries, Status.PUBLISHED)
+@dataclass
+class Publication:
+    """What publishing several entries did: how many went public, and each entry that
+    could not with what blocks it (``Entry.publication_problems``)."""
+
+    published: int = 0
+    blocked: list[tuple[Entry, list[str]]] = field(default_factory=list)
+
+
+def publish_entries(entries: Iterable[Entry]) -> Publication:
+    """Publish the entries the archive's requirements allow; the others stay drafts and
+    are named with what they lack."""
+    ready, blocked = [], []
+    for entry in entries:
+        problems = [] if entry.status == Status.PUBLISHED else entry.publication_problems()
+        if problems:
+            blocked.append((entry, problems))
+        else:
+            ready.append(entry)
+    return Publication(published=set_status(ready, Status.PUBLISHED), blocked=blocked)
 
 
 def unpublish_entries(entries: Iterable[Entry]) -> int:

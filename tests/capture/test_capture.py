@@ -496,3 +496,19 @@ def test_the_source_plus_opens_a_form_filled_in_with_the_site_capture_found(edit
     assert "url=https%3A%2F%2Fledger.example.org%2F" in href
     page = editor_client.get(href).content.decode()
     assert 'value="Northern Ledger"' in page and 'value="https://ledger.example.org/"' in page
+
+
+def test_a_capture_that_finds_no_date_or_type_leaves_them_for_the_editor_to_state(
+    editor_client,
+):
+    """Nothing found is not "undated" or "Other" stated: publishing will ask (#31, 4)."""
+    editor_client.post(
+        CAPTURE_URL, {"file": upload("note.txt", b"A few words about a ferry to Sakhalin.")}
+    )
+    entry = Entry.objects.get()
+    assert (entry.date_precision, entry.document_type) == ("", "")
+    assert entry.publication_problems() == [
+        "no source",
+        "no document type chosen",
+        "no date, and “Undated” not chosen",
+    ]

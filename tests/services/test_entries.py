@@ -23,9 +23,12 @@ def test_a_new_published_entry_is_logged_once_and_versioned_after_its_commit(db,
     assert entry.versions.count() == 1
 
 
-def test_an_entry_saved_in_the_admin_with_identifiers_is_logged_once(superuser_client, committed):
+def test_an_entry_saved_in_the_admin_with_identifiers_is_logged_once(
+    superuser_client, committed, source
+):
     data = entry_form(
         status="published",
+        source=source.pk,
         **{
             "identifiers-TOTAL_FORMS": "2",
             "identifiers-0-scheme": "issn",
@@ -43,12 +46,13 @@ def test_an_entry_saved_in_the_admin_with_identifiers_is_logged_once(superuser_c
     assert entry.versions.count() == 1
 
 
-def test_publishing_and_unpublishing_log_each_entry_that_changed(db, make_entry, committed):
-    drafts = [make_entry(status=Status.DRAFT) for _ in range(3)]
+def test_publishing_and_unpublishing_log_each_entry_that_changed(db, make_entry, committed, source):
+    drafts = [make_entry(status=Status.DRAFT, source=source) for _ in range(3)]
     before = IndexChange.objects.count()
     with committed():
-        assert entries.publish_entries(Entry.objects.filter(pk__in=[d.pk for d in drafts])) == 3
-        assert entries.publish_entries(Entry.objects.filter(pk=drafts[0].pk)) == 0
+        chosen = Entry.objects.filter(pk__in=[d.pk for d in drafts])
+        assert entries.publish_entries(chosen).published == 3
+        assert entries.publish_entries(Entry.objects.filter(pk=drafts[0].pk)).published == 0
     assert IndexChange.objects.count() == before + 3
 
 

@@ -40,8 +40,12 @@ def test_the_favicon_is_found(client, db):
     assert 'rel="icon"' in page
 
 
-def test_text_saved_in_the_admin_comes_back_without_carriage_returns(superuser_client, client):
-    data = entry_form(status="published", body="First line.\r\nSecond line.", summary="A\r\nB")
+def test_text_saved_in_the_admin_comes_back_without_carriage_returns(
+    superuser_client, client, source
+):
+    data = entry_form(
+        status="published", source=source.pk, body="First line.\r\nSecond line.", summary="A\r\nB"
+    )
     superuser_client.post(reverse("admin:archive_entry_add"), data)
     entry = Entry.objects.get()
     assert entry.body == "First line.\nSecond line."

@@ -16,7 +16,15 @@ from modeltranslation.admin import TranslationAdmin
 from archive import vocabularies
 from archive.capture.admin import AttachFileForm, CaptureAdminMixin, EntryOriginalInline
 from archive.dates import InvalidPartialDate, PartialDate, display_day
-from archive.models import DatePrecision, Entry, EntryIdentifier, Source, Topic
+from archive.models import (
+    DatePrecision,
+    DocumentType,
+    Entry,
+    EntryIdentifier,
+    Source,
+    Status,
+    Topic,
+)
 from archive.selectors import possible_duplicates
 from archive.services import entries as entry_services
 from archive.web.admin.search import EngineSearchMixin
@@ -81,9 +89,29 @@ class EntryAdminForm(AttachFileForm, forms.ModelForm):
         self.typed_precision = typed.precision
         return typed.value
 
+    def check_publishable(self, cleaned):
+        """A public entry has what the archive asks of one (``Entry.publication_problems``)."""
+        stated = Entry(
+            source=cleaned.get("source"),
+            document_type=cleaned.get("document_type") or "",
+            date_precision=cleaned.get("date_precision") or "",
+        )
+        problems = stated.publication_problems()
+        if problems:
+            self.add_error(
+                "status",
+                gettext("It cannot be published yet: %(problems)s.")
+                % {"problems": "; ".join(problems)},
+            )
+
     def clean(self):
         cleaned = super().clean()
         precision, typed = cleaned.get("date_precision"), getattr(self, "typed_precision", None)
+        if cleaned.get("date") and precision == DatePrecision.NOT_STATED:
+            # A date typed with no precision chosen is as precise as it is written.
+            cleaned["date_precision"] = precision = typed
+        if cleaned.get("status") == Status.PUBLISHED:
+            self.check_publishable(cleaned)
         if cleaned.get("date") and PRECISION_RANK.get(typed, 0) < PRECISION_RANK.get(precision, 0):
             self.add_error(
                 "date",
@@ -320,9 +348,33 @@ class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish selected entries"), permissions=["change"])
     def publish_selected(self, request, queryset):
-        count = entry_services.publish_entries(queryset)
+        publication = entry_services.publish_entries(queryset)
+        count = publication.published
         message = ngettext("%(count)d entry published.", "%(count)d entries published.", count)
         self.message_user(request, message % {"count": count})
+        for entry, problems in publication.blocked:
+            self.message_user(
+                request,
+                format_html(
+                    gettext("Not published: {} ({})."),
+                    format_html(
+                        '<a href="{}">#{} {}</a>',
+                        reverse("admin:archive_entry_change", args=[entry.pk]),
+                        entry.pk,
+                        Truncator(entry.display_title).chars(80),
+                    ),
+                    "; ".join(problems),
+                ),
+                messages.ERROR,
+            )
+
+    def get_changeform_initial_data(self, request):
+        """A new entry starts with its type and its date's precision not stated, so
+        that publishing it asks for them (a default is not a statement)."""
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("document_type", DocumentType.NOT_STATED)
+        initial.setdefault("date_precision", DatePrecision.NOT_STATED)
+        return initial
 
     @admin.action(
         description=_("Unpublish selected entries (back to draft)"), permissions=["change"]

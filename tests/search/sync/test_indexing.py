@@ -33,9 +33,12 @@ def test_creating_editing_and_deleting_an_entry_updates_the_index(
     assert search.compare().in_agreement
 
 
-def test_publishing_and_unpublishing_in_bulk(make_entry, committed, empty_index):
+def test_publishing_and_unpublishing_in_bulk(make_entry, source, committed, empty_index):
     with committed():
-        drafts = [make_entry(body="Kuril islands visit", status=Status.DRAFT) for _ in range(3)]
+        drafts = [
+            make_entry(body="Kuril islands visit", status=Status.DRAFT, source=source)
+            for _ in range(3)
+        ]
     assert run("kuril").total == 0
     with committed():
         publish_entries(Entry.objects.filter(pk__in=[d.pk for d in drafts]))

@@ -13,6 +13,7 @@ import time
 import pytest
 import requests
 
+from scripts.harness import first_source_offered
 from tests.search.conftest import ROOT
 
 PASSWORD = "several-nodes-editor-1"
@@ -54,6 +55,7 @@ class Editor:
             add,
             data={
                 "csrfmiddlewaretoken": self.session.cookies["csrftoken"],
+                "source": first_source_offered(self.session, self.node.url),
                 "title": f"Saved on node {self.node.name}",
                 "status": "published",
                 "date": "2024-05-01",
@@ -100,7 +102,9 @@ def chief(process_site):
         "shell",
         "-c",
         "from django.contrib.auth.models import User; "
-        f"User.objects.create_superuser('chief', password='{PASSWORD}')",
+        "from archive.models import Source; "
+        f"User.objects.create_superuser('chief', password='{PASSWORD}'); "
+        "Source.objects.create(name='Node Gazette', slug='node-gazette')",
     )
 
 

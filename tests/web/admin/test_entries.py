@@ -98,6 +98,7 @@ def test_editor_changes_an_entry_and_timestamps_stay_read_only(editor_client, se
         title=entry.title,
         slug=entry.slug,
         status="published",
+        source=entry.source_id,
         date="2021-11-22",
         body=entry.body,
         summary="Revised summary.",
@@ -161,8 +162,8 @@ def test_duplicate_original_url_is_flagged(editor_client, make_entry):
     assert "This looks like a duplicate" in response.content.decode()
 
 
-def test_bulk_publish_and_unpublish(superuser_client, make_entry):
-    drafts = [make_entry(status=Status.DRAFT) for _ in range(3)]
+def test_bulk_publish_and_unpublish(superuser_client, make_entry, source):
+    drafts = [make_entry(status=Status.DRAFT, source=source) for _ in range(3)]
     ids = [str(entry.pk) for entry in drafts]
     response = superuser_client.post(
         CHANGELIST_URL, {"action": "publish_selected", "_selected_action": ids}, follow=True
