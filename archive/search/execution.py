@@ -77,6 +77,8 @@ def in_order(matches: Matches, sort: str, browsing: bool, limit: int):
     """(document number, score) of the first ``limit`` matches in the requested order."""
     if sort == "relevance" and not browsing:
         return matches.by_relevance(limit)
+    if sort == "title":
+        return [(docnum, 0.0) for docnum in matches.by_title(limit)]
     newest_first = sort != "oldest"
     return [(docnum, 0.0) for docnum in matches.by_date(newest_first, limit)]
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from archive.dates import InvalidPartialDate, PartialDate
 from archive.search.fields import FACET_FIELDS, date_number, period
 
-SORTS = ("relevance", "newest", "oldest")
+SORTS = ("relevance", "newest", "oldest", "title")
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100  # what a searcher may ask for
 MAX_RESULTS_PER_REQUEST = 500  # what the application may ask for (citation exports)

@@ -1,6 +1,6 @@
 """What the index holds for each published entry: searchable text, filters, facets."""
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from archive.search.analysis import multilingual_analyzer, vocabulary_analyzer
 from archive.search.fields import DATE_FIELDS, FACET_FIELDS, SEARCH_FIELDS
@@ -21,6 +21,8 @@ def build_schema() -> Schema:
         # A hash of everything indexed for the entry: check_index compares it with the
         # database to find stale documents.
         fingerprint=ID(stored=True),
+        # The title as it sorts (sort_keys.py), read with the entry ids into an array.
+        sort_title=STORED,
         **{field.name: _text(text) for field in SEARCH_FIELDS},
         vocabulary=TEXT(analyzer=vocabulary_analyzer(), phrase=False),
         # Filters and facets: one term per value, kept as columns for fast counting.

@@ -269,12 +269,17 @@ def _sorts(state: SearchState, browsing: bool) -> tuple:
     lists the newest first, and says so: the option keeps its value, so that words typed
     next are ranked by relevance."""
     if browsing:
-        offered = (("relevance", gettext("Newest first")), ("oldest", gettext("Oldest first")))
+        offered = (
+            ("relevance", gettext("Newest first")),
+            ("oldest", gettext("Oldest first")),
+            ("title", gettext("Title (A–Z)")),
+        )
     else:
         offered = (
             ("relevance", gettext("Relevance")),
             ("newest", gettext("Newest first")),
             ("oldest", gettext("Oldest first")),
+            ("title", gettext("Title (A–Z)")),
         )
     return tuple((sort, label, state.sorted_by(sort).url()) for sort, label in offered)
 

@@ -206,3 +206,37 @@ def test_renamed_topic_is_found_by_its_new_name(indexed_seed, committed):
         topic.name = "Oil and gas"
         topic.save()
     assert titles(run("topic:gas")) == [indexed_seed["seed-003-f3c71f01dee03dc8"].title]
+
+
+def test_sorting_by_title_files_titles_as_a_catalogue_does(make_entry, committed, empty_index):
+    """Case, accents, width, leading punctuation and an English article do not count;
+    Latin before Cyrillic before Japanese; filters still apply (#31, 8)."""
+    with committed():
+        for title, language in [
+            ("ラブロフ外相の訪日", "ja"),
+            ("Sakhalin ferry", "en"),
+            ("«Восток» и Япония", "ru"),
+            ("The Kuril question", "en"),
+            ("[Devised: a note on fisheries]", "en"),
+            ("ﾀﾞｲﾔ", "ja"),
+            ("Éclair of Hokkaido", "en"),
+            ("Астрахань", "ru"),
+        ]:
+            make_entry(title=title, body="common words", language=language)
+        make_entry(title="Aaaa draft", body="common words", status=Status.DRAFT)
+    in_title_order = [
+        "[Devised: a note on fisheries]",
+        "Éclair of Hokkaido",
+        "The Kuril question",
+        "Sakhalin ferry",
+        "Астрахань",
+        "«Восток» и Япония",
+        "ﾀﾞｲﾔ",
+        "ラブロフ外相の訪日",
+    ]
+    assert titles(run("common", sort="title")) == in_title_order
+    assert titles(run(sort="title", per_page=3, page=2)) == in_title_order[3:6]
+    assert titles(run("common", sort="title", filters={"language": ["ru"]})) == [
+        "Астрахань",
+        "«Восток» и Япония",
+    ]

@@ -77,3 +77,18 @@ def test_results_per_page_are_kept_by_every_link_and_offered(client, indexed_see
     assert '<select id="per-page" name="per_page"' in page
     assert '<option value="1" selected>1</option>' in page
     assert '<option value="50">50</option>' in page
+
+
+def test_results_can_be_sorted_by_title_on_the_page_and_in_the_api(client, indexed_seed):
+    """#31, 8: the sort menu offers titles A–Z; the order holds in the API too."""
+    page = client.get("/", {"q": "Japan"}).content.decode()
+    assert '<option value="title">Title (A–Z)</option>' in page
+    sorted_page = client.get("/", {"q": "Japan", "sort": "title"})
+    shown = [hit.entry.display_title for hit in sorted_page.context["hits"]]
+    assert len(shown) == 3
+    assert shown == sorted(shown, key=lambda title: title.strip("[").casefold())
+    assert '<option value="title" selected>Title (A–Z)</option>' in sorted_page.content.decode()
+    api = client.get("/api/search/", {"q": "Japan", "sort": "title"}).json()
+    assert [result["title"] for result in api["results"]] == [
+        hit.entry.title for hit in sorted_page.context["hits"]
+    ]

@@ -19,6 +19,7 @@ from whoosh.util.numeric import byte_to_length
 from archive.search.fields import FACET_FIELDS
 from archive.search.query.limits import not_counted
 from archive.search.segments.docsets import DOCNUM, marked, segment_key, term_docs
+from archive.search.sort_keys import KEY_BYTES
 
 CACHED_SEGMENTS = 64
 NO_VALUE = -1
@@ -83,6 +84,7 @@ class SegmentFacts:
     date_start: np.ndarray  # YYYYMMDD of a dated period's first day; 0 when undated
     date_end: np.ndarray  # … and of its last day; 0 when undated
     entry_ids: np.ndarray  # the entry each document stands for
+    sort_titles: np.ndarray  # each document's title as it sorts (sort_keys.py), bytes
     _lengths: dict = field(default_factory=dict)
 
     def lengths(self, reader, fieldname: str) -> np.ndarray:
@@ -147,14 +149,17 @@ def _dates(reader, fieldname) -> np.ndarray:
     return values
 
 
-def _entry_ids(reader) -> np.ndarray:
-    """Each document's entry id, from the stored fields read in one pass: a search needs
-    the ids of its 20 hits, and reading a segment's stored fields one hit at a time is
-    slow the first time."""
-    ids = np.zeros(reader.doc_count_all(), dtype=np.int64)
+def _stored(reader) -> tuple[np.ndarray, np.ndarray]:
+    """Each document's entry id and sort title, from the stored fields read in one pass:
+    a search needs the ids of its 20 hits, and reading a segment's stored fields one hit
+    at a time is slow the first time."""
+    count = reader.doc_count_all()
+    ids = np.zeros(count, dtype=np.int64)
+    titles = np.zeros(count, dtype=f"S{KEY_BYTES}")
     for docnum, stored in reader._perdoc.iter_docs():  # noqa: SLF001
         ids[docnum] = int(stored["entry_id"])
-    return ids
+        titles[docnum] = stored.get("sort_title", "").encode("utf-8")[:KEY_BYTES]
+    return ids, titles
 
 
 def build(reader) -> SegmentFacts:
@@ -165,7 +170,7 @@ def build(reader) -> SegmentFacts:
         for facet in FACET_FIELDS
     }
     dates = _dates(reader, "date_start"), _dates(reader, "date_end")
-    return SegmentFacts(facets, *dates, _entry_ids(reader))
+    return SegmentFacts(facets, *dates, *_stored(reader))
 
 
 def entry_ids(searcher, docnums) -> list[int]:

@@ -109,6 +109,19 @@ class Matches:
         order = np.lexsort((numbers, -scores))[:limit]
         return [(int(numbers[i]), float(scores[i])) for i in order]
 
+    def by_title(self, limit: int) -> list[int]:
+        """Whole-index numbers of the first ``limit`` documents that pass every filter,
+        in the order of their titles (``sort_keys.py``), ties in index order."""
+        keys, numbers = [], []
+        for segment in self.segments:
+            docs = self._kept(segment)
+            keys.append(segment.facts.sort_titles[docs])
+            numbers.append(docs.astype(np.int64) + segment.offset)
+        if not keys:
+            return []
+        keys, numbers = np.concatenate(keys), np.concatenate(numbers)
+        return [int(numbers[i]) for i in np.lexsort((numbers, keys))[:limit]]
+
     def by_date(self, newest_first: bool, limit: int) -> list[int]:
         """Whole-index numbers of the first ``limit`` documents that pass every filter,
         sorted by date, undated last, ties in index order."""

@@ -29,6 +29,7 @@ from archive.search.analysis import distinct_words
 from archive.search.catalogue import catalogue
 from archive.search.fields import DATE_FIELDS, DOCUMENT_FIELDS, VOCABULARY_FIELDS
 from archive.search.segments.format import SEGMENT_FILES
+from archive.search.sort_keys import title_sort_key
 from archive.search.sync import applied_position, change_log, locks, storage
 
 logger = logging.getLogger("archive.search")
@@ -57,6 +58,7 @@ def fingerprinted(document: dict) -> dict:
             f"an entry's document gives {sorted(given)}; the index declares "
             f"{sorted(_REQUIRED)} and the dates {sorted(DATE_FIELDS)}"
         )
+    document["sort_title"] = title_sort_key(document["title"])
     document["fingerprint"] = fingerprint(document)
     return document
 
