@@ -54,9 +54,17 @@ class NameCache:
 TOPIC_NAMES = NameCache(
     lambda: {topic.slug: str(topic) for topic in Topic.objects.select_related("parent__parent")}
 )
+TOPIC_PARENTS = NameCache(
+    lambda: {
+        slug: parent
+        for slug, parent in Topic.objects.filter(parent__isnull=False).values_list(
+            "slug", "parent__slug"
+        )
+    }
+)
 # Instances, not values(): the name in the visitor's language, else English.
 SOURCE_NAMES = NameCache(lambda: {source.slug: source.name for source in Source.objects.all()})
-for _model, _cache in ((Topic, TOPIC_NAMES), (Source, SOURCE_NAMES)):
+for _model, _cache in ((Topic, TOPIC_NAMES), (Topic, TOPIC_PARENTS), (Source, SOURCE_NAMES)):
     post_save.connect(_cache.clear, sender=_model, weak=False)
     post_delete.connect(_cache.clear, sender=_model, weak=False)
 
@@ -153,6 +161,11 @@ class EntryCatalogue:
             return {value: names[value] for value in values if value in names}
         raise ValueError(f"the archive names no values of the facet {facet!r}")
 
+    def facet_parents(self, facet: str, values) -> dict[str, str]:
+        if facet != "topic":
+            raise ValueError(f"the facet {facet!r} is not a tree")
+        return TOPIC_PARENTS.labels(values)
+
     def is_known(self, facet: str, value: str) -> bool:
         if facet == "language":
             return vocabularies.is_language_code(value)
@@ -164,4 +177,5 @@ class EntryCatalogue:
     def warm_up(self):
         vocabularies.language_choices()  # the language facet's names (Babel's, slow to load)
         TOPIC_NAMES.names()
+        TOPIC_PARENTS.names()
         SOURCE_NAMES.names()

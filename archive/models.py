@@ -64,6 +64,9 @@ class Source(models.Model):
             )
 
 
+TOPIC_PATH_SEPARATOR = " › "  # between a topic and its broader ones in its name
+
+
 class Topic(models.Model):
     """A subject heading; ``parent`` gives a small hierarchy (e.g. Economy › Energy)."""
 
@@ -93,7 +96,7 @@ class Topic(models.Model):
         ]
 
     def __str__(self):
-        return " › ".join(topic.name for topic in self.ancestry())
+        return TOPIC_PATH_SEPARATOR.join(topic.name for topic in self.ancestry())
 
     def save(self, *args, **kwargs):
         if not self.slug:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.utils import translation
 
-from archive.models import Entry, Source, Status
+from archive.models import Entry, Source, Status, Topic
 from archive.services.importing import import_manifest
 from archive.thesaurus.models import Concept, ConceptLabel
 
@@ -185,3 +185,24 @@ def kurils(db):
         ("ja", "preferred", "茂木敏充"),
     )
     return {"islands": islands, "territories": territories, "iturup": iturup, "motegi": motegi}
+
+
+@pytest.fixture
+def topic_tree(db, make_entry):
+    """Twelve broad topics, Economy with Energy (and its Gas) and Fisheries under it, and
+    entries carrying them; searched with "harbour". Indexed by a rebuild."""
+    from archive import search
+
+    economy = Topic.objects.create(name="Economy", slug="economy")
+    energy = Topic.objects.create(name="Energy", slug="energy", parent=economy)
+    gas = Topic.objects.create(name="Gas", slug="gas", parent=energy)
+    fisheries = Topic.objects.create(name="Fisheries", slug="fisheries", parent=economy)
+    broad = [
+        Topic.objects.create(name=f"Broad topic {letter}", slug=f"broad-{letter}")
+        for letter in "abcdefghijk"
+    ]
+    for topics in ([gas], [gas], [fisheries], [energy], *([topic] for topic in broad)):
+        make_entry(body="A harbour in the north.").topics.set(topics)
+    make_entry(body="An undated harbour note.")
+    search.rebuild()
+    return {"economy": economy, "energy": energy, "gas": gas, "fisheries": fisheries}

@@ -33,6 +33,10 @@ class Catalogue(Protocol):
         """The names, in the interface's language, of those values of a facet that name
         something (a topic, a source, a language, a document type)."""
 
+    def facet_parents(self, facet: str, values: Iterable[str]) -> dict[str, str]:
+        """The parent of each of those values of a hierarchical facet that has one (a
+        topic's broader topic), by value."""
+
     def is_known(self, facet: str, value: str) -> bool:
         """Whether a filter value names something (a language code may name a language
         the archive holds no entry in yet)."""

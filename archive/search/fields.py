@@ -28,6 +28,9 @@ class FacetField:
     label: str
     multi_valued: bool = False  # an entry may carry several values (comma-separated)
     named_by_catalogue: bool = True  # its values' names come from the archive
+    # Its values form a tree (the catalogue names each one's parent), and an entry
+    # carries the ancestors of its values too, so a parent counts its children's entries.
+    hierarchical: bool = False
 
     @property
     def index_field(self) -> str:
@@ -47,7 +50,7 @@ SEARCH_FIELDS = (
 )
 
 FACET_FIELDS = (
-    FacetField("topic", _("Topic"), multi_valued=True),
+    FacetField("topic", _("Topic"), multi_valued=True, hierarchical=True),
     FacetField("source", _("Source")),
     FacetField("year", _("Year"), named_by_catalogue=False),
     FacetField("language", _("Language")),

@@ -69,6 +69,7 @@ def search_view(request):
                         "label": value.label,
                         "count": value.count,
                         "selected": value.selected,
+                        "parent": value.parent,
                         "url": request.build_absolute_uri(value.toggle_url),
                     }
                     for value in facet.values

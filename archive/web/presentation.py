@@ -11,6 +11,7 @@ from django.utils.translation import get_language, gettext
 
 from archive import search
 from archive.dates import display_day
+from archive.models import TOPIC_PATH_SEPARATOR
 
 PARAMETER_ORDER = [
     "q",
@@ -141,6 +142,14 @@ class LinkedValue:
     count: int
     selected: bool
     toggle_url: str
+    depth: int = 0  # in a tree (topics): how far under its broadest topic it is listed
+    parent: str = ""
+
+    @property
+    def name(self) -> str:
+        """What a tree lists it as: its own name, under its parent's (the label is its
+        whole path, as a chip says it)."""
+        return self.label.rsplit(TOPIC_PATH_SEPARATOR, 1)[-1] if self.depth else self.label
 
 
 @dataclass(frozen=True)
@@ -156,6 +165,11 @@ class LinkedFacet:
     def total_values(self) -> int:
         return len(self.values) + self.hidden
 
+    @property
+    def filterable(self) -> bool:
+        """All its many values are listed: a box narrows them by name."""
+        return not self.hidden and len(self.values) > FACET_VALUES_SHOWN
+
 
 @dataclass(frozen=True)
 class Chip:
@@ -170,6 +184,20 @@ class YearBar:
     percent: int
     url: str
     labelled: bool  # its year is written under it (with many bars, only some are)
+
+
+@dataclass(frozen=True)
+class UndatedCount:
+    count: int
+    url: str  # the same search, only its undated results
+
+
+def _undated(page: search.SearchPage, state: "SearchState") -> UndatedCount | None:
+    for facet in page.facets:
+        for value in facet.values if facet.name == "year" else ():
+            if value.value == search.UNDATED_YEAR and value.count:
+                return UndatedCount(value.count, state.only_year(value.value).url())
+    return None
 
 
 YEARS_ALL_LABELLED = 12  # more bars than this: label each decade, and the ends if there is room
@@ -204,7 +232,15 @@ def _linked_facet(facet, state: SearchState, expanded: tuple[str, ...], limit: i
     def linked(values):
         urls = state.toggled_urls(facet.name, [value.value for value in values])
         return tuple(
-            LinkedValue(value.value, value.label, value.count, value.selected, url)
+            LinkedValue(
+                value.value,
+                value.label,
+                value.count,
+                value.selected,
+                url,
+                value.depth,
+                value.parent,
+            )
             for value, url in zip(values, urls, strict=True)
         )
 
@@ -241,6 +277,7 @@ class ResultsView:
     chips: tuple  # Chip: the filters in force, each with the URL that removes it
     clear_url: str
     timeline: tuple  # YearBar
+    undated: "UndatedCount | None"  # beside the timeline: how many results have no date
     sorts: tuple  # (sort, label, url)
     shown_sort: str  # the sort the page says it is in
     per_page_choices: tuple[int, ...]  # results per page the page offers, its own among them
@@ -337,6 +374,7 @@ def present(
         chips=tuple(chips),
         clear_url=SearchState((("q", request.query),) if request.query else ()).url(),
         timeline=timeline,
+        undated=_undated(page, state) if timeline else None,
         sorts=_sorts(state, browsing=page.reading == "browse"),
         shown_sort="relevance"
         if page.reading == "browse" and request.sort == "newest"

@@ -24,13 +24,16 @@ document.addEventListener("htmx:configRequest", (event) => {
   if (trigger && trigger.type === "input") event.detail.headers["X-Search-Typing"] = "1";
 });
 
-// After a filter, a chip, a year or "show all" is chosen, the keyboard goes on from the
-// results (the links it was on have been replaced).
+// After a filter, a chip or a year is chosen, the keyboard goes on from the results (the
+// links it was on have been replaced); after "Show all", from the box that narrows them.
 document.addEventListener("htmx:afterSettle", (event) => {
   const source = event.detail.requestConfig && event.detail.requestConfig.elt;
   if (!source || !source.closest || !source.closest(".filters, .chips")) return;
-  const heading = document.getElementById("results-heading");
-  if (heading) heading.focus();
+  const facet = source.classList.contains("facet-more") && source.closest(".facet");
+  if (facet) offerFacetFilters(); // the box is shown before it can take the focus
+  const box = facet && document.getElementById(`filter-${facet.dataset.facet}`);
+  const target = box || document.getElementById("results-heading");
+  if (target) target.focus();
 });
 
 // On a phone the filters come before the results, folded under their "Refine" button
@@ -49,3 +52,39 @@ function foldFiltersOnPhones() {
 
 document.addEventListener("DOMContentLoaded", foldFiltersOnPhones);
 document.addEventListener("htmx:afterSettle", foldFiltersOnPhones);
+
+// A facet listing many values (all of them, after "Show all") gets a box that narrows the
+// list to the values whose name holds what is typed, keeping the broader topics they sit
+// under. Without JavaScript the box stays hidden and the list whole.
+function fold(text) {
+  return text.normalize("NFKC").toLocaleLowerCase();
+}
+
+function narrowFacet(input) {
+  const list = document.getElementById(input.dataset.facetFilter);
+  if (!list) return;
+  const wanted = fold(input.value.trim());
+  const items = Array.from(list.children);
+  const byValue = new Map(items.map((item) => [item.dataset.value, item]));
+  const shown = new Set();
+  for (const item of items) {
+    const label = item.querySelector(".label");
+    if (wanted && !(label && fold(label.textContent).includes(wanted))) continue;
+    for (let kept = item; kept && !shown.has(kept); kept = byValue.get(kept.dataset.parent)) {
+      shown.add(kept);
+    }
+  }
+  for (const item of items) item.hidden = !shown.has(item);
+}
+
+function offerFacetFilters() {
+  for (const input of document.querySelectorAll("input[data-facet-filter]")) {
+    input.closest(".facet-filter").hidden = false;
+    if (input.dataset.ready) continue;
+    input.dataset.ready = "1";
+    input.addEventListener("input", () => narrowFacet(input));
+  }
+}
+
+document.addEventListener("DOMContentLoaded", offerFacetFilters);
+document.addEventListener("htmx:afterSettle", offerFacetFilters);

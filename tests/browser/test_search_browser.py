@@ -212,3 +212,27 @@ def test_pages_run_under_the_content_security_policy(page, live_server, indexed_
     page.goto(live_server.url + entry.get_absolute_url())
     page.goto(live_server.url + "/admin/login/")
     assert violations == []
+
+
+def test_the_topic_tree_unfolds_and_its_box_narrows_it(page, live_server, topic_tree, screenshot):
+    """#31, 10: topics as a tree with counts; "Show all" then a box that keeps the
+    broader topics a match sits under; the keyboard goes on from the box."""
+    page.goto(live_server.url + "/?q=harbour")
+    page.wait_for_function("window.htmx !== undefined")
+    topics = page.locator("#facet-values-topic > li")
+    assert topics.count() == 10
+    page.get_by_role("link", name="Show all 15 (Topic)").click()
+    page.wait_for_function("() => document.activeElement.id === 'filter-topic'")
+    assert topics.count() == 15
+    screenshot("search-topic-tree")
+    page.keyboard.type("gas")
+    shown = page.locator("#facet-values-topic > li:not([hidden]) .label")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#facet-values-topic > li:not([hidden])').length === 3"
+    )
+    assert shown.all_inner_texts() == ["Economy", "Energy", "Gas"]
+    screenshot("search-topic-tree-filtered")
+    page.locator("#filter-topic").fill("")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#facet-values-topic > li:not([hidden])').length === 15"
+    )

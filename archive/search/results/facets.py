@@ -19,6 +19,8 @@ class FacetValue:
     label: str
     count: int
     selected: bool
+    depth: int = 0  # in a tree: how many ancestors it is listed under
+    parent: str = ""  # in a tree: the value it is listed under
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,45 @@ class YearFacet(Facet):
         return (undated, -int(facet_value.value) if not undated else 0)
 
 
-FACETS: tuple[Facet, ...] = tuple(
-    Facet(declared) if declared.named_by_catalogue else YearFacet(declared)
-    for declared in FACET_FIELDS
-)
+class TreeFacet(Facet):
+    """A facet whose values form a tree (topics): each value listed under its parent,
+    siblings most frequent first. Its label stays the whole path ("Economy › Energy")."""
+
+    def result(self, counts, selected):
+        flat = super().result(counts, selected)
+        present = {value.value for value in flat.values}
+        parents = {
+            value: parent
+            for value, parent in catalogue().facet_parents(self.name, present).items()
+            if parent in present
+        }
+        children: dict[str, list[FacetValue]] = {}
+        for value in flat.values:  # already most frequent first
+            children.setdefault(parents.get(value.value, ""), []).append(value)
+        ordered: list[FacetValue] = []
+
+        def walk(parent: str, depth: int):
+            for value in children.get(parent, ()):
+                ordered.append(_placed(value, depth, parent))
+                walk(value.value, depth + 1)
+
+        walk("", 0)
+        # Values in a cycle of parents (the admin refuses one) are never reached from a
+        # root: listed after the tree, flat.
+        listed = {value.value for value in ordered}
+        ordered += [value for value in flat.values if value.value not in listed]
+        return FacetResult(self.name, self.label, tuple(ordered))
+
+
+def _placed(value: FacetValue, depth: int, parent: str) -> FacetValue:
+    return FacetValue(value.value, value.label, value.count, value.selected, depth, parent)
+
+
+def _facet_for(declared: FacetField) -> Facet:
+    if not declared.named_by_catalogue:
+        return YearFacet(declared)
+    return TreeFacet(declared) if declared.hierarchical else Facet(declared)
+
+
+FACETS: tuple[Facet, ...] = tuple(_facet_for(declared) for declared in FACET_FIELDS)
 FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
