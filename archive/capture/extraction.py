@@ -17,12 +17,14 @@ import py3langid
 import trafilatura
 from charset_normalizer import from_bytes
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
 
 from archive.capture.datelines import dateline
 from archive.capture.detection import HTML, PDF, TEXT, CaptureRefused
 from archive.capture.page_sources import PageSources
+from archive.capture.said import Said, as_data, said
 
 logger = logging.getLogger("archive.capture")
 
@@ -33,7 +35,7 @@ _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 @dataclass(frozen=True)
 class Found:
     value: object  # str; for a date (ISO text, precision); for authors a list
-    source: str  # where it came from, as the report says it
+    source: Said | str  # where it came from, as the report says it
 
 
 @dataclass
@@ -48,7 +50,7 @@ class Extraction:
     url: Found | None = None
     summary: Found | None = None
     document_type: Found | None = None  # the archive's type, when the page's markup names one
-    notes: list[str] = field(default_factory=list)
+    notes: list[Said] = field(default_factory=list)
     date_inferred: bool = False  # from the file's own timestamps, not from the document
 
     FIELDS = (
@@ -67,12 +69,12 @@ class Extraction:
         return {
             "kind": self.kind,
             "fields": {
-                name: {"value": found.value, "source": str(found.source)}
+                name: {"value": found.value, "source": as_data(found.source)}
                 for name in self.FIELDS
                 if (found := getattr(self, name)) is not None
             },
             "words": len(self.text.split()),
-            "notes": list(self.notes),
+            "notes": [as_data(note) for note in self.notes],
         }
 
 
@@ -136,7 +138,8 @@ def _from_page(raw: bytes) -> Extraction:
         )
     if sources.declared_language:
         extraction.language = Found(
-            sources.declared_language, _("the page's lang attribute or Content-Language")
+            sources.declared_language,
+            said(gettext_noop("the page's lang attribute or Content-Language")),
         )
     return extraction
 
@@ -178,29 +181,30 @@ def _from_pdf(path: Path) -> Extraction:
             _("the PDF has no text layer (a scanned image?): add its text by hand")
         )
     extraction = Extraction(kind="pdf", text=text)
-    info_source = _("the PDF's document information (%(key)s)")
+
+    def info_source(key: str) -> Said:
+        return said(gettext_noop("the PDF's document information (%(key)s)"), key=key)
+
     title = (info.title or "").strip() if info else ""
     if title:
-        extraction.title = Found(title, info_source % {"key": "Title"})
+        extraction.title = Found(title, info_source("Title"))
     else:
         first = text.strip().split("\n", 1)[0].strip()
-        extraction.title = Found(first[:300], _("the text's first line"))
+        extraction.title = Found(first[:300], said(gettext_noop("the text's first line")))
     if info and (info.author or "").strip():
         names = [name.strip() for name in re.split(r";|,| and ", info.author) if name.strip()]
-        extraction.authors = Found(names, info_source % {"key": "Author"})
+        extraction.authors = Found(names, info_source("Author"))
     created = info.creation_date if info else None
     extraction.date = _written_date(text)
     if extraction.date is None and created is not None:
         # Nothing better: the file's creation date, marked as inferred.
-        extraction.date = Found(
-            (created.date().isoformat(), "day"), info_source % {"key": "CreationDate"}
-        )
+        extraction.date = Found((created.date().isoformat(), "day"), info_source("CreationDate"))
         extraction.date_inferred = True
         extraction.notes.append(
-            _("A PDF's creation date is often not the document's date: check it.")
+            said(gettext_noop("A PDF's creation date is often not the document's date: check it."))
         )
     if info and (info.subject or "").strip():
-        extraction.summary = Found(info.subject.strip(), info_source % {"key": "Subject"})
+        extraction.summary = Found(info.subject.strip(), info_source("Subject"))
     return extraction
 
 
@@ -211,7 +215,7 @@ def _written_date(text: str) -> Found | None:
         return None
     return Found(
         (found.day.isoformat(), found.precision),
-        _("a date in the text: “%(text)s”") % {"text": found.text},
+        said(gettext_noop("a date in the text: “%(text)s”"), text=found.text),
     )
 
 
@@ -270,11 +274,13 @@ def _from_text(raw: bytes) -> Extraction:
     extraction = Extraction(kind="text", text=rest.strip() or text)
     extraction.date = _written_date(text)
     first = first.strip()
-    extraction.title = Found(first[:300], _("the text's first line"))
+    extraction.title = Found(first[:300], said(gettext_noop("the text's first line")))
     if best.encoding not in ("utf_8", "ascii"):
         extraction.notes.append(
-            _("Read as %(encoding)s (detected by charset-normalizer).")
-            % {"encoding": best.encoding}
+            said(
+                gettext_noop("Read as %(encoding)s (detected by charset-normalizer)."),
+                encoding=best.encoding,
+            )
         )
     return extraction
 
@@ -282,19 +288,25 @@ def _from_text(raw: bytes) -> Extraction:
 # Language --------------------------------------------------------------------------------
 
 
-def _language(text: str, declared: Found | None, notes: list[str]) -> Found:
+def _language(text: str, declared: Found | None, notes: list[Said]) -> Found:
     """The text's language, detected; a page's declared language is kept when the text
     agrees with it."""
     code, _score = py3langid.classify(text[:20_000])
-    detected = _("detected from the text (py3langid)")
+    detected = said(gettext_noop("detected from the text (py3langid)"))
     if declared is None:
         return Found(code, detected)
     declared_code = str(declared.value).split("-")[0].lower()
     if declared_code == code:
-        return Found(code, _("%(source)s, confirmed by the text") % {"source": declared.source})
+        confirmed = gettext_noop("%(source)s, confirmed by the text")
+        return Found(code, said(confirmed, source=declared.source))
     notes.append(
-        _("The page declares the language “%(declared)s” but its text reads as “%(code)s”.")
-        % {"declared": declared.value, "code": code}
+        said(
+            gettext_noop(
+                "The page declares the language “%(declared)s” but its text reads as “%(code)s”."
+            ),
+            declared=declared.value,
+            code=code,
+        )
     )
     return Found(code, detected)
 

@@ -4,6 +4,7 @@ number of entries."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from archive.capture import said
 from archive.dates import InvalidPartialDate, PartialDate
 
 
@@ -74,8 +75,13 @@ class EntryOriginal(models.Model):
                 shown = "; ".join(map(str, value))
             else:
                 shown = str(value)
-            rows.append((str(REPORT_FIELDS.get(name, name)), shown, found.get("source", "")))
+            source = said.shown(found.get("source", ""))
+            rows.append((str(REPORT_FIELDS.get(name, name)), shown, source))
         return rows
+
+    def report_notes(self) -> list[str]:
+        """The extraction report's notes, in the reader's language."""
+        return [said.shown(note) for note in (self.extraction or {}).get("notes") or ()]
 
 
 REPORT_FIELDS = {

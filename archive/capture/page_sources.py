@@ -8,9 +8,10 @@ import json
 import unicodedata
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 from trafilatura.utils import load_html
+
+from archive.capture.said import Said, said
 
 DATE_KEYS = (
     "article:published_time",
@@ -38,7 +39,7 @@ LD_KEYS = {
     "description": "description",
     "inLanguage": "language",
 }
-TRAFILATURA = gettext_lazy("trafilatura, from the page's layout and text")
+TRAFILATURA = said(gettext_noop("trafilatura, from the page's layout and text"))
 # The archive's document type a page's own markup names (schema.org types, then og:type).
 LD_TYPES = {
     "NewsArticle": "news",
@@ -100,71 +101,73 @@ class PageSources:
         language = language or (meta.get("content-language") or [""])[0]
         return cls(meta, ld, title_tag, heading, canonical, (language or "").strip())
 
-    def _meta_source(self, keys, matches) -> str | None:
+    def _meta_source(self, keys, matches) -> Said | None:
         for key in keys:
             if any(matches(content) for content in self.meta.get(key, ())):
-                return _("the page's meta tag %(key)s") % {"key": key}
+                return said(gettext_noop("the page's meta tag %(key)s"), key=key)
         return None
 
-    def _ld_source(self, name, matches) -> str | None:
+    def _ld_source(self, name, matches) -> Said | None:
         if any(matches(value) for value in self.ld.get(name, ())):
-            return _("the page's JSON-LD (%(key)s)") % {"key": name}
+            return said(gettext_noop("the page's JSON-LD (%(key)s)"), key=name)
         return None
 
-    def _tagged(self, keys, ld_name: str, matches) -> str | None:
+    def _tagged(self, keys, ld_name: str, matches) -> Said | None:
         """The first meta tag of ``keys``, else the JSON-LD value, that ``matches``."""
         return self._meta_source(keys, matches) or self._ld_source(ld_name, matches)
 
-    def title(self, value: str) -> str:
+    def title(self, value: str) -> Said:
         same = _same_as(value)
         return (
             self._tagged(TITLE_KEYS, "title", same)
             or (
-                _("the page's <title>")
+                said(gettext_noop("the page's <title>"))
                 if _norm(value) and _norm(value) in _norm(self.title_tag)
                 else None
             )
-            or (_("the page's first heading") if same(self.heading) else None)
+            or (said(gettext_noop("the page's first heading")) if same(self.heading) else None)
             or TRAFILATURA
         )
 
-    def date(self, value: str) -> str:
+    def date(self, value: str) -> Said:
         return self._tagged(
             DATE_KEYS, "date", lambda text: str(text).strip().startswith(value)
-        ) or _("htmldate (in trafilatura), from the page's text or address")
+        ) or said(gettext_noop("htmldate (in trafilatura), from the page's text or address"))
 
-    def author(self, value: str) -> str:
+    def author(self, value: str) -> Said:
         wanted = _norm(value)
-        return self._tagged(AUTHOR_KEYS, "author", lambda text: wanted in _norm(text)) or _(
-            "trafilatura, from the page's byline"
+        return self._tagged(AUTHOR_KEYS, "author", lambda text: wanted in _norm(text)) or said(
+            gettext_noop("trafilatura, from the page's byline")
         )
 
-    def site_name(self, value: str) -> str:
-        return self._tagged(SITE_KEYS, "publisher", _same_as(value)) or _(
-            "trafilatura, from the page's address"
+    def site_name(self, value: str) -> Said:
+        return self._tagged(SITE_KEYS, "publisher", _same_as(value)) or said(
+            gettext_noop("trafilatura, from the page's address")
         )
 
-    def url(self, value: str) -> str:
+    def url(self, value: str) -> Said:
         if self.canonical and self.canonical.rstrip("/") == value.rstrip("/"):
-            return _("the page's canonical link")
+            return said(gettext_noop("the page's canonical link"))
         return self._meta_source(("og:url", "twitter:url"), lambda u: u == value) or TRAFILATURA
 
-    def document_type(self) -> tuple[str, str] | None:
+    def document_type(self) -> tuple[str, Said] | None:
         """The archive's document type the page's markup names, and where: its JSON-LD
         ``@type`` (NewsArticle → news, ScholarlyArticle → journal article, …), else a
         citation_journal_title (a journal's page) or og:type "article"."""
         for name in self.ld.get("@type", ()):
             if name in LD_TYPES:
-                return LD_TYPES[name], _("the page's JSON-LD (@type %(type)s)") % {"type": name}
+                return LD_TYPES[name], said(
+                    gettext_noop("the page's JSON-LD (@type %(type)s)"), type=name
+                )
         if self.meta.get("citation_journal_title"):
-            return "journal_article", _("the page's meta tag %(key)s") % {
-                "key": "citation_journal_title"
-            }
+            return "journal_article", said(
+                gettext_noop("the page's meta tag %(key)s"), key="citation_journal_title"
+            )
         if "article" in (value.lower() for value in self.meta.get("og:type", ())):
-            return "news", _("the page's meta tag %(key)s") % {"key": "og:type"}
+            return "news", said(gettext_noop("the page's meta tag %(key)s"), key="og:type")
         return None
 
-    def description(self, value: str) -> str:
+    def description(self, value: str) -> Said:
         return self._tagged(DESCRIPTION_KEYS, "description", _same_as(value)) or TRAFILATURA
 
 

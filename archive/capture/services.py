@@ -16,12 +16,14 @@ from urllib.parse import urlsplit
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from archive import vocabularies
 from archive.capture import originals
 from archive.capture.detection import CaptureRefused
 from archive.capture.extraction import Extraction, extract
 from archive.capture.models import EntryOriginal
+from archive.capture.said import as_data, said, shown
 from archive.dates import PartialDate
 from archive.models import DatePrecision, DocumentType, Entry, Source, Status
 from archive.selectors import possible_duplicates
@@ -233,7 +235,8 @@ class Reextraction:
         for name in COMPARED:
             current, extracted = _shown(entry, name), _shown_value(self.fields, name)
             if current != extracted:
-                found.append(Difference(name, current, extracted, self.sources.get(name, "")))
+                source = shown(self.sources.get(name, ""))
+                found.append(Difference(name, current, extracted, source))
         return found
 
 
@@ -296,8 +299,9 @@ def _sources(extraction: Extraction) -> dict[str, str]:
         "original_url": extraction.url,
         "summary": extraction.summary,
     }
-    sources = {name: str(value.source) for name, value in found.items() if value is not None}
-    sources["body"] = {"html": "trafilatura", "pdf": "pypdf", "text": _("the file")}.get(
+    sources = {name: as_data(value.source) for name, value in found.items() if value is not None}
+    the_file = as_data(said(gettext_noop("the file")))
+    sources["body"] = {"html": "trafilatura", "pdf": "pypdf", "text": the_file}.get(
         extraction.kind, ""
     )
     return sources

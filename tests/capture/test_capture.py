@@ -16,6 +16,7 @@ from django.urls import reverse
 from archive import search
 from archive.capture import originals, services
 from archive.capture.models import EntryOriginal, OriginalFile
+from archive.capture.said import shown
 from archive.models import Entry, Status
 from tests.capture.conftest import (
     FIXTURES,
@@ -55,7 +56,7 @@ def test_a_capture_makes_a_draft_and_keeps_the_original(originals_dir):
     assert stored.name == original.sha256 and stored.read_bytes() == fixture_bytes(
         "exchange-en.html"
     )
-    assert link.extraction["fields"]["title"]["source"] == "the page's meta tag og:title"
+    assert shown(link.extraction["fields"]["title"]["source"]) == "the page's meta tag og:title"
 
 
 def test_the_same_file_twice_is_one_entry_and_one_stored_file(originals_dir):
@@ -512,3 +513,34 @@ def test_a_capture_that_finds_no_date_or_type_leaves_them_for_the_editor_to_stat
         "no document type chosen",
         "no date, and “Undated” not chosen",
     ]
+
+
+def test_the_report_speaks_the_readers_language_not_the_capturers(editor_client):
+    """#31, 15: captured by an editor reading English, read by one reading Russian."""
+    from django.utils import translation
+
+    editor_client.post(
+        CAPTURE_URL,
+        {"file": upload("note.txt", "Заметка о пароме\nТекст заметки о пароме.".encode("cp1251"))},
+    )
+    link = EntryOriginal.objects.get()
+    with translation.override("en"):
+        assert ("title", "Заметка о пароме", "the text's first line") in link.report_rows()
+        assert link.report_notes() == ["Read as cp1251 (detected by charset-normalizer)."]
+    with translation.override("ru"):
+        assert ("заглавие", "Заметка о пароме", "первая строка текста") in link.report_rows()
+        assert link.report_notes() == ["Прочитан как cp1251 (определено charset-normalizer)."]
+    url = reverse("admin:archive_entry_change", args=[link.entry_id])
+    page = editor_client.get(url, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "первая строка текста" in page
+
+
+def test_a_report_kept_before_reports_spoke_every_language_is_shown_as_written(db):
+    link = EntryOriginal(
+        extraction={
+            "fields": {"title": {"value": "Kept", "source": "the text's first line"}},
+            "notes": ["An old note."],
+        }
+    )
+    assert link.report_rows() == [("title", "Kept", "the text's first line")]
+    assert link.report_notes() == ["An old note."]
