@@ -11,6 +11,7 @@ from whoosh import query as whoosh_query
 
 from archive.search.catalogue import catalogue
 from archive.search.query.expansion import concept_query, expand, label_index
+from archive.search.query.names import with_names
 from archive.search.query.reading import (
     ParsedQuery,
     parse,
@@ -90,18 +91,19 @@ def _thesaurus(request: SearchRequest):
     return label_index(catalogue().thesaurus())
 
 
-def _expanded(parsed: ParsedQuery, labels, request: SearchRequest):
-    """The parsed query with other names of the concepts it names (when asked), and
-    narrowed to the request's concept."""
-    query, expansions = parsed.query, ()
+def _expanded(parsed: ParsedQuery, labels, request: SearchRequest, reader):
+    """The parsed query with other names of the concepts it names and its names in other
+    scripts (when asked), and narrowed to the request's concept."""
+    query, expansions, names = parsed.query, (), ()
     if request.expand and labels is not None and not parsed.browse_all:
         query, expansions = expand(parsed.query, labels, parsed.runs)
+        query, names = with_names(query, parsed.text, reader)
     if request.concept and labels is not None:
         about = concept_query(request.concept, labels)
         query = about if parsed.browse_all else whoosh_query.And([query, about])
         reading = "browse" if parsed.browse_all else parsed.reading
         parsed = replace(parsed, browse_all=False, reading=reading)
-    return replace(parsed, query=query), expansions
+    return replace(parsed, query=query), expansions, names
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ class Found:
     reading: str
     notes: tuple[str, ...]
     expansions: tuple
+    names: tuple  # names.NameAlternatives: words also matched in other scripts
     suggestion: str | None
     labels: object  # expansion.LabelIndex, when the request needed the thesaurus
 
@@ -128,7 +131,7 @@ def find(
     labels = _thesaurus(request)
     if read_as is None:
         read_as = read(request.query, searcher.schema, reader)
-    parsed, expansions = _expanded(read_as, labels, request)
+    parsed, expansions, names = _expanded(read_as, labels, request, reader)
     notes = list(parsed.notes)
     query = parsed.query
     reading = "browse" if parsed.browse_all else parsed.reading
@@ -153,13 +156,15 @@ def find(
         else:
             looser = None
         if looser is not None and not looser.browse_all:
-            looser, looser_expansions = _expanded(looser, labels, request)
+            looser, looser_expansions, looser_names = _expanded(looser, labels, request, reader)
             looser_matches = _matches(searcher, looser, looser.query, request)
             if looser_matches.total:
                 query, matches, reading = looser.query, looser_matches, looser.reading
-                expansions = looser_expansions
+                expansions, names = looser_expansions, looser_names
                 notes.append(note)
-    return Found(parsed, query, matches, reading, tuple(notes), expansions, suggestion, labels)
+    return Found(
+        parsed, query, matches, reading, tuple(notes), expansions, names, suggestion, labels
+    )
 
 
 def execute(request: SearchRequest, searcher) -> SearchPage:
@@ -192,6 +197,7 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
         searched_query=parsed.text,
         reading=found.reading,
         expansions=found.expansions,
+        names=found.names,
         concept=labels.thesaurus.concepts_by_key.get(request.concept) if labels else None,
         entry_ids=tuple(entry_ids),
     )

@@ -23,6 +23,11 @@ def build_schema() -> Schema:
         fingerprint=ID(stored=True),
         # The title as it sorts (sort_keys.py), read with the entry ids into an array.
         sort_title=STORED,
+        # Names by keys that cross scripts (names/matching.py); their forms, unscored.
+        name_key=KEYWORD(scorable=True),
+        name_kana=KEYWORD(scorable=True),
+        name_spelled=KEYWORD(scorable=True),
+        name_forms=KEYWORD(scorable=False),
         **{field.name: _text(text) for field in SEARCH_FIELDS},
         vocabulary=TEXT(analyzer=vocabulary_analyzer(), phrase=False),
         # Filters and facets: one term per value, kept as columns for fast counting.

@@ -90,8 +90,11 @@ def search_view(request):
                 }
                 for item in view.also_searched
             ],
+            "also_matched_in_other_scripts": [
+                {"word": names.word, "forms": list(names.forms)} for names in result.names
+            ],
             "only_my_words_url": request.build_absolute_uri(view.only_my_words_url)
-            if result.expansions
+            if result.expansions or result.names
             else None,
             "canonical_url": request.build_absolute_uri(view.search_url),
         },

@@ -92,7 +92,12 @@ class Command(ArchiveCommand):
                 gettext("Also searched (%(concept)s): %(names)s")
                 % {"concept": expansion.concept_name, "names": also_searched(expansion)}
             )
-        if page.expansions:
+        if page.names:
+            self.stdout.write(
+                gettext("Also matched in other scripts: %(forms)s")
+                % {"forms": ", ".join(form for names in page.names for form in names.forms)}
+            )
+        if page.expansions or page.names:
             self.stdout.write(gettext("(--only-my-words searches only the words typed)"))
         for position, hit in enumerate(page.hits, start=page.first_position):
             entry = hit.entry

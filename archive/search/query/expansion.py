@@ -125,7 +125,7 @@ class _Unit:
     cjk: bool = False
 
 
-def _default_fields_word(node) -> tuple[str, ...] | None:
+def default_fields_word(node) -> tuple[str, ...] | None:
     """The terms of a word or phrase searched across the default fields, else None."""
     if isinstance(node, CombinedFields):
         texts = {text for _, text, _ in node.weighted}
@@ -144,7 +144,7 @@ def _units(kids: list) -> list[_Unit]:
     units, position = [], 0
     while position < len(kids):
         kid = kids[position]
-        terms = _default_fields_word(kid)
+        terms = default_fields_word(kid)
         end = position + 1
         if terms is None and type(kid) is whoosh_query.Term:
             while (
@@ -175,7 +175,7 @@ class _Expander:
             return query
         if isinstance(query, whoosh_query.AndNot):
             return whoosh_query.AndNot(self.node(query.a), query.b)
-        if _default_fields_word(query) is not None:  # the whole query is one word
+        if default_fields_word(query) is not None:  # the whole query is one word
             expanded = self._compound(whoosh_query.And([query]))
             return expanded.subqueries[0]
         if isinstance(query, (whoosh_query.And, whoosh_query.Or)) and not isinstance(

@@ -28,6 +28,7 @@ class SearchPage:
     stopped: bool = False  # reached its time budget (unavailable, for now)
     reading: str = ""  # how the query was read: a key of query.READINGS
     expansions: tuple = ()  # expansion.Expansion: other names also searched
+    names: tuple = ()  # names.NameAlternatives: words also matched in other scripts
     concept: object = None  # thesaurus.snapshot.ConceptNames of request.concept
     entry_ids: tuple[int, ...] = ()  # the page's entries, in order (hits or not)
 

@@ -28,6 +28,7 @@ from whoosh.index import LockError
 from archive.search.analysis import distinct_words
 from archive.search.catalogue import catalogue
 from archive.search.fields import DATE_FIELDS, DOCUMENT_FIELDS, VOCABULARY_FIELDS
+from archive.search.names import document_name_fields
 from archive.search.segments.format import SEGMENT_FILES
 from archive.search.sort_keys import title_sort_key
 from archive.search.sync import applied_position, change_log, locks, storage
@@ -59,6 +60,7 @@ def fingerprinted(document: dict) -> dict:
             f"{sorted(_REQUIRED)} and the dates {sorted(DATE_FIELDS)}"
         )
     document["sort_title"] = title_sort_key(document["title"])
+    document.update(document_name_fields(document["title"], document["summary"], document["body"]))
     document["fingerprint"] = fingerprint(document)
     return document
 

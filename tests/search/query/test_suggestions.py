@@ -17,11 +17,18 @@ def russian(empty_index, make_entry, committed):
 
 
 def test_a_misspelled_cyrillic_name_gets_a_suggestion(russian):
-    page = run("Мотеги")
+    page = run("Мотаги")
     assert page.total == 0
     assert page.suggestion == "Мотэги"
 
 
+def test_a_name_written_another_way_is_found_without_a_suggestion(russian):
+    """е for э is a spelling of the name (#32), not a misspelling."""
+    page = run("Мотеги")
+    assert page.total == 1 and page.suggestion is None
+    assert page.names[0].forms == ("Мотэги",)
+
+
 def test_words_that_matched_in_another_form_are_not_corrected(russian):
-    page = run("Россия Япония сотрудничество Мотеги")
+    page = run("Россия Япония сотрудничество Мотаги")
     assert page.suggestion == "Россия Япония сотрудничество Мотэги"

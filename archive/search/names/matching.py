@@ -1,0 +1,107 @@
+"""Names in the index and in a query: the fields a document's names fill, and a query's
+words searched under their names' keys, below the words typed.
+
+Fields (terms are keys, so a name is found whatever script its entry writes it in):
+- ``name_key``: the spelling key of every name (Latin, Cyrillic, kanji read in kana,
+  katakana romanized);
+- ``name_kana``: the skeletons of names written in katakana (what a Latin or Cyrillic
+  query's skeleton is looked up in);
+- ``name_spelled``: the skeletons of names written in Latin or Cyrillic letters (what a
+  katakana query's skeleton is looked up in);
+- ``name_forms``: "k:key|form", "s:skeleton|form" (katakana) and "t:skeleton|form"
+  (spelled) for every form: what the page says was matched, and what editors see.
+Skeletons are compared only across katakana and the other scripts: within one script the
+spelling key is the better judge.
+"""
+
+import re
+from dataclasses import dataclass
+
+from whoosh import query as whoosh_query
+
+from archive.search.names.finding import NameForm, names_in
+
+NAME_WEIGHT = 0.5  # a name matched in another script counts half as much as a word typed
+MAX_FORMS_SHOWN = 8  # forms the page names for one word
+NAME_FIELDS = ("name_key", "name_kana", "name_spelled", "name_forms")
+
+
+@dataclass(frozen=True)
+class NameAlternatives:
+    """What a query word is also searched as, and the forms found under it."""
+
+    word: str
+    terms: tuple[tuple[str, str], ...]  # (field, key)
+    forms: tuple[str, ...] = ()  # other forms in the index (filled from the index)
+    typed_as_name: bool = False  # capitalized, and not just as a sentence's first word
+
+
+def _form_terms(form: NameForm) -> list[str]:
+    terms = [f"k:{form.key}|{form.written}"]
+    if form.skeleton:
+        terms.append(f"{'s' if form.katakana else 't'}:{form.skeleton}|{form.written}")
+    return terms
+
+
+def document_name_fields(*texts: str) -> dict[str, str]:
+    """The name fields of a document whose text is ``texts`` (title, summary, body)."""
+    keys, kana, spelled, forms = {}, {}, {}, {}
+    for text in texts:
+        for form in names_in(text):
+            keys[form.key] = None
+            if form.skeleton:
+                (kana if form.katakana else spelled)[form.skeleton] = None
+            for term in _form_terms(form):
+                forms[term] = None
+    return {
+        "name_key": " ".join(keys),
+        "name_kana": " ".join(kana),
+        "name_spelled": " ".join(spelled),
+        "name_forms": " ".join(forms),
+    }
+
+
+def alternatives_for(word: str) -> NameAlternatives | None:
+    """The keys a typed word is also searched under, or None (no name in it)."""
+    terms: dict[tuple[str, str], None] = {}
+    for form in names_in(word, every_word=True):
+        terms[("name_key", form.key)] = None
+        if form.skeleton:
+            terms[("name_spelled" if form.katakana else "name_kana", form.skeleton)] = None
+    return NameAlternatives(word, tuple(terms)) if terms else None
+
+
+_FORM_PREFIX = {"name_key": "k", "name_kana": "s", "name_spelled": "t"}
+
+
+def forms_matched(reader, alternatives: NameAlternatives) -> tuple[str, ...]:
+    """The forms in the index found under a word's keys, other than the word itself (as
+    written, ignoring case), most useful first: another script's before a variant. A
+    variant in the word's own script counts only when the word was typed as a name
+    ("Lavrow" finds "Lavrov"), so that a question's plain words are never read as names
+    (``colour``, ``color``)."""
+    typed = alternatives.word.casefold()
+    own_script = _script(alternatives.word)
+    variants_too = alternatives.typed_as_name
+    found: dict[str, None] = {}
+    for field, key in alternatives.terms:
+        prefix = f"{_FORM_PREFIX[field]}:{key}|"
+        for term in reader.expand_prefix("name_forms", prefix):
+            form = (term.decode("utf-8") if isinstance(term, bytes) else term)[len(prefix) :]
+            if form.casefold() != typed and (variants_too or _script(form) != own_script):
+                found[form] = None
+    return tuple(sorted(found, key=lambda form: (_script(form) == _script(typed), form)))
+
+
+def _script(text: str) -> str:
+    if re.search(r"[\u0400-\u04ff]", text):
+        return "cyrillic"
+    if re.search(r"[\u3040-\u30ff\u3400-\u9fff]", text):
+        return "japanese"
+    return "latin"
+
+
+def clause(alternatives: NameAlternatives):
+    return whoosh_query.Or(
+        [whoosh_query.Term(field, key, boost=NAME_WEIGHT) for field, key in alternatives.terms]
+    )

@@ -1,0 +1,96 @@
+"""A query's words also searched as names in other scripts (``search/names``): each word
+that names something written otherwise in the index is searched as typed OR under its
+name keys, the keys weighted below the words typed. A word after NOT or a minus excludes
+the name in every script. Words searched in one named field and prefixes are left as
+typed.
+"""
+
+import copy
+import re
+from dataclasses import replace
+
+from whoosh import query as whoosh_query
+
+from archive.search.names import NameAlternatives, alternatives_for, forms_matched
+from archive.search.names.matching import MAX_FORMS_SHOWN, clause
+from archive.search.query.expansion import default_fields_word, label_terms
+from archive.search.query.tree import rewrite
+
+MAX_NAMED_WORDS = 12  # words of one query looked up as names (a pasted page has hundreds)
+_TOKEN = re.compile(r'(?:^|(?<=\s))(NOT\s+|-)?([^\s"()]+)')
+
+
+def _typed_words(text: str) -> list[str]:
+    words = []
+    for _excluded, word in _TOKEN.findall(text):
+        if ":" in word or word.endswith("*") or word in ("AND", "OR", "NOT"):
+            continue
+        words.append(word.strip("'’.,;!?"))
+    return words
+
+
+def with_names(query, text: str, reader) -> tuple[object, tuple[NameAlternatives, ...]]:
+    """The query with its words' name keys added beside them, and for each word the
+    forms of other scripts that the index holds under them."""
+    by_terms: dict[tuple[str, ...], NameAlternatives] = {}
+    words = _typed_words(text)
+    for position, word in enumerate(words):
+        if len(by_terms) >= MAX_NAMED_WORDS:
+            break
+        alternatives = alternatives_for(word)
+        if alternatives is None:
+            continue
+        present = tuple(
+            (field, key) for field, key in alternatives.terms if reader.doc_frequency(field, key)
+        )
+        if not present:
+            continue
+        # A capital says "a name", unless it only begins a sentence of several words.
+        as_name = word[:1].isupper() and (position > 0 or len(words) == 1)
+        found = NameAlternatives(word, present, typed_as_name=as_name)
+        forms = forms_matched(reader, found)
+        terms = label_terms(word)
+        if forms and terms and terms not in by_terms:
+            by_terms[terms] = replace(found, forms=forms[:MAX_FORMS_SHOWN])
+    if not by_terms:
+        return query, ()
+    used: dict[str, NameAlternatives] = {}
+    return _rewritten(query, by_terms, used), tuple(used.values())
+
+
+def _word_terms(node) -> tuple[str, ...] | None:
+    """The terms of a word searched across the default fields: one BM25F clause, a phrase
+    in each field, or (as a word under NOT is read) a term in each field."""
+    terms = default_fields_word(node)
+    if terms is None and type(node) is whoosh_query.Or:
+        kids = list(node.children())
+        texts = {kid.text for kid in kids if type(kid) is whoosh_query.Term}
+        if len(kids) > 1 and len(texts) == 1 and all(type(k) is whoosh_query.Term for k in kids):
+            terms = (texts.pop(),)
+    return terms
+
+
+def _rewritten(node, by_terms, used):
+    """``used`` collects the words matched in other scripts (None: under NOT, where a
+    name is excluded in every script and nothing is said)."""
+    if isinstance(node, whoosh_query.Not):
+        return whoosh_query.Not(_rewritten(node.query, by_terms, None))
+    if isinstance(node, whoosh_query.AndNot):
+        return whoosh_query.AndNot(
+            _rewritten(node.a, by_terms, used), _rewritten(node.b, by_terms, None)
+        )
+    terms = _word_terms(node)
+    if terms is not None and terms in by_terms:
+        alternatives = by_terms[terms]
+        if used is not None:
+            used[alternatives.word] = alternatives
+        return whoosh_query.Or([node, clause(alternatives)])
+    if isinstance(node, (whoosh_query.And, whoosh_query.Or)) and not isinstance(
+        node, whoosh_query.DisjunctionMax
+    ):
+        return rewrite(node, lambda kid: _rewritten(kid, by_terms, used))
+    if isinstance(node, (whoosh_query.Require, whoosh_query.AndMaybe)):
+        rewritten = copy.copy(node)
+        rewritten.a, rewritten.b = (_rewritten(kid, by_terms, used) for kid in (node.a, node.b))
+        return rewritten
+    return node

@@ -1,0 +1,108 @@
+"""Names across scripts (#32): "Lavrov" finds Лавров and ラブロフ with no thesaurus entry,
+ranked below the words typed, said on the page, switched off with the thesaurus."""
+
+import pytest
+
+from archive.search.names import names_in, skeleton, spelling_key
+from tests.search.helpers import run, titles
+
+ENTRIES = [
+    ("ru", "Встреча министров", "Сергей Лавров встретился с послом Японии в Москве."),
+    ("ja", "外相会談", "セルゲイ・ラブロフ外相は岸田首相と会談した。"),
+    ("ru", "Визит премьера", "Премьер-министр Японии Кисида посетил Хабаровск."),
+    ("ja", "大使の発言", "ガルージン駐日ロシア大使は上月大使と面会した。"),
+    ("ru", "Посол в Токио", "Посол Галузин обсудил с Кодзуки вопросы рыболовства."),
+    ("en", "Lavrov in Tokyo", "Foreign Minister Lavrov spoke in Tokyo."),
+    ("ru", "Другой министр", "Министр Лавренов открыл выставку."),
+    ("ja", "沿海の港", "ナホトカ港の貨物が増えた。ハバロフスクから列車で。"),
+]
+
+
+@pytest.fixture
+def names(make_entry, empty_index, committed):
+    with committed():
+        for language, title, body in ENTRIES:
+            make_entry(title=title, body=body, language=language)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Lavrov", {"Встреча министров", "外相会談", "Lavrov in Tokyo"}),
+        ("Lavrow", {"Встреча министров", "外相会談", "Lavrov in Tokyo"}),
+        ("Лавров", {"Встреча министров", "外相会談", "Lavrov in Tokyo"}),
+        ("ラブロフ", {"Встреча министров", "外相会談", "Lavrov in Tokyo"}),
+        ("Kishida", {"外相会談", "Визит премьера"}),
+        ("Kisida", {"外相会談", "Визит премьера"}),
+        ("岸田", {"外相会談", "Визит премьера"}),
+        ("Кисида", {"外相会談", "Визит премьера"}),
+        ("Galuzin", {"大使の発言", "Посол в Токио"}),
+        ("ガルージン", {"大使の発言", "Посол в Токио"}),
+        ("Kozuki", {"大使の発言", "Посол в Токио"}),
+        ("Kōzuki", {"大使の発言", "Посол в Токио"}),
+        ("Khabarovsk", {"Визит премьера", "沿海の港"}),
+        ("Habarovsk", {"Визит премьера", "沿海の港"}),
+        ("Nakhodka", {"沿海の港"}),
+    ],
+)
+def test_a_name_is_found_in_every_script(names, query, expected):
+    assert set(titles(run(query, per_page=50))) == expected
+
+
+def test_matches_in_other_scripts_rank_below_the_words_typed(names):
+    assert titles(run("Lavrov"))[0] == "Lavrov in Tokyo"
+    assert titles(run("Лавров"))[0] == "Встреча министров"
+
+
+def test_the_page_says_which_forms_were_matched(names):
+    page = run("Lavrov")
+    [matched] = page.names
+    assert matched.word == "Lavrov"
+    assert set(matched.forms) == {"Лавров", "ラブロフ"}
+
+
+def test_only_my_words_switches_name_matching_off(names):
+    assert set(titles(run("Lavrov", expand=False))) == {"Lavrov in Tokyo"}
+    assert run("Lavrov", expand=False).names == ()
+
+
+def test_an_excluded_name_is_excluded_in_every_script(names):
+    assert set(titles(run("министр -Lavrov"))) == {"Визит премьера", "Другой министр"}
+    assert set(titles(run("Japan NOT ラブロフ"))) == set()
+    assert run("министр -Lavrov").names == ()
+
+
+def test_distractors_are_not_matched():
+    assert spelling_key("Лавров") != spelling_key("Лавренов")
+    assert spelling_key("Ivanov") != spelling_key("Ivanova")
+    assert skeleton(spelling_key("Ivanov")) != skeleton(spelling_key("Ivanova"))
+    assert spelling_key("Sakhalin") != spelling_key("Sakhalinsk")
+    [kishi] = names_in("岸が来た")
+    [kishida] = names_in("岸田が来た")
+    assert kishi.key != kishida.key
+
+
+def test_a_common_word_is_not_read_as_a_name():
+    assert names_in("the meeting was held in the city") == []
+    assert [form.written for form in names_in("砂糖と佐藤")] == ["佐藤"]
+
+
+@pytest.mark.parametrize("query", ["Ｌａｖｒｏｖ", "ﾗﾌﾞﾛﾌ", "Лаврóв", "LAVROV", "lavrov"])
+def test_width_case_and_accents_do_not_hide_a_name(names, query):
+    assert len(run(query).hits) == 3
+
+
+def test_a_name_saved_later_is_matched_without_a_rebuild(names, make_entry, committed):
+    with committed():
+        make_entry(title="Новости", body="Лавров прибыл в Токио.", language="ru")
+    assert "Новости" in titles(run("ラブロフ", per_page=50))
+
+
+def test_drafts_are_matched_in_the_editors_search(names, make_entry, committed):
+    from archive import search
+    from archive.models import Status
+
+    with committed():
+        draft = make_entry(title="Черновик", body="Лавров и Кисида.", status=Status.DRAFT)
+    found = search.editorial_search(search.SearchRequest(query="Kishida"), published=False)
+    assert [entry_id for entry_id, _ in found.ranked] == [draft.pk]
