@@ -31,6 +31,7 @@ from archive.search.engine import (
     warm_up,
 )
 from archive.search.fields import date_number, period
+from archive.search.names import NameForm, names_in
 from archive.search.query.expansion import label_terms
 from archive.search.request import (
     DEFAULT_PER_PAGE,
@@ -93,6 +94,7 @@ __all__ = [
     "IndexTooFarBehind",
     "IndexUnavailable",
     "InvalidSearch",
+    "NameForm",
     "Lag",
     "LockState",
     "NoCatalogue",
@@ -112,6 +114,7 @@ __all__ = [
     "empty_postings_cache",
     "entry_in_search",
     "expansion_steps",
+    "names_in",
     "index_locks",
     "index_status",
     "label_terms",

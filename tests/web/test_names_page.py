@@ -43,3 +43,14 @@ def test_the_search_command_says_so(names):  # noqa: F811
 def test_odd_names_get_an_answer_never_an_error(client, names, query):  # noqa: F811
     response = client.get("/", {"q": query})
     assert response.status_code == 200
+
+
+def test_editors_see_the_names_an_entry_is_found_by(superuser_client, make_entry):
+    from django.urls import reverse
+
+    entry = make_entry(body="セルゲイ・ラブロフ外相は岸田首相と会談した。", language="ja")
+    page = superuser_client.get(reverse("admin:archive_entry_change", args=[entry.pk]))
+    text = page.content.decode()
+    assert "Names as search matches them" in text
+    assert "ラブロフ → <code>raburofu (rbrb)</code>" in text
+    assert "岸田 → <code>kisida</code>" in text

@@ -9,7 +9,7 @@ written (ラブロフ, ハバロフスク), matched by its consonant skeleton.
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import fugashi
@@ -35,8 +35,9 @@ class NameForm:
 
     written: str
     key: str  # spelling key ("" when too short)
-    skeleton: str  # consonant skeleton ("" when too short)
+    skeletons: tuple[str, ...]  # consonant skeletons (none when too short)
     katakana: bool  # written in katakana: matched to other scripts by its skeleton
+    whole: bool = False  # the parts of a name written with ・, as one word
 
 
 _local = threading.local()
@@ -62,7 +63,7 @@ def kana_in_latin(kana: str) -> str:
 @lru_cache(maxsize=200_000)
 def spelled_form(word: str) -> NameForm | None:
     key = spelling_key(word)
-    return NameForm(word, key, skeleton(key), False) if key else None
+    return NameForm(word, key, _skeletons(key), False) if key else None
 
 
 @lru_cache(maxsize=50_000)
@@ -70,23 +71,51 @@ def kana_form(written: str, kana: str, katakana: bool) -> NameForm | None:
     key = spelling_key(kana_in_latin(kana))
     if not key:
         return None
-    return NameForm(written, key, skeleton(key) if katakana else "", katakana)
+    return NameForm(written, key, _skeletons(key, katakana=True) if katakana else (), katakana)
 
 
-def _japanese_names(run: str) -> list[NameForm]:
+def _skeletons(key: str, katakana: bool = False) -> tuple[str, ...]:
+    """A key's skeleton; in katakana also read with ジ as a soft d (ヴォロジン Volodin,
+    メドベージェフ Medvedev)."""
+    found = [skeleton(key)]
+    if katakana and "z" in key:
+        found.append(skeleton(key.replace("z", "d")))
+    return tuple(dict.fromkeys(shape for shape in found if shape))
+
+
+def _japanese_names(run: str, every_word: bool = False) -> list[NameForm]:
     found = []
-    for katakana in _KATAKANA.findall(run):
-        for part in katakana.split("・"):
-            form = kana_form(part, part, True) if len(part) >= 2 else None
+    for katakana in re.findall(r"[\u30a1-\u30fa\u30fc・]+", run):
+        parts = [part for part in katakana.split("・") if _KATAKANA.fullmatch(part)]
+        # Each part (a given name, a family name), and the parts as one word, as Latin
+        # writes Petropavlovsk-Kamchatsky.
+        spelled = [(part, part) for part in parts]
+        if len(parts) > 1:
+            spelled.append(("・".join(parts), "".join(parts)))
+        for written, kana in spelled:
+            form = kana_form(written, kana, True)
+            if form:
+                found.append(replace(form, whole=True) if "・" in written else form)
+    if re.search(r"[\u3400-\u9fff]", run):
+        words = list(_tagger()(run))
+        proper = [
+            word
+            for word in words
+            if word.feature.pos2 == "固有名詞" and re.search(r"[\u3400-\u9fff]", word.surface)
+        ]
+        for word in proper:
+            # A given name's kanji have several readings (文雄: UniDic ブンユウ, as a
+            # name フミオ): UniDic's, and pykakasi's of the same kanji.
+            readings = dict.fromkeys([word.feature.kana or "", word.surface])
+            forms = (kana_form(word.surface, reading, False) for reading in readings if reading)
+            found += dict.fromkeys(form for form in forms if form)
+        if every_word and not proper:
+            # A word typed in kanji that UniDic does not call a name (茂木 alone reads as
+            # a common noun): searched by its reading all the same.
+            reading = "".join(word.feature.kana or "" for word in words)
+            form = kana_form(run, reading, False) if reading else None
             if form:
                 found.append(form)
-    if re.search(r"[\u3400-\u9fff]", run):
-        for word in _tagger()(run):
-            feature = word.feature
-            if feature.pos2 == "固有名詞" and re.search(r"[\u3400-\u9fff]", word.surface):
-                form = kana_form(word.surface, feature.kana or "", False)
-                if form:
-                    found.append(form)
     return found
 
 
@@ -100,10 +129,15 @@ def names_in(text: str, *, every_word: bool = False) -> list[NameForm]:
             break
         word = match.group("spelled")
         if word is not None:
-            if (every_word or word[0].isupper()) and word.casefold() not in STOP_WORDS:
+            # A capitalized function word begins a sentence ("The", «Того же»); the same
+            # word inside one is a name (Кадзухико Того).
+            before = text[max(0, match.start() - 4) : match.start()].rstrip()
+            sentence_start = not before or before[-1] in '.!?。…:«"“('
+            function_word = word.casefold() in STOP_WORDS and (every_word or sentence_start)
+            if (every_word or word[0].isupper()) and not function_word:
                 form = spelled_form(word)
                 if form:
                     found.append(form)
         else:
-            found += _japanese_names(match.group("japanese"))
+            found += _japanese_names(match.group("japanese"), every_word)
     return found

@@ -7,9 +7,9 @@ Kunrei and Russian's Polivanov system for Japanese (Kishida, Kisida, Кисид�
 Kouzuki, Kozuki, Кодзуки).
 
 ``skeleton``: a spelling key's consonants, with the pairs katakana does not tell apart
-merged (l/r, b/v/f/w, d/t, g/k, z/s) and a final a, e or i kept, because katakana adds
-a vowel after every consonant (Lavrov → ラブロフ raburofu, both "rbrb"; Ivanov "bnb"
-but Ivanova "bnba").
+merged (l/r, b/v/f/w/p, d/t, z/s), an initial vowel marked and a final a or e kept,
+because katakana adds a vowel after every consonant (Lavrov → ラブロフ raburofu, both
+"rbrb"; Ivanov "_bnb" but Ivanova "_bnba").
 """
 
 import re
@@ -20,8 +20,8 @@ MIN_SKELETON = 3  # consonants: a shorter skeleton would match too much
 
 # Russian letters as BGN/PCGN writes them (ё as e; й as i), before folding.
 _CYRILLIC = {
-    **dict(zip("абвгдеёзийклмнопрстуфыэі", "abvgdeeziiklmnoprstufyei", strict=True)),
-    **{"ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch"},
+    **dict(zip("абвгдезийклмнопрстуфыэі", "abvgdeziiklmnoprstufyei", strict=True)),
+    **{"ё": "yo", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch"},
     **{"ъ": "", "ь": "", "ю": "yu", "я": "ya"},
 }
 # Letters with a háček or circumflex in ISO 9 and scholarly romanization.
@@ -35,7 +35,8 @@ _FOLDS = [
     (re.compile(r"(?<![aeiou])ye|^ye"), "e"),  # Yeltsin, Eltsin
     (re.compile(r"c(?!h)"), "ts"),  # ISO 9 c is ц
     (re.compile(r"(sh|ch|zh|j)(?=[aeouy])"), r"\1i"),  # sha/sya/ся, cha/tya/тя
-    (re.compile(r"(?:sh|zh)"), "s"),
+    (re.compile(r"sh"), "s"),
+    (re.compile(r"zh"), "z"),  # ж as Japanese ジ (Brezhnev, ブレジネフ)
     (re.compile(r"ch"), "t"),
     (re.compile(r"j(?=i)"), "z"),  # Hepburn ji, Kunrei zi
     (re.compile(r"hu"), "fu"),
@@ -45,9 +46,12 @@ _FOLDS = [
     (re.compile(r"[yj]"), "i"),
     (re.compile(r"ou|oh(?![aeiou])"), "o"),  # long vowels: Kouzuki, Kohzuki, Kōzuki
     (re.compile(r"([a-z])\1+"), r"\1"),  # doubled letters and long vowels
+    # ё as e or yo (Gorbachev, Горбачёв; Pyotr, Пётр; Yoshihide, Ёсихидэ): io and ie as e.
+    (re.compile(r"i[oe]"), "e"),
+    (re.compile(r"([a-z])\1+"), r"\1"),
 ]
 _NOT_LETTER = re.compile(r"[^a-z]")
-_SKELETON_MERGES = str.maketrans("lvfwpdgz", "rbbbbtks")
+_SKELETON_MERGES = str.maketrans("lvfwpdz", "rbbbbts")
 _VOWELS = re.compile(r"[aeiou]")
 
 
@@ -70,7 +74,13 @@ def spelling_key(word: str) -> str:
 
 def skeleton(key: str) -> str:
     """A spelling key's consonants as katakana keeps them apart; "" when too few."""
-    merged = key.translate(_SKELETON_MERGES)
-    final = merged[-1] if merged and merged[-1] in "aei" else ""
+    # A final g is said k (Yekaterinburg, エカテリンブルク).
+    merged = re.sub(r"g$", "k", key.replace("ts", "t")).translate(_SKELETON_MERGES)
+    initial = "_" if merged[:1] in ("a", "e", "i", "o", "u") else ""
+    # A final a or e is the name's own (Ivanova); a final i is often katakana's reading
+    # of a soft consonant (Igor, イーゴリ), so it is not kept.
+    final = merged[-1] if merged and merged[-1] in "ae" else ""
     consonants = re.sub(r"(.)\1+", r"\1", _VOWELS.sub("", merged))
-    return consonants + final if len(consonants) >= MIN_SKELETON else ""
+    # An initial vowel tells a short name apart (Oleg, オレグ; Adam, アダム).
+    enough = len(consonants) >= (MIN_SKELETON - 1 if initial else MIN_SKELETON)
+    return initial + consonants + final if enough else ""

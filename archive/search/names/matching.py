@@ -15,7 +15,7 @@ spelling key is the better judge.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from whoosh import query as whoosh_query
 
@@ -26,20 +26,43 @@ MAX_FORMS_SHOWN = 8  # forms the page names for one word
 NAME_FIELDS = ("name_key", "name_kana", "name_spelled", "name_forms")
 
 
+Terms = tuple[tuple[str, str], ...]  # (field, key): any of them
+
+
 @dataclass(frozen=True)
 class NameAlternatives:
-    """What a query word is also searched as, and the forms found under it."""
+    """What a query word is also searched as, and the forms found under it: each of the
+    names it holds (a given name and a family name, written together in Japanese), all
+    required; or the name written as one word (ペトロパブロフスク・カムチャツキー as
+    Petropavlovsk-Kamchatsky)."""
 
     word: str
-    terms: tuple[tuple[str, str], ...]  # (field, key)
+    parts: tuple[Terms, ...]  # every part must match, under any of its terms
+    whole: Terms = ()  # … or this
     forms: tuple[str, ...] = ()  # other forms in the index (filled from the index)
     typed_as_name: bool = False  # capitalized, and not just as a sentence's first word
+
+    @property
+    def terms(self) -> Terms:
+        return tuple(dict.fromkeys(term for part in (*self.parts, self.whole) for term in part))
+
+    def present(self, reader) -> "NameAlternatives | None":
+        """Only the terms the index holds, and the parts it holds any of (a part no entry
+        has, a given name read otherwise, does not keep the others from matching); None
+        when nothing can match."""
+
+        def held(terms: Terms) -> Terms:
+            return tuple(term for term in terms if reader.doc_frequency(*term))
+
+        parts = tuple(part for part in map(held, self.parts) if part)
+        whole = held(self.whole)
+        return replace(self, parts=parts, whole=whole) if parts or whole else None
 
 
 def _form_terms(form: NameForm) -> list[str]:
     terms = [f"k:{form.key}|{form.written}"]
-    if form.skeleton:
-        terms.append(f"{'s' if form.katakana else 't'}:{form.skeleton}|{form.written}")
+    for shape in form.skeletons:
+        terms.append(f"{'s' if form.katakana else 't'}:{shape}|{form.written}")
     return terms
 
 
@@ -49,8 +72,8 @@ def document_name_fields(*texts: str) -> dict[str, str]:
     for text in texts:
         for form in names_in(text):
             keys[form.key] = None
-            if form.skeleton:
-                (kana if form.katakana else spelled)[form.skeleton] = None
+            for shape in form.skeletons:
+                (kana if form.katakana else spelled)[shape] = None
             for term in _form_terms(form):
                 forms[term] = None
     return {
@@ -61,14 +84,21 @@ def document_name_fields(*texts: str) -> dict[str, str]:
     }
 
 
+def _search_terms(form: NameForm) -> Terms:
+    field = "name_spelled" if form.katakana else "name_kana"
+    return (("name_key", form.key), *((field, shape) for shape in form.skeletons))
+
+
 def alternatives_for(word: str) -> NameAlternatives | None:
     """The keys a typed word is also searched under, or None (no name in it)."""
-    terms: dict[tuple[str, str], None] = {}
-    for form in names_in(word, every_word=True):
-        terms[("name_key", form.key)] = None
-        if form.skeleton:
-            terms[("name_spelled" if form.katakana else "name_kana", form.skeleton)] = None
-    return NameAlternatives(word, tuple(terms)) if terms else None
+    forms = names_in(word, every_word=True)
+    by_written: dict[str, dict] = {}  # one part per name written, its readings' terms
+    for form in forms:
+        if not form.whole:
+            by_written.setdefault(form.written, {}).update(dict.fromkeys(_search_terms(form)))
+    parts = tuple(tuple(terms) for terms in by_written.values())
+    whole = tuple(term for form in forms if form.whole for term in _search_terms(form))
+    return NameAlternatives(word, parts, whole) if parts or whole else None
 
 
 _FORM_PREFIX = {"name_key": "k", "name_kana": "s", "name_spelled": "t"}
@@ -102,6 +132,17 @@ def _script(text: str) -> str:
 
 
 def clause(alternatives: NameAlternatives):
-    return whoosh_query.Or(
-        [whoosh_query.Term(field, key, boost=NAME_WEIGHT) for field, key in alternatives.terms]
-    )
+    """Every part under any of its terms (or the whole), weighted below a word typed."""
+
+    def any_of(terms: Terms):
+        return whoosh_query.Or(
+            [whoosh_query.Term(field, key, boost=NAME_WEIGHT) for field, key in terms]
+        )
+
+    options = []
+    if alternatives.parts:
+        parts = [any_of(part) for part in alternatives.parts]
+        options.append(parts[0] if len(parts) == 1 else whoosh_query.And(parts))
+    if alternatives.whole:
+        options.append(any_of(alternatives.whole))
+    return options[0] if len(options) == 1 else whoosh_query.Or(options)

@@ -14,6 +14,7 @@ from whoosh import query as whoosh_query
 from archive.search.names import NameAlternatives, alternatives_for, forms_matched
 from archive.search.names.matching import MAX_FORMS_SHOWN, clause
 from archive.search.query.expansion import default_fields_word, label_terms
+from archive.search.query.limits import Limits
 from archive.search.query.tree import rewrite
 
 MAX_NAMED_WORDS = 12  # words of one query looked up as names (a pasted page has hundreds)
@@ -21,11 +22,15 @@ _TOKEN = re.compile(r'(?:^|(?<=\s))(NOT\s+|-)?([^\s"()]+)')
 
 
 def _typed_words(text: str) -> list[str]:
+    """The words typed, as the parser reads them: a katakana name with ・ is two words
+    (セルゲイ・ラブロフ), each looked up, as is the whole."""
     words = []
     for _excluded, word in _TOKEN.findall(text):
         if ":" in word or word.endswith("*") or word in ("AND", "OR", "NOT"):
             continue
-        words.append(word.strip("'’.,;!?"))
+        word = word.strip("'’.,;!?")
+        parts = [part for part in word.split("・") if part]
+        words += parts + ([word] if len(parts) > 1 else [])
     return words
 
 
@@ -38,18 +43,15 @@ def with_names(query, text: str, reader) -> tuple[object, tuple[NameAlternatives
         if len(by_terms) >= MAX_NAMED_WORDS:
             break
         alternatives = alternatives_for(word)
-        if alternatives is None:
-            continue
-        present = tuple(
-            (field, key) for field, key in alternatives.terms if reader.doc_frequency(field, key)
-        )
-        if not present:
+        found = alternatives.present(reader) if alternatives else None
+        if found is None:
             continue
         # A capital says "a name", unless it only begins a sentence of several words.
         as_name = word[:1].isupper() and (position > 0 or len(words) == 1)
-        found = NameAlternatives(word, present, typed_as_name=as_name)
+        found = replace(found, typed_as_name=as_name)
         forms = forms_matched(reader, found)
-        terms = label_terms(word)
+        # As the query holds them: a long phrase is cut to its first words (limits.py).
+        terms = label_terms(word)[: Limits.from_settings().max_phrase_words]
         if forms and terms and terms not in by_terms:
             by_terms[terms] = replace(found, forms=forms[:MAX_FORMS_SHOWN])
     if not by_terms:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from archive import vocabularies
+from archive import search, vocabularies
 from archive.capture.admin import AttachFileForm, CaptureAdminMixin, EntryOriginalInline
 from archive.dates import InvalidPartialDate, PartialDate, display_day
 from archive.models import (
@@ -257,7 +257,14 @@ class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
     date_hierarchy = "date"
     autocomplete_fields = ["source", "topics"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["id", "external_id", "published_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "id",
+        "external_id",
+        "published_at",
+        "created_at",
+        "updated_at",
+        "names_as_searched",
+    ]
     inlines = [EntryIdentifierInline, EntryOriginalInline]
     change_list_template = "admin/archive/entry/change_list.html"
     change_form_template = "admin/archive/entry/change_form.html"
@@ -285,6 +292,18 @@ class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
             },
         ),
         (_("Text"), {"fields": ["summary", "body", "attach"]}),
+        (
+            _("Names as search matches them"),
+            {
+                "classes": ["collapse"],
+                "description": _(
+                    "The names found in this entry's title, summary and text, each with the "
+                    "key its spellings in other scripts share: a search finds the entry by "
+                    "any name with the same key (search/names in the README)."
+                ),
+                "fields": ["names_as_searched"],
+            },
+        ),
         (
             _("Raw capture"),
             {
@@ -327,6 +346,23 @@ class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
     @admin.display(description=_("title"), ordering="title")
     def title_for_list(self, entry):
         return Truncator(entry.display_title).chars(90)
+
+    @admin.display(description=_("names"))
+    def names_as_searched(self, entry):
+        if entry.pk is None:
+            return "—"
+        forms = {}
+        for text in (entry.title, entry.summary, entry.body):
+            for form in search.names_in(text):
+                shapes = ", ".join(form.skeletons)
+                forms[(form.written, form.key)] = f"{form.key} ({shapes})" if shapes else form.key
+        if not forms:
+            return "—"
+        return format_html_join(
+            "\n",
+            "<div>{} → <code>{}</code></div>",
+            ((written, keys) for (written, _key), keys in forms.items()),
+        )
 
     @admin.display(description=_("date"), ordering="date")
     def date_for_list(self, entry):
