@@ -19,6 +19,7 @@ from multiprocessing.connection import wait
 from whoosh import index as whoosh_index
 
 from archive.processes import run_with_django
+from archive.search.derived import with_derived
 from archive.search.schema import build_schema
 from archive.search.segments.batch_writer import SegmentBuilder
 
@@ -70,7 +71,7 @@ def worker_main(connection, folder: str, limitmb: int, parent_pid: int):
             kind, documents = messages.get()
             if kind == "add":
                 for document in documents:
-                    builder.add(document)
+                    builder.add(with_derived(document))
                 connection.send(("added", len(documents)))
             elif kind == "finish":
                 connection.send(("segments", builder.finish()))

@@ -27,10 +27,9 @@ from whoosh.index import LockError
 
 from archive.search.analysis import distinct_words
 from archive.search.catalogue import catalogue
+from archive.search.derived import DERIVATION, with_derived
 from archive.search.fields import DATE_FIELDS, DOCUMENT_FIELDS, VOCABULARY_FIELDS
-from archive.search.names import document_name_fields
 from archive.search.segments.format import SEGMENT_FILES
-from archive.search.sort_keys import title_sort_key
 from archive.search.sync import applied_position, change_log, locks, storage
 
 logger = logging.getLogger("archive.search")
@@ -59,8 +58,6 @@ def fingerprinted(document: dict) -> dict:
             f"an entry's document gives {sorted(given)}; the index declares "
             f"{sorted(_REQUIRED)} and the dates {sorted(DATE_FIELDS)}"
         )
-    document["sort_title"] = title_sort_key(document["title"])
-    document.update(document_name_fields(document["title"], document["summary"], document["body"]))
     document["fingerprint"] = fingerprint(document)
     return document
 
@@ -85,6 +82,7 @@ def vocabulary_of(document: dict) -> list[str]:
 
 def fingerprint(document: dict) -> str:
     content = {key: value for key, value in document.items() if key != "fingerprint"}
+    content["_derivation"] = DERIVATION
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:32]
 
 
@@ -191,11 +189,11 @@ def write_entries(writers: Writers, entry_ids: set[int]):
         if entry_id in published:
             document = published[entry_id]
             vocabulary = " ".join(vocabulary_of(document))
-            writers.public.update_document(**document, vocabulary=vocabulary)
+            writers.public.update_document(**with_derived(document), vocabulary=vocabulary)
         else:
             writers.public.delete_by_term("entry_id", str(entry_id))
         if entry_id in drafts:
-            writers.drafts.update_document(**drafts[entry_id])
+            writers.drafts.update_document(**with_derived(drafts[entry_id]))
             writers.drafts_changed = True
         else:
             if writers.drafts.delete_by_term("entry_id", str(entry_id)):

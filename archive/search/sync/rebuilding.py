@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import Error as DatabaseFailure
 
 from archive.search.catalogue import catalogue
+from archive.search.derived import with_derived
 from archive.search.segments import batch_writer
 from archive.search.segments.batch_writer import SegmentBuilder
 from archive.search.sync import applied_position, change_log, indexing, locks, storage
@@ -84,7 +85,7 @@ def _write_in_this_process(index, documents, vocabulary: bool = False):
     with batch_writer.index_locked(index):
         builder = SegmentBuilder(index, settings.ARCHIVE_REBUILD_MEMORY_MB, vocabulary)
         for document in documents:
-            builder.add(document)
+            builder.add(with_derived(document))
         batch_writer.replace_content(index, builder.finish())
 
 

@@ -232,3 +232,17 @@ def test_a_rebuild_writes_each_suggestion_word_once_and_the_index_checks_clean(
         Entry.objects.filter(title__endswith="0").update(body="Fisheries talks in Nakhodka.")
     assert run("Nakhodk").suggestion == "Nakhodka"
     assert search.compare().in_agreement
+
+
+def test_an_index_whose_derived_fields_were_made_another_way_is_found_stale(
+    make_entry, committed, empty_index, monkeypatch
+):
+    """The names' keys and sort titles are derived when documents are written; a change
+    to how (``derived.DERIVATION``) makes every document stale, for check_index --fix."""
+    from archive.search.sync import indexing
+
+    with committed():
+        entry = make_entry(body="Лавров прибыл.")
+    assert search.compare().in_agreement
+    monkeypatch.setattr(indexing, "DERIVATION", "another way")
+    assert search.compare().stale == (entry.pk,)
