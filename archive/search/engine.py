@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from archive.search.catalogue import catalogue
 from archive.search.execution import execute, find, in_order
 from archive.search.fields import DEFAULT_FIELD_BOOSTS
+from archive.search.names import names_in
 from archive.search.query import limits
 from archive.search.query.expansion import expand as expand_query
 from archive.search.query.expansion import label_index
@@ -162,6 +163,9 @@ def warm_up():
                     facts.lengths(reader, fieldname)
                 common_pairs.of_segment(reader, segment_key(reader))
         _warm_names()
+        # The Japanese analyser's dictionary (UniDic) and the romanizer's, which a first
+        # query naming someone in Japanese would otherwise wait a third of a second for.
+        names_in("セルゲイ・ラブロフ外相と岸田首相", every_word=True)
     finally:
         storage.searchers.clear()  # the caches are shared; this thread's searcher is not
     # What is loaded now lives as long as the process: keep it out of the garbage

@@ -52,5 +52,5 @@ def test_editors_see_the_names_an_entry_is_found_by(superuser_client, make_entry
     page = superuser_client.get(reverse("admin:archive_entry_change", args=[entry.pk]))
     text = page.content.decode()
     assert "Names as search matches them" in text
-    assert "ラブロフ → <code>raburofu (rbrb)</code>" in text
+    assert "ラブロフ → <code>raburofu (arbrb)</code>" in text
     assert "岸田 → <code>kisida</code>" in text

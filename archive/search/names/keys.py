@@ -7,9 +7,9 @@ Kunrei and Russian's Polivanov system for Japanese (Kishida, Kisida, Кисид�
 Kouzuki, Kozuki, Кодзуки).
 
 ``skeleton``: a spelling key's consonants, with the pairs katakana does not tell apart
-merged (l/r, b/v/f/w/p, d/t, z/s), an initial vowel marked and a final a or e kept,
-because katakana adds a vowel after every consonant (Lavrov → ラブロフ raburofu, both
-"rbrb"; Ivanov "_bnb" but Ivanova "_bnba").
+merged (l/r, b/v/f/w/p, d/t, z/s), an initial vowel marked, the first a, e or i and a
+final a or e kept, because katakana adds u or o after consonants (Lavrov → ラブロフ
+raburofu, both "arbrb"; Ivanov "_abnb" but Ivanova "_abnba").
 """
 
 import re
@@ -53,6 +53,7 @@ _FOLDS = [
 _NOT_LETTER = re.compile(r"[^a-z]")
 _SKELETON_MERGES = str.maketrans("lvfwpdz", "rbbbbts")
 _VOWELS = re.compile(r"[aeiou]")
+_FIRST_OWN_VOWEL = re.compile(r"[aei]")
 
 
 def romanized(word: str) -> str:
@@ -75,7 +76,7 @@ def spelling_key(word: str) -> str:
 def skeleton(key: str) -> str:
     """A spelling key's consonants as katakana keeps them apart; "" when too few."""
     # A final g is said k (Yekaterinburg, エカテリンブルク).
-    merged = re.sub(r"g$", "k", key.replace("ts", "t")).translate(_SKELETON_MERGES)
+    merged = re.sub(r"g(?=[uo]?$)", "k", key.replace("ts", "t")).translate(_SKELETON_MERGES)
     initial = "_" if merged[:1] in ("a", "e", "i", "o", "u") else ""
     # A final a or e is the name's own (Ivanova); a final i is often katakana's reading
     # of a soft consonant (Igor, イーゴリ), so it is not kept.
@@ -83,4 +84,8 @@ def skeleton(key: str) -> str:
     consonants = re.sub(r"(.)\1+", r"\1", _VOWELS.sub("", merged))
     # An initial vowel tells a short name apart (Oleg, オレグ; Adam, アダム).
     enough = len(consonants) >= (MIN_SKELETON - 1 if initial else MIN_SKELETON)
-    return initial + consonants + final if enough else ""
+    # The first a, e or i: katakana's added vowels are u and o, so it keeps the name's
+    # own (Lavrov and ラブロフ have a; Lovilivi, "rbrb" as well, has i).
+    first = _FIRST_OWN_VOWEL.search(merged)
+    signature = first.group() if first else ""
+    return f"{initial}{signature}{consonants}{final}" if enough else ""
