@@ -23,7 +23,8 @@ def build_schema() -> Schema:
         fingerprint=ID(stored=True),
         # The title as it sorts (sort_keys.py), read with the entry ids into an array.
         sort_title=STORED,
-        # Names by keys that cross scripts (names/matching.py); their forms, unscored.
+        # Names by keys that cross scripts (names/matching.py); their forms, unscored and
+        # listed once a segment by a rebuild (what the page names, not what it finds).
         name_key=KEYWORD(scorable=True),
         name_kana=KEYWORD(scorable=True),
         name_spelled=KEYWORD(scorable=True),
@@ -44,3 +45,6 @@ def build_schema() -> Schema:
 
 
 UNDATED_YEAR = "undated"
+# Fields a rebuild gives each term of to the first document of a segment that has it:
+# only whether the index holds a term is read (as "did you mean"'s vocabulary is).
+ONCE_PER_SEGMENT = frozenset({"name_forms"})

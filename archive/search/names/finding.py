@@ -25,12 +25,10 @@ _WORD = re.compile(
     r"(?P<japanese>[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+)"
     r"|(?P<spelled>[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*)"
 )
-# The same, where only capitalized words can be names (an entry's text): the regular
-# expression skips the lower-case words, most of a text, without a step each in Python.
-_NAME_WORD = re.compile(
-    r"(?P<japanese>[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+)"
-    r"|(?<![^\W\d_])(?P<spelled>[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ](?:[^\W\d_]|['’-](?=[^\W\d_]))*)"
-)
+# Where only capitalized words can be names (an entry's text): the expressions skip the
+# lower-case words, most of a text, without a step each in Python.
+_CAPITALIZED = re.compile(r"\b[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][^\W\d_]*(?:['’-][^\W\d_]+)*")
+_JAPANESE_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
 _KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]{2,}")
 MAX_WORDS = 20_000  # of one text: a huge document's names are read from its beginning
 
@@ -126,24 +124,37 @@ def _japanese_names(run: str, every_word: bool = False) -> list[NameForm]:
 
 
 def names_in(text: str, *, every_word: bool = False) -> list[NameForm]:
-    """The names a text holds, in order (repeats kept). ``every_word``: a query's words
-    are all looked up, capitalized or not."""
+    """The names a text holds (repeats kept): in Latin and Cyrillic letters, then in
+    Japanese, each in the order written. ``every_word``: a query's words are all looked
+    up, capitalized or not."""
     text = unicodedata.normalize("NFKC", text or "")
     found: list[NameForm] = []
-    for count, match in enumerate((_WORD if every_word else _NAME_WORD).finditer(text)):
+    if every_word:
+        for match in _WORD.finditer(text):
+            word = match.group("spelled")
+            if word is not None:
+                form = None if word.casefold() in STOP_WORDS else spelled_form(word)
+                if form:
+                    found.append(form)
+            else:
+                found += _japanese_names(match.group("japanese"), every_word=True)
+        return found
+    for count, match in enumerate(_CAPITALIZED.finditer(text)):
         if count >= MAX_WORDS:
             break
-        word = match.group("spelled")
-        if word is not None:
+        word = match.group()
+        if word.casefold() in STOP_WORDS:
             # A capitalized function word begins a sentence ("The", «Того же»); the same
             # word inside one is a name (Кадзухико Того).
             before = text[max(0, match.start() - 4) : match.start()].rstrip()
-            sentence_start = not before or before[-1] in '.!?。…:«"“('
-            function_word = word.casefold() in STOP_WORDS and (every_word or sentence_start)
-            if (every_word or word[0].isupper()) and not function_word:
-                form = spelled_form(word)
-                if form:
-                    found.append(form)
-        else:
-            found += _japanese_names(match.group("japanese"), every_word)
+            if not before or before[-1] in '.!?。…:«"“(':
+                continue
+        form = spelled_form(word)
+        if form:
+            found.append(form)
+    if _JAPANESE_RUN.search(text):
+        for count, match in enumerate(_JAPANESE_RUN.finditer(text)):
+            if count >= MAX_WORDS:
+                break
+            found += _japanese_names(match.group())
     return found

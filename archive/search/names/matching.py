@@ -16,6 +16,7 @@ spelling key is the better judge.
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from whoosh import query as whoosh_query
 
@@ -59,18 +60,20 @@ class NameAlternatives:
         return replace(self, parts=parts, whole=whole) if parts or whole else None
 
 
-def _form_terms(form: NameForm) -> list[str]:
-    terms = [f"k:{form.key}|{form.written}"]
-    for shape in form.skeletons:
-        terms.append(f"{'s' if form.katakana else 't'}:{shape}|{form.written}")
-    return terms
+@lru_cache(maxsize=200_000)
+def _form_terms(form: NameForm) -> tuple[str, ...]:
+    kind = "s" if form.katakana else "t"
+    return (
+        f"k:{form.key}|{form.written}",
+        *(f"{kind}:{shape}|{form.written}" for shape in form.skeletons),
+    )
 
 
 def document_name_fields(*texts: str) -> dict[str, str]:
     """The name fields of a document whose text is ``texts`` (title, summary, body)."""
     keys, kana, spelled, forms = {}, {}, {}, {}
     for text in texts:
-        for form in names_in(text):
+        for form in dict.fromkeys(names_in(text)):
             keys[form.key] = None
             for shape in form.skeletons:
                 (kana if form.katakana else spelled)[shape] = None

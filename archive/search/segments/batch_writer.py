@@ -25,6 +25,7 @@ from whoosh.index import TOC, LockError, clean_files
 
 from archive.search.analysis import ScriptAnalyzer
 from archive.search.fields import VOCABULARY_FIELDS
+from archive.search.schema import ONCE_PER_SEGMENT
 from archive.search.segments import common_pairs, varints
 from archive.search.segments.compact_postings import FieldPostings, encode_field
 from archive.search.segments.format import SEGMENT_FILES, CompactPositions
@@ -87,6 +88,7 @@ class SegmentBuilder:
         self.held = 0  # occurrences held
         self.postings = defaultdict(list)  # other fields → [(term bytes, doc, weight, value)]
         self.words_seen: set[str] = set()  # of VOCABULARY_FIELDS, in this segment
+        self.terms_seen: set[str] = set()  # of ONCE_PER_SEGMENT fields, in this segment
 
     def add(self, document: dict):
         """One document, as ``SegmentWriter.add_document`` takes it."""
@@ -98,6 +100,10 @@ class SegmentBuilder:
             if value is None:
                 continue
             field = self.schema[fieldname]
+            if fieldname in ONCE_PER_SEGMENT:
+                value = self._first_in_segment(value)
+                if not value:
+                    continue
             length = 0
             if field.indexed:
                 if fieldname in self.array_fields:
@@ -117,6 +123,13 @@ class SegmentBuilder:
         self.docnum += 1
         if self.held >= self.budget:
             self._write_segment()
+
+    def _first_in_segment(self, value: str) -> str:
+        """The terms of a field listed once a segment (``schema.ONCE_PER_SEGMENT``) that no
+        earlier document of the segment has given."""
+        new = [term for term in dict.fromkeys(value.split()) if term not in self.terms_seen]
+        self.terms_seen.update(new)
+        return " ".join(new)
 
     def _add_text(self, fieldname: str, field, value: str) -> int:
         analyzer = field.analyzer
