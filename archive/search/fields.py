@@ -89,3 +89,7 @@ DOCUMENT_FIELDS = (
     *(field.name for field in SEARCH_FIELDS),
     *(facet.index_field for facet in FACET_FIELDS),
 )
+
+# Fields a rebuild gives each term of to the first document of a segment that has it:
+# only whether the index holds a term is read (as "did you mean"'s vocabulary is).
+ONCE_PER_SEGMENT = frozenset({"name_forms"})

@@ -45,6 +45,3 @@ def build_schema() -> Schema:
 
 
 UNDATED_YEAR = "undated"
-# Fields a rebuild gives each term of to the first document of a segment that has it:
-# only whether the index holds a term is read (as "did you mean"'s vocabulary is).
-ONCE_PER_SEGMENT = frozenset({"name_forms"})

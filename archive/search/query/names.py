@@ -18,6 +18,10 @@ from archive.search.query.limits import Limits
 from archive.search.query.tree import rewrite
 
 MAX_NAMED_WORDS = 12  # words of one query looked up as names (a pasted page has hundreds)
+# In a query longer than this, only the words written as names are looked up (a question
+# of prose is mostly plain words, each lookup a few reads of the index's lexicon).
+EVERY_WORD_UP_TO = 4
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _TOKEN = re.compile(r'(?:^|(?<=\s))(NOT\s+|-)?([^\s"()]+)')
 
 
@@ -42,12 +46,14 @@ def with_names(query, text: str, reader) -> tuple[object, tuple[NameAlternatives
     for position, word in enumerate(words):
         if len(by_terms) >= MAX_NAMED_WORDS:
             break
+        # A capital says "a name", unless it only begins a sentence of several words.
+        as_name = word[:1].isupper() and (position > 0 or len(words) == 1)
+        if len(words) > EVERY_WORD_UP_TO and not (as_name or _JAPANESE.search(word)):
+            continue
         alternatives = alternatives_for(word)
         found = alternatives.present(reader) if alternatives else None
         if found is None:
             continue
-        # A capital says "a name", unless it only begins a sentence of several words.
-        as_name = word[:1].isupper() and (position > 0 or len(words) == 1)
         found = replace(found, typed_as_name=as_name)
         forms = forms_matched(reader, found)
         # As the query holds them: a long phrase is cut to its first words (limits.py).

@@ -24,8 +24,7 @@ import numpy as np
 from whoosh.index import TOC, LockError, clean_files
 
 from archive.search.analysis import ScriptAnalyzer
-from archive.search.fields import VOCABULARY_FIELDS
-from archive.search.schema import ONCE_PER_SEGMENT
+from archive.search.fields import ONCE_PER_SEGMENT, VOCABULARY_FIELDS
 from archive.search.segments import common_pairs, varints
 from archive.search.segments.compact_postings import FieldPostings, encode_field
 from archive.search.segments.format import SEGMENT_FILES, CompactPositions
@@ -125,7 +124,7 @@ class SegmentBuilder:
             self._write_segment()
 
     def _first_in_segment(self, value: str) -> str:
-        """The terms of a field listed once a segment (``schema.ONCE_PER_SEGMENT``) that no
+        """The terms of a field listed once a segment (``fields.ONCE_PER_SEGMENT``) that no
         earlier document of the segment has given."""
         new = [term for term in dict.fromkeys(value.split()) if term not in self.terms_seen]
         self.terms_seen.update(new)
