@@ -106,3 +106,10 @@ def test_drafts_are_matched_in_the_editors_search(names, make_entry, committed):
         draft = make_entry(title="Черновик", body="Лавров и Кисида.", status=Status.DRAFT)
     found = search.editorial_search(search.SearchRequest(query="Kishida"), published=False)
     assert [entry_id for entry_id, _ in found.ranked] == [draft.pk]
+
+
+def test_a_name_found_in_another_script_is_marked_in_the_snippet(names):
+    snippets = {hit.entry.title: str(hit.snippet) for hit in run("Lavrov").hits}
+    assert "<mark>Лавров</mark>" in snippets["Встреча министров"]
+    # Japanese is indexed as character pairs: each pair of the name is marked.
+    assert "セルゲイ・<mark>ラブ</mark><mark>ロフ</mark>外相" in snippets["外相会談"]
