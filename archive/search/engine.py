@@ -4,7 +4,7 @@ words in a text, related entries, warming up, and the index's health."""
 import gc
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import DatabaseError, connections
@@ -17,6 +17,7 @@ from archive.search.names import names_in
 from archive.search.query import limits
 from archive.search.query.expansion import expand as expand_query
 from archive.search.query.expansion import label_index
+from archive.search.query.names import with_names, words_of_forms
 from archive.search.query.reading import read
 from archive.search.request import SearchRequest
 from archive.search.results.marking import MarkedTexts, Sought, mark_texts, sought
@@ -116,10 +117,14 @@ def _marked(texts, request: SearchRequest, schema, reader, mark: bool, parsed=No
         parsed = parsed or read(request.query, schema, reader)
         if not parsed.browse_all:
             query = parsed.query
+            names = ()
             if request.expand:
                 labels = label_index(catalogue().thesaurus())
                 query, _ = expand_query(query, labels, parsed.runs)
+                if reader is not None:
+                    query, names = with_names(query, parsed.text, reader)
             wanted = sought(query, reader)
+            wanted = replace(wanted, words=wanted.words | words_of_forms(names))
     return mark_texts(list(texts), wanted, schema["body"].analyzer)
 
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext
 from whoosh import query as whoosh_query
 
 from archive.search.catalogue import catalogue
-from archive.search.query.expansion import concept_query, expand, label_index, label_terms
-from archive.search.query.names import with_names
+from archive.search.query.expansion import concept_query, expand, label_index
+from archive.search.query.names import with_names, words_of_forms
 from archive.search.query.reading import (
     ParsedQuery,
     parse,
@@ -167,12 +167,6 @@ def find(
     )
 
 
-def _forms_words(names) -> frozenset[str]:
-    """The words of a name's forms in other scripts, marked in snippets as the words typed
-    are (Лавров and ラブロフ in a search for Lavrov)."""
-    return frozenset(term for found in names for form in found.forms for term in label_terms(form))
-
-
 def execute(request: SearchRequest, searcher) -> SearchPage:
     found = find(request, searcher)
     parsed, matches = found.parsed, found.matches
@@ -180,7 +174,7 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
     entry_ids = ids_of_entries(searcher, [docnum for docnum, _ in ranked])
     entries = catalogue().entries(entry_ids) if request.load_entries else {}
     words = (
-        searched_words(found.query, searcher.reader()) | _forms_words(found.names)
+        searched_words(found.query, searcher.reader()) | words_of_forms(found.names)
         if request.snippets and not parsed.browse_all
         else frozenset()
     )

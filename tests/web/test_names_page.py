@@ -54,3 +54,15 @@ def test_editors_see_the_names_an_entry_is_found_by(superuser_client, make_entry
     assert "Names as search matches them" in text
     assert "ラブロフ → <code>raburofu (arbrb)</code>" in text
     assert "岸田 → <code>kisida</code>" in text
+
+
+def test_the_entry_page_marks_the_name_found_in_another_script(client, names):  # noqa: F811
+    import re
+
+    from archive.models import Entry
+
+    entry = Entry.objects.get(title="外相会談")
+    page = client.get(entry.get_absolute_url(), {"q": "Lavrov"}, follow=True).content.decode()
+    assert re.findall(r'<mark id="match-\d+">(.*?)</mark>', page) == ["ラブロフ"]
+    only_mine = client.get(entry.get_absolute_url(), {"q": "Lavrov", "expand": "0"}, follow=True)
+    assert "<mark" not in only_mine.content.decode().split("<main", 1)[-1]

@@ -102,3 +102,9 @@ def _rewritten(node, by_terms, used):
         rewritten.a, rewritten.b = (_rewritten(kid, by_terms, used) for kid in (node.a, node.b))
         return rewritten
     return node
+
+
+def words_of_forms(names: tuple[NameAlternatives, ...]) -> frozenset[str]:
+    """The indexed words of the forms a query's names matched in other scripts: marked
+    where the words typed are (Лавров and ラブロフ in a search for Lavrov)."""
+    return frozenset(term for found in names for form in found.forms for term in label_terms(form))
