@@ -11,7 +11,7 @@ found stale by ``check_index`` (and mended by ``--fix`` or a rebuild).
 from archive.search.names import document_name_fields
 from archive.search.sort_keys import title_sort_key
 
-DERIVATION = "names-2"  # change when what is derived changes
+DERIVATION = "names-3"  # change when what is derived changes
 
 
 def with_derived(document: dict) -> dict:

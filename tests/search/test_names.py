@@ -113,3 +113,17 @@ def test_a_name_found_in_another_script_is_marked_in_the_snippet(names):
     assert "<mark>Лавров</mark>" in snippets["Встреча министров"]
     # Japanese is indexed as character pairs: each pair of the name is marked.
     assert "セルゲイ・<mark>ラブ</mark><mark>ロフ</mark>外相" in snippets["外相会談"]
+
+
+def test_a_russian_surname_in_a_mans_case_is_found_and_a_womans_name_is_not(
+    make_entry, empty_index, committed
+):
+    with committed():
+        make_entry(title="Переговоры", body="Министр встретился с Лавровым.", language="ru")
+        make_entry(title="О визите", body="Говорили о Лаврове и Галузине.", language="ru")
+        make_entry(title="Выставка", body="Наталья Иванова открыла выставку.", language="ru")
+        make_entry(title="Ivanov", body="Igor Ivanov spoke.", language="en")
+    assert set(titles(run("Lavrov"))) == {"Переговоры", "О визите"}
+    assert set(titles(run("ラブロフ"))) == {"Переговоры", "О визите"}
+    assert titles(run("Galuzin")) == ["О визите"]
+    assert titles(run("Ivanov")) == ["Ivanov"]

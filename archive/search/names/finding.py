@@ -70,6 +70,24 @@ def spelled_form(word: str) -> NameForm | None:
     return NameForm(word, key, _skeletons(key), False) if key else None
 
 
+# A Russian surname in -ов, -ев, -ин declined in a case only a man's takes: «с Лавровым»,
+# «о Лаврове». (Лаврова and Лаврову are left as written: a woman's name, Иванова, reads
+# the same.)
+_MASCULINE_CASE = re.compile(r"^([А-ЯЁ][а-яё]+(?:ов|ев|ёв|ин|ын))(?:ым|е)$")
+
+
+@lru_cache(maxsize=200_000)
+def spelled_forms(word: str) -> tuple[NameForm, ...]:
+    """A word's name form, and, for a declined Russian surname, its nominative's too."""
+    forms = [spelled_form(word)]
+    declined = _MASCULINE_CASE.match(word)
+    if declined:
+        nominative = spelled_form(declined.group(1))
+        if nominative:
+            forms.append(replace(nominative, written=word))
+    return tuple(form for form in forms if form)
+
+
 @lru_cache(maxsize=50_000)
 def kana_form(written: str, kana: str, katakana: bool) -> NameForm | None:
     key = spelling_key(kana_in_latin(kana))
@@ -133,9 +151,8 @@ def names_in(text: str, *, every_word: bool = False) -> list[NameForm]:
         for match in _WORD.finditer(text):
             word = match.group("spelled")
             if word is not None:
-                form = None if word.casefold() in STOP_WORDS else spelled_form(word)
-                if form:
-                    found.append(form)
+                if word.casefold() not in STOP_WORDS:
+                    found += spelled_forms(word)
             else:
                 found += _japanese_names(match.group("japanese"), every_word=True)
         return found
@@ -149,9 +166,7 @@ def names_in(text: str, *, every_word: bool = False) -> list[NameForm]:
             before = text[max(0, match.start() - 4) : match.start()].rstrip()
             if not before or before[-1] in '.!?。…:«"“(':
                 continue
-        form = spelled_form(word)
-        if form:
-            found.append(form)
+        found += spelled_forms(word)
     if _JAPANESE_RUN.search(text):
         for count, match in enumerate(_JAPANESE_RUN.finditer(text)):
             if count >= MAX_WORDS:
