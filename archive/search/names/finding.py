@@ -21,15 +21,17 @@ from archive.search.names.keys import skeleton, spelling_key
 # A word in Latin or Cyrillic letters (with inner hyphens and apostrophes), a run of
 # katakana (with its long-vowel mark and the dot between given and family name), or a
 # run of kanji and kana for the morphological analyser.
+_JAPANESE = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
 _WORD = re.compile(
-    r"(?P<japanese>[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+)"
-    r"|(?P<spelled>[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*)"
+    rf"(?P<japanese>[{_JAPANESE}]+)|(?P<spelled>[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*)"
 )
 # Where only capitalized words can be names (an entry's text): the expressions skip the
 # lower-case words, most of a text, without a step each in Python.
 _CAPITALIZED = re.compile(r"\b[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][^\W\d_]*(?:['’-][^\W\d_]+)*")
-_JAPANESE_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
+_JAPANESE_RUN = re.compile(rf"[{_JAPANESE}]+")
 _KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]{2,}")
+_KATAKANA_WITH_DOTS = re.compile(r"[\u30a1-\u30fa\u30fc・]+")
+_KANJI = re.compile(r"[\u3400-\u9fff]")
 MAX_WORDS = 20_000  # of one text: a huge document's names are read from its beginning
 
 
@@ -107,7 +109,7 @@ def _skeletons(key: str, katakana: bool = False) -> tuple[str, ...]:
 
 def _japanese_names(run: str, every_word: bool = False) -> list[NameForm]:
     found = []
-    for katakana in re.findall(r"[\u30a1-\u30fa\u30fc・]+", run):
+    for katakana in _KATAKANA_WITH_DOTS.findall(run):
         parts = [part for part in katakana.split("・") if _KATAKANA.fullmatch(part)]
         # Each part (a given name, a family name), and the parts as one word, as Latin
         # writes Petropavlovsk-Kamchatsky.
@@ -118,12 +120,12 @@ def _japanese_names(run: str, every_word: bool = False) -> list[NameForm]:
             form = kana_form(written, kana, True)
             if form:
                 found.append(replace(form, whole=True) if "・" in written else form)
-    if re.search(r"[\u3400-\u9fff]", run):
+    if _KANJI.search(run):
         words = list(_tagger()(run))
         proper = [
             word
             for word in words
-            if word.feature.pos2 == "固有名詞" and re.search(r"[\u3400-\u9fff]", word.surface)
+            if word.feature.pos2 == "固有名詞" and _KANJI.search(word.surface)
         ]
         for word in proper:
             # A given name's kanji have several readings (文雄: UniDic ブンユウ, as a
@@ -167,9 +169,8 @@ def names_in(text: str, *, every_word: bool = False) -> list[NameForm]:
             if not before or before[-1] in '.!?。…:«"“(':
                 continue
         found += spelled_forms(word)
-    if _JAPANESE_RUN.search(text):
-        for count, match in enumerate(_JAPANESE_RUN.finditer(text)):
-            if count >= MAX_WORDS:
-                break
-            found += _japanese_names(match.group())
+    for count, match in enumerate(_JAPANESE_RUN.finditer(text)):
+        if count >= MAX_WORDS:
+            break
+        found += _japanese_names(match.group())
     return found

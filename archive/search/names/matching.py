@@ -14,12 +14,12 @@ Skeletons are compared only across katakana and the other scripts: within one sc
 spelling key is the better judge.
 """
 
-import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from whoosh import query as whoosh_query
 
+from archive.search.analysis import script_of
 from archive.search.names.finding import NameForm, names_in
 
 NAME_WEIGHT = 0.5  # a name matched in another script counts half as much as a word typed
@@ -114,24 +114,16 @@ def forms_matched(reader, alternatives: NameAlternatives) -> tuple[str, ...]:
     ("Lavrow" finds "Lavrov"), so that a question's plain words are never read as names
     (``colour``, ``color``)."""
     typed = alternatives.word.casefold()
-    own_script = _script(alternatives.word)
+    own_script = script_of(alternatives.word)
     variants_too = alternatives.typed_as_name
     found: dict[str, None] = {}
     for field, key in alternatives.terms:
         prefix = f"{_FORM_PREFIX[field]}:{key}|"
         for term in reader.expand_prefix("name_forms", prefix):
             form = (term.decode("utf-8") if isinstance(term, bytes) else term)[len(prefix) :]
-            if form.casefold() != typed and (variants_too or _script(form) != own_script):
+            if form.casefold() != typed and (variants_too or script_of(form) != own_script):
                 found[form] = None
-    return tuple(sorted(found, key=lambda form: (_script(form) == _script(typed), form)))
-
-
-def _script(text: str) -> str:
-    if re.search(r"[\u0400-\u04ff]", text):
-        return "cyrillic"
-    if re.search(r"[\u3040-\u30ff\u3400-\u9fff]", text):
-        return "japanese"
-    return "latin"
+    return tuple(sorted(found, key=lambda form: (script_of(form) == own_script, form)))
 
 
 def clause(alternatives: NameAlternatives):

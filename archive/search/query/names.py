@@ -43,6 +43,8 @@ def with_names(query, text: str, reader) -> tuple[object, tuple[NameAlternatives
     forms of other scripts that the index holds under them."""
     by_terms: dict[tuple[str, ...], NameAlternatives] = {}
     words = _typed_words(text)
+    # As the query holds a word's terms: a long phrase is cut to its first words.
+    max_terms = Limits.from_settings().max_phrase_words
     for position, word in enumerate(words):
         if len(by_terms) >= MAX_NAMED_WORDS:
             break
@@ -56,8 +58,7 @@ def with_names(query, text: str, reader) -> tuple[object, tuple[NameAlternatives
             continue
         found = replace(found, typed_as_name=as_name)
         forms = forms_matched(reader, found)
-        # As the query holds them: a long phrase is cut to its first words (limits.py).
-        terms = label_terms(word)[: Limits.from_settings().max_phrase_words]
+        terms = label_terms(word)[:max_terms]
         if forms and terms and terms not in by_terms:
             by_terms[terms] = replace(found, forms=forms[:MAX_FORMS_SHOWN])
     if not by_terms:
