@@ -11,6 +11,7 @@ class ArchiveConfig(AppConfig):
     # The thesaurus's, the capture's and the change log's models live in their packages.
     MODEL_MODULES = (
         "archive.capture.models",
+        "archive.entities.models",
         "archive.thesaurus.models",
         "archive.search.sync.models",
     )

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import get_language
 
 from archive import vocabularies
+from archive.entities.models import Entity, EntityStatus
 from archive.models import DocumentType, Entry, Source, Status, Topic
 from archive.projection import EntryData, entry_data
 from archive.search import UNDATED_YEAR, date_number, period
@@ -69,10 +70,25 @@ for _model, _cache in ((Topic, TOPIC_NAMES), (Topic, TOPIC_PARENTS), (Source, SO
     post_delete.connect(_cache.clear, sender=_model, weak=False)
 
 
+def entity_labels(kind: str, keys) -> dict[str, str]:
+    """Entities' names in the reader's language (the most frequent form in its script
+    where the entity has one), by key; rejected and merged ones are not named."""
+    keys = [key for key in keys if key]
+    if not keys:
+        return {}
+    language = get_language()
+    return {
+        entity.key: entity.label(language)
+        for entity in Entity.objects.filter(
+            key__in=keys, kind=kind, status__in=[EntityStatus.PROPOSED, EntityStatus.ACCEPTED]
+        ).only("key", "name", "label_en", "label_ru", "label_ja")
+    }
+
+
 def _with_what_documents_need(entries):
     return (
         entries.select_related("source")
-        .prefetch_related("topics__parent__parent", "identifiers")
+        .prefetch_related("topics__parent__parent", "identifiers", "entity_links__entity")
         .order_by("pk")
     )
 
@@ -114,11 +130,17 @@ DOCUMENT_VALUES = {
     "year_facet": lambda data: str(data.date.value.year) if data.date.value else UNDATED_YEAR,
     "language_facet": lambda data: data.language,
     "type_facet": lambda data: data.document_type,
+    "people_facet": lambda data: ",".join(data.entity_keys.get("person", ())),
+    "places_facet": lambda data: ",".join(data.entity_keys.get("place", ())),
+    "organizations_facet": lambda data: ",".join(data.entity_keys.get("organization", ())),
 }
+
+# The entity facets' names (fields.py) and the kind of entity each lists.
+ENTITY_FACETS = {"people": "person", "places": "place", "organizations": "organization"}
 
 
 def _document_for(entry: Entry) -> dict:
-    data = entry_data(entry, broader=True)
+    data = entry_data(entry, broader=True, entities=True)
     document = {name: value(data) for name, value in DOCUMENT_VALUES.items()}
     if data.date.value:
         start, end = period(data.date.value, data.date_precision)
@@ -150,6 +172,8 @@ class EntryCatalogue:
         )
 
     def facet_labels(self, facet: str, values) -> dict[str, str]:
+        if facet in ENTITY_FACETS:
+            return entity_labels(ENTITY_FACETS[facet], values)
         if facet == "topic":
             return TOPIC_NAMES.labels(values)
         if facet == "source":

@@ -2,7 +2,7 @@
 and the search index's documents are written from, so that a field added to an entry is
 added here once and each of them says only what it shows of it."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from archive import dates
 
@@ -53,6 +53,8 @@ class EntryData:
     original_url: str
     identifiers: tuple[dict, ...]  # {"scheme", "value"} by scheme and value (if read)
     rights: str
+    # Its people, places and organizations' keys by kind, when asked (never in a version).
+    entity_keys: dict = field(default_factory=dict)
 
     @property
     def display_title(self) -> str:
@@ -98,6 +100,7 @@ def entry_data(
     topics: bool = True,
     paths: bool = False,
     broader: bool = False,
+    entities: bool = False,
 ) -> EntryData:
     """The entry as plain data; without its ``text`` (the body, which a caller may have
     deferred), its ``identifiers`` or its ``topics`` (a query each, unless prefetched)
@@ -135,4 +138,14 @@ def entry_data(
         original_url=entry.original_url,
         identifiers=tuple(entry.identifier_records()) if identifiers else (),
         rights=entry.rights,
+        entity_keys=_entity_keys(entry) if entities else {},
     )
+
+
+def _entity_keys(entry) -> dict:
+    """Its entities' keys by kind, from ``entity_links__entity`` (prefetched by the caller
+    for many entries)."""
+    keys: dict[str, list[str]] = {}
+    for link in entry.entity_links.all():
+        keys.setdefault(link.entity.kind, []).append(link.entity.key)
+    return {kind: tuple(sorted(values)) for kind, values in keys.items()}

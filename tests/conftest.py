@@ -89,6 +89,13 @@ def english_terminal(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def entities_by_command(settings):
+    """Tests read an entry's people, places and organizations only when they ask for it
+    (the models take seconds to load): the entity tests turn extraction on save back on."""
+    settings.ARCHIVE_ENTITIES_ON_SAVE = "off"
+
+
+@pytest.fixture(autouse=True)
 def english_after_each_test():
     """A request in another language leaves it active in the thread: start each test in
     English, as a new request or command would."""

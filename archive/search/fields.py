@@ -31,6 +31,9 @@ class FacetField:
     # Its values form a tree (the catalogue names each one's parent), and an entry
     # carries the ancestors of its values too, so a parent counts its children's entries.
     hierarchical: bool = False
+    # At most this many values are listed (the most frequent, and the selected ones):
+    # people, places and organizations run to thousands in a broad search.
+    shown: int | None = None
 
     @property
     def index_field(self) -> str:
@@ -55,6 +58,9 @@ FACET_FIELDS = (
     FacetField("year", _("Year"), named_by_catalogue=False),
     FacetField("language", _("Language")),
     FacetField("type", _("Document type")),
+    FacetField("people", _("People"), multi_valued=True, shown=30),
+    FacetField("places", _("Places"), multi_valued=True, shown=30),
+    FacetField("organizations", _("Organizations"), multi_valued=True, shown=30),
 )
 
 # Derived: the weights of the fields a query

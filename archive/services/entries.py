@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from archive.entities.background import after_save as entities_after_save
 from archive.models import Entry, EntryIdentifier, EntryTombstone, Status
 from archive.search import queue_entries
 from archive.services.versions import record_version_after_commit
@@ -73,6 +74,7 @@ def save_entry(
         if related is not None:
             related(entry)
         record_changes([entry.pk])
+        entities_after_save([entry.pk])
     return entry
 
 

@@ -1,9 +1,9 @@
 """The archive's pages, API and downloads (mounted under each interface language)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from archive.capture.downloads import original_view
-from archive.web import api, citation_downloads, concepts, feeds, views
+from archive.web import api, citation_downloads, concepts, entities, feeds, views
 
 app_name = "archive"
 
@@ -29,6 +29,11 @@ urlpatterns = [
     path("feed/", feeds.search_feed, name="feed"),
     path("concepts/", concepts.concept_list, name="concepts"),
     path("concepts/<slug:key>/", concepts.concept_detail, name="concept"),
+    re_path(
+        r"^(?P<kind_path>people|places|organizations)/(?P<key>[-a-zA-Z0-9_]+)/$",
+        entities.entity_detail,
+        name="entity",
+    ),
     path("api/search/", api.search_view, name="api-search"),
     path("api/entries/<int:entry_id>/", api.entry_view, name="api-entry"),
     path("api/entries/<int:entry_id>/related/", api.related_view, name="api-related"),

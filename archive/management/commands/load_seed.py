@@ -4,8 +4,11 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils.translation import gettext
 
+from archive.entities.extraction import extract_entities
+from archive.entities.seed import load_seed_entities
 from archive.management.base import ArchiveCommand
 from archive.management.commands.import_entries import write_report
+from archive.models import Entry
 from archive.services.importing import ImportValidationError, import_manifest
 from archive.thesaurus.services import load_thesaurus_file, seed_thesaurus
 from archive.thesaurus.skos import ThesaurusFileError
@@ -48,4 +51,11 @@ class Command(ArchiveCommand):
                     "updated": concepts.updated,
                     "unchanged": concepts.unchanged,
                 }
+            )
+        made = load_seed_entities()
+        read = extract_entities(Entry.objects.order_by("pk"))
+        if options["verbosity"]:
+            self.stdout.write(
+                gettext("Entities: %(made)d from the thesaurus, names read in %(read)d entries.")
+                % {"made": made, "read": read}
             )

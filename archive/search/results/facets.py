@@ -43,6 +43,7 @@ class Facet:
         self.label = declared.label
         self.field = declared.index_field
         self.multi_valued = declared.multi_valued  # an entry can carry several values
+        self.shown = declared.shown
 
     def labels(self, values) -> dict[str, str]:
         """The names of those values that name something (the archive's catalogue knows)."""
@@ -53,6 +54,11 @@ class Facet:
 
     def result(self, counts: dict[str, int], selected: tuple[str, ...]) -> FacetResult:
         counts = {value: count for value, count in counts.items() if value}
+        if self.shown is not None and len(counts) > self.shown:
+            top = sorted(counts, key=lambda value: (-counts[value], value))[: self.shown]
+            counts = {value: counts[value] for value in top} | {
+                value: counts[value] for value in selected if value in counts
+            }
         values = set(counts) | set(selected)
         labels = self.labels(values)
         facet_values = [

@@ -1,0 +1,112 @@
+"""Reading an entry's names: the gazetteer's and its language's model's, filed under
+their entities (``resolution.py``), the entry's links written anew. Idempotent: an entry
+whose text and extraction are unchanged since it was last read is left alone."""
+
+import hashlib
+from collections import Counter
+
+from django.db import transaction
+
+from archive.entities import gazetteer, recognizers
+from archive.entities.models import EntityExtraction, EntityMention
+from archive.entities.resolution import form_for, refresh_links
+from archive.models import Entry
+
+# Changes when what extraction finds for the same text changes (a model, a rule): every
+# entry is then pending again.
+VERSION = "entities-1"
+
+
+def text_of(entry: Entry) -> str:
+    return "\n\n".join(part for part in (entry.title, entry.summary, entry.body) if part)
+
+
+def text_hash(entry: Entry) -> str:
+    return hashlib.sha256(f"{entry.language}\n{text_of(entry)}".encode()).hexdigest()
+
+
+def names_in(text: str, language: str) -> list[tuple[recognizers.Mention, object]]:
+    """Every name in a text: the gazetteer's, then the model's that do not overlap them."""
+    text = recognizers.normalized(text)
+    known = gazetteer.current().mentions(text)
+    modelled = recognizers.mentions_in(text, language)
+    # An organization's name that holds a place's (Japan Airlines, 日本政府, Russian
+    # Border Service) is the organization's.
+    organizations = [
+        m
+        for m in modelled
+        if m.kind == recognizers.ORGANIZATION
+        and any(
+            m.start <= g.start and g.end <= m.end and m.end - m.start > g.end - g.start
+            for g, _ in known
+        )
+    ]
+    known = [
+        (g, k)
+        for g, k in known
+        if not any(o.start <= g.start and g.end <= o.end for o in organizations)
+    ]
+    taken = [(mention.start, mention.end) for mention, _ in known]
+    found = list(known)
+    for mention in modelled:
+        if any(mention.start < end and start < mention.end for start, end in taken):
+            continue
+        found.append((mention, None))
+    return sorted(found, key=lambda pair: pair[0].start)
+
+
+def is_current(entry: Entry) -> bool:
+    done = EntityExtraction.objects.filter(entry_id=entry.pk).first()
+    return bool(done and done.version == VERSION and done.text_hash == text_hash(entry))
+
+
+def extract(entry: Entry, *, force: bool = False) -> bool:
+    """Read an entry's names and file them; False when it was already current."""
+    if not force and is_current(entry):
+        return False
+    found = names_in(text_of(entry), entry.language)
+    counts: Counter = Counter()
+    with transaction.atomic():
+        for mention, known in found:
+            form = form_for(mention.kind, mention.normal, known)
+            if form is not None:
+                counts[form.pk] += 1
+        EntityMention.objects.filter(entry_id=entry.pk).delete()
+        EntityMention.objects.bulk_create(
+            EntityMention(entry_id=entry.pk, form_id=form_id, count=count)
+            for form_id, count in counts.items()
+        )
+        EntityExtraction.objects.update_or_create(
+            entry_id=entry.pk, defaults={"version": VERSION, "text_hash": text_hash(entry)}
+        )
+        refresh_links([entry.pk])
+    return True
+
+
+def pending_entries():
+    """Entries never read, or read by another extraction (text changes are found by
+    ``extract``'s hash check)."""
+    return Entry.objects.exclude(
+        pk__in=EntityExtraction.objects.filter(version=VERSION).values("entry_id")
+    )
+
+
+def extract_entities(entries, *, force: bool = False, progress=None) -> int:
+    """Read the names of these entries (a queryset, read in batches by primary key);
+    returns how many were read (the rest were current). ``progress(done, read)`` is
+    called after each batch."""
+    done = read = 0
+    last = 0
+    while True:
+        batch = list(entries.filter(pk__gt=last).order_by("pk")[:BATCH])
+        if not batch:
+            return read
+        for entry in batch:
+            read += extract(entry, force=force)
+        done += len(batch)
+        last = batch[-1].pk
+        if progress:
+            progress(done, read)
+
+
+BATCH = 200

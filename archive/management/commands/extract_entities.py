@@ -1,0 +1,59 @@
+"""Read the people, places and organizations of every entry (or of those given)."""
+
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext
+
+from archive.entities import recognizers
+from archive.entities.extraction import extract_entities
+from archive.models import Entry
+
+
+class Command(BaseCommand):
+    help = (
+        "Read the people, places and organizations named in entries and file them under "
+        "their entities. Resumable and idempotent: an entry whose text is unchanged since "
+        "it was last read is skipped (--force reads it again). Editors' decisions "
+        "(merges, splits, rejections, additions and removals) are kept."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("ids", nargs="*", type=int, help="Only these entries.")
+        parser.add_argument("--force", action="store_true", help="Read current entries too.")
+
+    def handle(self, *args, ids, force, **options):
+        entries = Entry.objects.all()
+        if ids:
+            entries = entries.filter(pk__in=ids)
+        total = entries.count()
+        started = time.monotonic()
+        recognizers.load()
+        loaded = time.monotonic() - started
+        started = time.monotonic()
+        show = options["verbosity"] > 0 and sys.stderr.isatty()
+
+        def progress(done, read):
+            if show:
+                rate = done / max(time.monotonic() - started, 1e-6)
+                sys.stderr.write(f"\r{done}/{total} entries, {read} read, {rate:.0f}/s ")
+                sys.stderr.flush()
+
+        read = extract_entities(entries, force=force, progress=progress)
+        if show:
+            sys.stderr.write("\n")
+        seconds = time.monotonic() - started
+        self.stdout.write(
+            gettext(
+                "%(total)d entries, %(read)d read (the rest were current) in %(seconds).1f s "
+                "(%(rate).1f entries/s; models loaded in %(loaded).1f s)."
+            )
+            % {
+                "total": total,
+                "read": read,
+                "seconds": seconds,
+                "rate": read / seconds if seconds else 0.0,
+                "loaded": loaded,
+            }
+        )
