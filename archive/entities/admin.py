@@ -4,13 +4,72 @@ off from its entity in the entity's page; names fixed by editing them."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db.models import Prefetch
 from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from archive.entities import services
-from archive.entities.models import Entity, EntityForm, EntityStatus
+from archive.entities.extraction import is_current
+from archive.entities.models import Entity, EntityChoice, EntityForm, EntityStatus, EntryEntity
+from archive.entities.resolution import SHOWN
+
+
+class EntityChoiceWidget(AutocompleteSelectMultiple):
+    def __init__(self):
+        super().__init__(EntityChoice._meta.get_field("entity"), admin.site)
+
+
+class EntryEntitiesForm(forms.Form):
+    """The entry form's people, places and organizations: those it has (an editor may
+    remove one) and any to add (found by name); both kept across re-extraction."""
+
+    entities_remove = forms.ModelMultipleChoiceField(
+        queryset=Entity.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Remove from this entry"),
+    )
+    entities_add = forms.ModelMultipleChoiceField(
+        queryset=Entity.objects.filter(status__in=SHOWN),
+        required=False,
+        label=_("Add to this entry"),
+        help_text=_("Type a name in any script."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        adding = self.fields["entities_add"]
+        adding.widget = EntityChoiceWidget()
+        adding.widget.choices = adding.choices
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk:
+            linked = EntryEntity.objects.filter(entry=instance).values("entity_id")
+            field = self.fields["entities_remove"]
+            field.queryset = Entity.objects.filter(pk__in=linked).order_by("kind", "name")
+            field.label_from_instance = lambda entity: (
+                f"{entity.name} ({entity.get_kind_display()})"
+            )
+
+    def save_entities(self, entry):
+        for entity in self.cleaned_data.get("entities_remove") or ():
+            services.choose(entry.pk, entity, included=False)
+        for entity in self.cleaned_data.get("entities_add") or ():
+            services.choose(entry.pk, entity, included=True)
+
+
+def _named_with_kind(entity: Entity) -> str:
+    return f"{entity.name} ({entity.get_kind_display()})"
+
+
+def entities_status(entry) -> str:
+    """Whether the entry's names have been read from its current text."""
+    if not entry.pk:
+        return gettext("Read after the entry is saved.")
+    if is_current(entry):
+        return gettext("Read from the current text.")
+    return gettext("Pending: read in the background after a save, or by extract_entities.")
 
 
 class EntityFormInline(admin.TabularInline):
@@ -58,6 +117,12 @@ class EntityAdmin(admin.ModelAdmin):
     inlines = [EntityFormInline]
     actions = ("accept", "reject", "merge", "promote")
     list_per_page = 50
+
+    def has_add_permission(self, request):
+        return False  # entities come from entries; an editor adds one to an entry
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # rejected, not deleted: a deleted entity would be found again
 
     def get_queryset(self, request):
         return (

@@ -19,6 +19,7 @@ PAGES = {
     "version",
     "concepts",
     "concept",
+    "entity",
 }
 
 

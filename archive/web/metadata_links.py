@@ -5,6 +5,9 @@ which have no facet, to a search of the author field)."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import get_language
+
+from archive.entities.models import KIND_PATHS, EntityKind, EntityStatus, EntryEntity
 from archive.models import Entry
 from archive.web.documents import DocumentView
 from archive.web.presentation import SearchState
@@ -17,6 +20,11 @@ class Link:
 
 
 @dataclass(frozen=True)
+class EntityLink(Link):
+    key: str = ""  # the entity's key: its facet value
+
+
+@dataclass(frozen=True)
 class MetadataLinks:
     topics: tuple[tuple[Link, ...], ...]  # each topic's path from the root
     source: Link | None
@@ -24,6 +32,8 @@ class MetadataLinks:
     year: Link | None
     language: Link | None
     document_type: Link | None
+    # Its people, places and organizations (as the entry has them now), each to its page.
+    entities: tuple[tuple[str, tuple[EntityLink, ...]], ...] = ()
 
 
 def filtered(name: str, value: str) -> str:
@@ -34,6 +44,28 @@ def filtered(name: str, value: str) -> str:
 def by_author(name: str) -> str:
     cleaned = " ".join(name.replace('"', " ").split())
     return SearchState((("q", f'author:"{cleaned}"'),)).url()
+
+
+def entity_links(entry: Entry) -> tuple[tuple[str, tuple[EntityLink, ...]], ...]:
+    """The entry's people, places and organizations, most mentioned first, each kind
+    under its facet's name."""
+    language = get_language()
+    by_kind: dict[str, list[EntityLink]] = {}
+    links = (
+        EntryEntity.objects.filter(
+            entry=entry, entity__status__in=[EntityStatus.PROPOSED, EntityStatus.ACCEPTED]
+        )
+        .select_related("entity")
+        .order_by("-mentions", "entity__name")
+    )
+    for link in links:
+        entity = link.entity
+        by_kind.setdefault(entity.kind, []).append(
+            EntityLink(entity.label(language), entity.get_absolute_url(), entity.key)
+        )
+    return tuple(
+        (KIND_PATHS[kind], tuple(by_kind[kind])) for kind in EntityKind.values if kind in by_kind
+    )
 
 
 def metadata_links(entry: Entry, document: DocumentView) -> MetadataLinks:
@@ -64,4 +96,5 @@ def metadata_links(entry: Entry, document: DocumentView) -> MetadataLinks:
         document_type=Link(document.document_type, filtered("type", document.document_type_code))
         if document.document_type_code
         else None,
+        entities=entity_links(entry),
     )

@@ -3,6 +3,7 @@
 from archive.models import Entry
 from archive.projection import EntryData, TopicData, entry_data
 from archive.web.languages import neutral_reverse, permalink
+from archive.web.metadata_links import entity_links
 
 
 def _source(data: EntryData) -> dict | None:
@@ -58,4 +59,21 @@ def entry_metadata(entry: Entry, request) -> dict:
         "text": data.body,
         "published_at": entry.published_at.isoformat() if entry.published_at else None,
         "updated_at": entry.updated_at.isoformat(),
+        **entry_entities(entry, request),
     }
+
+
+def entry_entities(entry: Entry, request) -> dict:
+    """Its people, places and organizations under the facets' names: each one's key (the
+    facet's value), its name in the requested language and its page."""
+    found = {"people": [], "places": [], "organizations": []}
+    for kind, links in entity_links(entry):
+        for link in links:
+            found[kind].append(
+                {
+                    "key": link.key,
+                    "name": link.text,
+                    "url": request.build_absolute_uri(link.url),
+                }
+            )
+    return found

@@ -16,6 +16,7 @@ from modeltranslation.admin import TranslationAdmin
 from archive import search, vocabularies
 from archive.capture.admin import AttachFileForm, CaptureAdminMixin, EntryOriginalInline
 from archive.dates import InvalidPartialDate, PartialDate, display_day
+from archive.entities.admin import EntryEntitiesForm, entities_status
 from archive.models import (
     DatePrecision,
     DocumentType,
@@ -39,7 +40,7 @@ def form_field_for(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class EntryAdminForm(AttachFileForm, forms.ModelForm):
+class EntryAdminForm(AttachFileForm, EntryEntitiesForm, forms.ModelForm):
     language = forms.ChoiceField(
         label=_("language"),
         choices=vocabularies.language_choices,
@@ -264,6 +265,7 @@ class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
         "created_at",
         "updated_at",
         "names_as_searched",
+        "entities_read",
     ]
     inlines = [EntryIdentifierInline, EntryOriginalInline]
     change_list_template = "admin/archive/entry/change_list.html"
@@ -292,6 +294,10 @@ class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
             },
         ),
         (_("Text"), {"fields": ["summary", "body", "attach"]}),
+        (
+            _("People, places and organizations"),
+            {"fields": ["entities_read", "entities_remove", "entities_add"]},
+        ),
         (
             _("Names as search matches them"),
             {
@@ -326,8 +332,13 @@ class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
         def related(entry):
             super(EntryAdmin, self).save_related(request, form, formsets, change)
             self.save_attachment(request, form, entry)
+            form.save_entities(entry)
 
         entry_services.save_entry(form.instance, related=related)
+
+    @admin.display(description=_("names read"))
+    def entities_read(self, entry):
+        return entities_status(entry)
 
     def delete_model(self, request, obj):
         entry_services.delete_entries([obj])
