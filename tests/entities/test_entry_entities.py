@@ -1,15 +1,21 @@
 """An entry's people, places and organizations: read after a save, shown on its page and
 in the API, added and removed by an editor in the entry form (#33)."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
-from archive.entities import background
+from archive.entities import background, services
 from archive.entities.extraction import extract
 from archive.entities.models import EntityChoice, EntityForm, EntryEntity
-from archive.entities.resolution import form_for
+from archive.entities.resolution import add_form, form_for
 from archive.models import Entry
+from tests.oai.test_oai import NS, oai
 from tests.web.admin.test_entries import ADD_URL, entry_form
+
+TALKS = "Foreign Minister Sergey Lavrov met Fumio Kishida in Tokyo."
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +85,39 @@ def test_the_entry_page_and_the_api_list_them(client, make_entry):
     assert people[lavrov.key]["url"] == f"http://testserver/people/{lavrov.key}/"
     assert data["places"][0]["name"] == "Tokyo"
     assert data["organizations"] == []
+
+
+def test_oai_harvests_people_as_subjects_and_places_as_coverage(client, make_entry):
+
+    entry = make_entry(
+        title="Talks", body="Foreign Minister Sergey Lavrov met Fumio Kishida in Tokyo."
+    )
+    extract(entry)
+    document = oai(
+        client,
+        verb="GetRecord",
+        identifier=f"oai:127.0.0.1:entry/{entry.pk}",
+        metadataPrefix="oai_dc",
+    )
+    subjects = document.xpath(".//dc:subject/text()", namespaces=NS)
+    assert {"Sergey Lavrov", "Fumio Kishida"} <= set(subjects)
+    assert document.xpath(".//dc:coverage/text()", namespaces=NS) == ["Tokyo"]
+
+
+def test_a_promoted_entity_is_in_the_skos_export(make_entry):
+    lavrov = form_for("person", "Sergey Lavrov").entity
+    form_for("person", "Сергей Лавров")
+    concept = services.promote(lavrov)
+    call_command("export_thesaurus", stdout=(out := StringIO()))
+    turtle = out.getvalue()
+    assert f"/concepts/{concept.key}/" in turtle
+    assert '"Сергей Лавров"@ru' in turtle and '"Sergey Lavrov"@en' in turtle
+
+
+def test_an_entity_with_five_hundred_forms_is_listed_and_shown(superuser_client, empty_index):
+    entity = form_for("organization", "Gazprom").entity
+    for number in range(500):
+        add_form(entity, f"Gazprom Unit {number}")
+    listing = superuser_client.get(reverse("admin:archive_entity_changelist"))
+    assert "(+495)" in listing.content.decode()
+    assert superuser_client.get(f"/organizations/{entity.key}/").status_code == 200
