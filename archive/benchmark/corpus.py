@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from archive.entities.models import Entity, EntryEntity
 from archive.models import (
     Entry,
     EntryIdentifier,
@@ -29,6 +30,11 @@ from archive.models import (
 PREFIX = "generated-"
 SOURCE_COUNT = 300
 TOPIC_ROOTS, TOPIC_CHILDREN = 10, 5
+# People, places and organizations the entries name, as extraction would link them: a
+# pool per kind, drawn with Zipf's law (a few in very many entries, as Japan and Russia
+# are), 2 to 6 an entry. Linked directly: the corpus measures the facets' cost, not
+# the models' (``extract_entities`` is measured on its own: docs/performance.md).
+ENTITY_POOL = {"person": 3000, "place": 1000, "organization": 1000}
 
 RUSSIAN_WORDS = [
     "россия",
@@ -248,17 +254,52 @@ def _sources_and_topics(seed: int):
     return sources, topics
 
 
+def _entities(seed: int):
+    """The pool of entities (made once per seed), each kind's ids with Zipf weights."""
+    rng = random.Random(seed + 2)
+    pools = {}
+    for kind, size in ENTITY_POOL.items():
+        wanted = [f"{PREFIX}{kind}-{number}" for number in range(size)]
+        existing = dict(Entity.objects.filter(key__in=wanted).values_list("key", "pk"))
+        missing = [
+            Entity(
+                kind=kind,
+                key=key,
+                name=" ".join(w.capitalize() for w in _pseudo_words(rng, SYLLABLES, 2)),
+                entry_count=0,
+            )
+            for key in wanted
+            if key not in existing
+        ]
+        for entity in Entity.objects.bulk_create(missing, batch_size=1000):
+            existing[entity.key] = entity.pk
+        ids = [existing[key] for key in wanted]
+        weights = list(itertools.accumulate(1 / (rank + 1) for rank in range(size)))
+        pools[kind] = (ids, weights)
+    return pools
+
+
+def _draw_entities(rng, pools) -> set[int]:
+    chosen: set[int] = set()
+    for _ in range(rng.randint(2, 6)):
+        kind = rng.choices(("person", "place", "organization"), weights=(5, 3, 2))[0]
+        ids, weights = pools[kind]
+        chosen.add(rng.choices(ids, cum_weights=weights)[0])
+    return chosen
+
+
 def generate(entries: int, seed: int, progress=None, batch_size: int = 1000) -> int:
     """Add generated entries numbered from those already present for this seed; returns
     how many were added. Written in bulk without per-entry signals: rebuild the index
     afterwards (the commands do)."""
     rng_vocabulary = vocabularies(seed)
     sources, topics = _sources_and_topics(seed)
+    pools = _entities(seed)
     start = generated_count(seed)
     through = Entry.topics.through
     types = ["news"] * 5 + ["press_release"] * 2 + ["journal_article"] * 2 + ["statement", "report"]
     for batch_start in range(start, entries, batch_size):
-        batch, links = [], []
+        batch, links, named = [], [], []
         for number in range(batch_start, min(entries, batch_start + batch_size)):
             rng = random.Random(f"{seed}-{number}")
             language = rng.choices(["en", "ru", "ja"], weights=[70, 20, 10])[0]
@@ -298,12 +339,18 @@ def generate(entries: int, seed: int, progress=None, batch_size: int = 1000) -> 
                 )
             )
             links.append(rng.sample(topics, rng.randint(1, 3)))
+            named.append(_draw_entities(rng, pools))
         with transaction.atomic():
             created = Entry._base_manager.bulk_create(batch)
             through.objects.bulk_create(
                 through(entry_id=entry.pk, topic_id=topic.pk)
                 for entry, entry_topics in zip(created, links, strict=True)
                 for topic in entry_topics
+            )
+            EntryEntity.objects.bulk_create(
+                EntryEntity(entry_id=entry.pk, entity_id=entity_id, mentions=1)
+                for entry, entity_ids in zip(created, named, strict=True)
+                for entity_id in entity_ids
             )
         if progress:
             progress(min(entries, batch_start + batch_size), entries)
@@ -316,10 +363,11 @@ def remove_generated() -> int:
         generated = Entry._base_manager.filter(external_id__startswith=PREFIX)
         ids = list(generated.values_list("pk", flat=True))
         Entry.topics.through.objects.filter(entry_id__in=ids).delete()
-        for model in (EntryIdentifier, EntryVersion):
+        for model in (EntryIdentifier, EntryVersion, EntryEntity):
             model.objects.filter(entry_id__in=ids).delete()
         generated._raw_delete(generated.db)
         Topic.objects.filter(slug__startswith=PREFIX, parent__isnull=False).delete()
         Topic.objects.filter(slug__startswith=PREFIX).delete()
         Source.objects.filter(slug__startswith=PREFIX).delete()
+        Entity.objects.filter(key__startswith=PREFIX).delete()
     return len(ids)
