@@ -1,11 +1,12 @@
 """The keys under which one name's forms in different scripts meet.
 
-A person: the family name's spelling key (``archive.search.names.keys``: Lavrov, Лавров,
-Lavrow; Kishida, Кисида, and 岸田 read as キシダ) and its consonant skeleton for katakana
-(ラブロフ), with the given name's initial, which must not disagree (Sergey Lavrov and
-Alexander Lavrov are two people). A place or an organization: the whole name's key and
-skeleton (Gazprom, Газпром, ガスプロム). The keys are stored on each form
-(``EntityForm``), so an editor sees why two forms were put together, and can split one off.
+A person: the family name's spelling key (the keys of name matching, from
+``archive.search``: Lavrov, Лавров, Lavrow; Kishida, Кисида, and 岸田 read as キシダ)
+and its consonant skeleton for katakana (ラブロフ), with the given name's initial, which
+must not disagree (Sergey Lavrov and Alexander Lavrov are two people). A place or an
+organization: the whole name's key and skeleton (Gazprom, Газпром, ガスプロム). The keys
+are stored on each form (``EntityForm``), so an editor sees why two forms were put
+together, and can split one off.
 """
 
 import re
@@ -13,8 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from archive.entities.recognizers import PERSON
-from archive.search.names.finding import _tagger, kana_in_latin
-from archive.search.names.keys import romanized, skeleton, spelling_key
+from archive.search import japanese_words, kana_in_latin, romanized, skeleton, spelling_key
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _KATAKANA = re.compile(r"^[\u30a1-\u30fa\u30fc・=＝\s]+$")
@@ -110,12 +110,13 @@ def _person_keys(text: str) -> FormKeys:
 def _japanese_family_name(text: str) -> tuple[str, str]:
     """A Japanese name's family name in kana (UniDic tags 姓 and 名), and "" for the given
     name's initial: a given name's kanji have several readings (文雄 ブンユウ or フミオ)."""
-    words = list(_tagger()(text))
-    family = [w for w in words if getattr(w.feature, "pos4", "") == "姓"]
+    words = japanese_words(text)
+    family = [word for word in words if word[1] == "姓"]
     chosen = family[0] if family else (words[0] if words else None)
     if chosen is None:
         return text, ""
-    return chosen.feature.kana or chosen.surface, ""
+    surface, _tag, kana = chosen
+    return kana or surface, ""
 
 
 def _whole_keys(text: str) -> FormKeys:

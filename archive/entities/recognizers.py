@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from archive.search.names.finding import _tagger
+from archive.search import japanese_words
 
 PERSON, PLACE, ORGANIZATION = "person", "place", "organization"
 KINDS = (PERSON, PLACE, ORGANIZATION)
@@ -273,19 +273,16 @@ def _japanese_people(text: str) -> list[Mention]:
     """People GiNZA's model misses: a family name and a given name in UniDic's tags
     (石破茂, 林芳正: 人名-姓 then 人名-名), and a katakana name before a title."""
     found, position = [], 0
-    words = list(_tagger()(text))
+    words = japanese_words(text)
     starts = []
-    for word in words:
-        position = text.find(word.surface, position)
+    for surface, _tag, _kana in words:
+        position = text.find(surface, position)
         starts.append(position)
-        position += len(word.surface)
-    for i, word in enumerate(words[:-1]):
-        following = words[i + 1]
-        if (
-            getattr(word.feature, "pos4", "") == "姓"
-            and getattr(following.feature, "pos4", "") == "名"
-        ):
-            start, end = starts[i], starts[i + 1] + len(following.surface)
+        position += len(surface)
+    for i, (_surface, tag, _kana) in enumerate(words[:-1]):
+        following, following_tag, _ = words[i + 1]
+        if tag == "姓" and following_tag == "名":
+            start, end = starts[i], starts[i + 1] + len(following)
             written = text[start:end]
             found.append(Mention(PERSON, written, written, start, end))
     for match in _KATAKANA_TITLED.finditer(text):

@@ -31,7 +31,15 @@ from archive.search.engine import (
     warm_up,
 )
 from archive.search.fields import date_number, period
-from archive.search.names import NameForm, names_in
+from archive.search.names import (
+    NameForm,
+    japanese_words,
+    kana_in_latin,
+    names_in,
+    romanized,
+    skeleton,
+    spelling_key,
+)
 from archive.search.query.expansion import label_terms
 from archive.search.request import (
     DEFAULT_PER_PAGE,
@@ -115,6 +123,11 @@ __all__ = [
     "entry_in_search",
     "expansion_steps",
     "names_in",
+    "japanese_words",
+    "kana_in_latin",
+    "romanized",
+    "skeleton",
+    "spelling_key",
     "index_locks",
     "index_status",
     "label_terms",

@@ -12,8 +12,8 @@ Japanese, the proper nouns UniDic knows (through fugashi), read in kana, and eve
 in katakana.
 """
 
-from archive.search.names.finding import NameForm, names_in
-from archive.search.names.keys import skeleton, spelling_key
+from archive.search.names.finding import NameForm, japanese_words, kana_in_latin, names_in
+from archive.search.names.keys import romanized, skeleton, spelling_key
 from archive.search.names.matching import (
     NAME_FIELDS,
     NameAlternatives,
@@ -23,6 +23,11 @@ from archive.search.names.matching import (
 )
 
 __all__ = [
+    "japanese_words",
+    "kana_in_latin",
+    "romanized",
+    "skeleton",
+    "spelling_key",
     "NAME_FIELDS",
     "NameAlternatives",
     "NameForm",

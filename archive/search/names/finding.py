@@ -56,6 +56,15 @@ def _tagger() -> fugashi.Tagger:
     return _local.tagger
 
 
+def japanese_words(text: str) -> list[tuple[str, str, str]]:
+    """Each word UniDic reads in a Japanese text: (as written, its name tag: 姓 for a
+    family name, 名 for a given name, else "", its reading in katakana)."""
+    return [
+        (word.surface, getattr(word.feature, "pos4", "") or "", word.feature.kana or "")
+        for word in _tagger()(text)
+    ]
+
+
 @lru_cache(maxsize=1)
 def _kakasi():
     return pykakasi.kakasi()
