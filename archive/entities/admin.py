@@ -155,7 +155,7 @@ class EntityAdmin(admin.ModelAdmin):
             obj.labels_fixed = True  # an editor's names are kept from now on
         super().save_model(request, obj, form, change)
         if change and {"status", "kind"} & set(form.changed_data):
-            services.set_status([obj], obj.status)
+            services.entity_changed(obj)
 
     def save_formset(self, request, form, formset, change):
         for inline_form in formset.forms:

@@ -15,6 +15,7 @@ from archive.entities.models import (
 )
 from archive.entities.naming import script_of
 from archive.entities.resolution import new_entity, refresh_links, update_entities
+from archive.search import queue_entries
 from archive.thesaurus.models import Concept, ConceptLabel, LabelKind, fold
 
 
@@ -86,6 +87,17 @@ def set_status(entities, status: str) -> int:
         refresh_links(_entries_of(entities), extra_entities=[e.pk for e in entities])
     gazetteer.forget()
     return len(entities)
+
+
+def entity_changed(entity: Entity):
+    """An editor changed an entity in its own page: its status takes effect on its
+    entries' links; its kind moves it to another facet, so its entries are indexed again
+    (a rename needs nothing: the facets and pages read names as they are)."""
+    with transaction.atomic():
+        entries = _entries_of([entity])
+        refresh_links(entries, extra_entities=[entity.pk])
+        queue_entries(entries)
+    gazetteer.forget()
 
 
 def choose(entry_id: int, entity: Entity, included: bool):

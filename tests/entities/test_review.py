@@ -128,3 +128,36 @@ def test_the_admin_lists_merges_rejects_and_splits(superuser_client, make_entry)
     response = superuser_client.post(change, data, follow=True)
     assert "is now an entity of its own" in response.content.decode()
     assert EntityForm.objects.get(text="Lavrov").entity != lavrov
+
+
+def test_an_editor_changes_a_kind_and_the_entry_moves_facet(
+    superuser_client, make_entry, empty_index, committed, client
+):
+    with committed():
+        entry = make_entry(title="Visit", body="Scientists met at Hadron Collider again.")
+        extract(entry)
+    collider = EntityForm.objects.get(text="Hadron Collider").entity
+    assert collider.kind == "person"  # the small English model's guess
+    change = reverse("admin:archive_entity_change", args=[collider.pk])
+    data = {
+        "name": collider.name,
+        "kind": "place",
+        "status": "accepted",
+        "label_en": collider.label_en,
+        "label_ru": "",
+        "label_ja": "",
+        "concept": "",
+        "forms-TOTAL_FORMS": 1,
+        "forms-INITIAL_FORMS": 1,
+        "forms-MIN_NUM_FORMS": 0,
+        "forms-MAX_NUM_FORMS": 1000,
+        "forms-0-id": collider.forms.get().pk,
+        "forms-0-entity": collider.pk,
+    }
+    with committed():
+        response = superuser_client.post(change, data)
+    assert response.status_code == 302
+    facets = client.get("/api/search/").json()["facets"]
+    assert collider.key in {value["value"] for value in facets["places"]}
+    assert collider.key not in {value["value"] for value in facets["people"]}
+    assert client.get(f"/places/{collider.key}/").status_code == 200
