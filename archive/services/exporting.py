@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from archive.entities.backup import export_entities
 from archive.models import Entry, EntryTombstone, Source, Topic
 from archive.projection import entry_data
 from archive.services.importing import TRANSLATED_LANGUAGES
@@ -109,6 +110,9 @@ def export_archive(destination: Path) -> dict:
                 {"id": str(t.entry_id), "title": t.title, "deleted_at": t.deleted_at.isoformat()}
                 for t in EntryTombstone.objects.order_by("entry_id")
             ],
+            # Editors' decisions on people, places and organizations (mentions are read
+            # again from the texts: extract_entities).
+            "entities": export_entities(),
         }
         with open(work / "manifest.json", "w", encoding="utf-8") as handle:
             json.dump(manifest, handle, ensure_ascii=False, indent=1)
@@ -124,4 +128,5 @@ def export_archive(destination: Path) -> dict:
         "topics": len(manifest["topics"]),
         "versions": sum(len(r["versions"]) for r in records),
         "tombstones": len(manifest["tombstones"]),
+        "entities": len(manifest["entities"]),
     }

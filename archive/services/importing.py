@@ -19,6 +19,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
 from archive import dates, vocabularies
+from archive.entities.backup import problems as entity_problems
+from archive.entities.backup import restore_entities
 from archive.identifiers import IdentifierScheme, validate_identifier
 from archive.models import (
     DocumentType,
@@ -545,6 +547,9 @@ def import_manifest(path: Path, *, dry_run: bool = False) -> ImportReport:
     )
     entries = validator.entries(data, source_keys, topic_keys)
     tombstones = validator.tombstones(data)
+    entities = data.get("entities") if isinstance(data, dict) else None
+    for record, field_name, message in entity_problems(entities):
+        validator.problem(record, field_name, message)
     if validator.problems:
         raise ImportValidationError(validator.problems)
 
@@ -558,6 +563,9 @@ def import_manifest(path: Path, *, dry_run: bool = False) -> ImportReport:
             *(_apply_tombstone(record) for record in tombstones),
         ]
         _keep_ids_unique(entries, tombstones)
+        changes += [
+            PlannedChange("entity", key, action) for key, action in restore_entities(entities)
+        ]
         if dry_run:
             transaction.set_rollback(True)
     return ImportReport(tuple(changes), dry_run)

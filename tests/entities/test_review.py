@@ -161,3 +161,30 @@ def test_an_editor_changes_a_kind_and_the_entry_moves_facet(
     assert collider.key in {value["value"] for value in facets["places"]}
     assert collider.key not in {value["value"] for value in facets["people"]}
     assert client.get(f"/places/{collider.key}/").status_code == 200
+
+
+def test_editors_decisions_survive_a_backup_and_its_restore(tmp_path, make_entry):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    entry = make_entry(
+        title="Talks", body="Foreign Minister Sergey Lavrov met Fumio Kishida in Tokyo."
+    )
+    extract(entry)
+    lavrov = EntityForm.objects.get(text="Sergey Lavrov").entity
+    kishida = EntityForm.objects.get(text="Fumio Kishida").entity
+    services.set_status([kishida], EntityStatus.REJECTED)
+    osaka = form_for("place", "Osaka").entity
+    services.choose(entry.pk, osaka, included=True)
+    call_command("export_archive", str(tmp_path / "backup"), stdout=StringIO())
+    Entity.objects.all().delete()  # the forms, choices and links with them
+    call_command("import_entries", str(tmp_path / "backup"), stdout=(out := StringIO()))
+    assert "entity fumio-kishida" in out.getvalue()
+    assert Entity.objects.get(key=kishida.key).status == EntityStatus.REJECTED
+    assert EntityForm.objects.get(text="Sergey Lavrov").entity.key == lavrov.key
+    extract(entry, force=True)  # mentions are read again, and filed as decided
+    names = names_of(entry)
+    assert "Osaka" in names and "Fumio Kishida" not in names and "Sergey Lavrov" in names
+    call_command("import_entries", str(tmp_path / "backup"), stdout=(again := StringIO()))
+    assert "created 0, updated 0" in again.getvalue()
