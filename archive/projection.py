@@ -100,14 +100,15 @@ def entry_data(
     topics: bool = True,
     paths: bool = False,
     broader: bool = False,
-    entities: bool = False,
+    entity_keys: dict | None = None,
 ) -> EntryData:
     """The entry as plain data; without its ``text`` (the body, which a caller may have
     deferred), its ``identifiers`` or its ``topics`` (a query each, unless prefetched)
     when the caller does not want them or has read them for many entries at once.
     ``paths``: each topic's path (reads its parents); ``broader``: every ancestor of its
     topics too (for the index). Both read what the caller prefetched
-    (``topics__parent__parent``)."""
+    (``topics__parent__parent``). ``entity_keys``: its entities' keys by kind, as the
+    caller read them (the index's document carries them; nothing else needs them)."""
     source = entry.source
     topics = list(entry.topics.all()) if topics else []
     broader_topics = ()
@@ -138,14 +139,5 @@ def entry_data(
         original_url=entry.original_url,
         identifiers=tuple(entry.identifier_records()) if identifiers else (),
         rights=entry.rights,
-        entity_keys=_entity_keys(entry) if entities else {},
+        entity_keys=entity_keys or {},
     )
-
-
-def _entity_keys(entry) -> dict:
-    """Its entities' keys by kind, from ``entity_links__entity`` (prefetched by the caller
-    for many entries)."""
-    keys: dict[str, list[str]] = {}
-    for link in entry.entity_links.all():
-        keys.setdefault(link.entity.kind, []).append(link.entity.key)
-    return {kind: tuple(sorted(values)) for kind, values in keys.items()}

@@ -160,7 +160,7 @@ def test_rebuild_swaps_in_a_new_generation_and_keeps_search_answering(indexed_se
 def test_a_failed_rebuild_leaves_the_old_index_in_place(indexed_seed, monkeypatch):
     before = storage.current_generation()
 
-    def broken_document(entry):
+    def broken_document(entry, entity_keys=None):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr("archive.catalogue.document_for", broken_document)
