@@ -14,8 +14,11 @@ run: setup ## Set everything up and serve the archive with its seed content
 # Production server: gunicorn with several workers, static files hashed and compressed.
 # Needs SECRET_KEY and ALLOWED_HOSTS (see README); ARCHIVE_HTTPS=false when not behind TLS.
 WORKERS ?= 3
+# Names (people, places, organizations) are read by one process beside the workers.
 serve: setup
 	PRODUCTION=true $(BIN)/python manage.py collectstatic --noinput -v0
+	PRODUCTION=true $(BIN)/python manage.py extract_entities --follow & follower=$$!; \
+	trap 'kill $$follower 2>/dev/null' EXIT INT TERM; \
 	PRODUCTION=true $(BIN)/gunicorn rjsite.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --graceful-timeout 20
 

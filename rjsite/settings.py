@@ -283,9 +283,13 @@ LOGGING = {
 # The curated seed collection loaded by `manage.py load_seed`.
 ARCHIVE_SEED_DIR = BASE_DIR / "archive" / "seed"
 # People, places and organizations read from an entry after it is saved: "background"
-# (one thread per process), "now" (in the request, after its commit) or "off" (only by
-# `manage.py extract_entities`).
-ARCHIVE_ENTITIES_ON_SAVE = os.environ.get("ARCHIVE_ENTITIES_ON_SAVE", "background")
+# (one thread of the saving process: the development server), "now" (in the request,
+# after its commit) or "off" (by `manage.py extract_entities`, and in production by
+# `extract_entities --follow` beside the web workers, which then never load the models).
+ARCHIVE_ENTITIES_ON_SAVE = os.environ.get(
+    "ARCHIVE_ENTITIES_ON_SAVE", "off" if PRODUCTION else "background"
+)
+ARCHIVE_ENTITIES_POLL_SECONDS = float(os.environ.get("ARCHIVE_ENTITIES_POLL_SECONDS", "5"))
 # The archive's public address: the base of the URIs it gives things outside a request
 # (the thesaurus's concepts in SKOS files).
 ARCHIVE_BASE_URL = os.environ.get("ARCHIVE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

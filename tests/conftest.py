@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.utils import translation
 
+from archive.entities import gazetteer
 from archive.models import Entry, Source, Status, Topic
 from archive.services.importing import import_manifest
 from archive.thesaurus.models import Concept, ConceptLabel
@@ -93,6 +94,8 @@ def entities_by_command(settings):
     """Tests read an entry's people, places and organizations only when they ask for it
     (the models take seconds to load): the entity tests turn extraction on save back on."""
     settings.ARCHIVE_ENTITIES_ON_SAVE = "off"
+    yield
+    gazetteer.forget()  # the gazetteer a test's concepts made goes with its database
 
 
 @pytest.fixture(autouse=True)

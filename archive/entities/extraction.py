@@ -6,6 +6,8 @@ import hashlib
 from collections import Counter
 
 from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
 
 from archive.entities import gazetteer, recognizers
 from archive.entities.models import EntityExtraction, EntityMention
@@ -63,6 +65,8 @@ def is_current(entry: Entry) -> bool:
 def extract(entry: Entry, *, force: bool = False) -> bool:
     """Read an entry's names and file them; False when it was already current."""
     if not force and is_current(entry):
+        # Saved, but its text is the same: no longer pending (``pending_entries``).
+        EntityExtraction.objects.filter(entry_id=entry.pk).update(extracted_at=timezone.now())
         return False
     found = names_in(text_of(entry), entry.language)
     counts: Counter = Counter()
@@ -84,10 +88,12 @@ def extract(entry: Entry, *, force: bool = False) -> bool:
 
 
 def pending_entries():
-    """Entries never read, or read by another extraction (text changes are found by
-    ``extract``'s hash check)."""
-    return Entry.objects.exclude(
-        pk__in=EntityExtraction.objects.filter(version=VERSION).values("entry_id")
+    """Entries never read, read by another extraction, or changed since they were read
+    (``extract``'s hash check then tells whether their text did)."""
+    return Entry.objects.filter(
+        Q(entity_extraction__isnull=True)
+        | ~Q(entity_extraction__version=VERSION)
+        | Q(updated_at__gt=F("entity_extraction__extracted_at"))
     )
 
 

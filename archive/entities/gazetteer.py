@@ -87,70 +87,132 @@ def _concepts() -> list[Known]:
 
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_JAPANESE_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff々〆ヵヶ]+")
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+# A word: letters and digits, with inner hyphens and apostrophes (Южно-Сахалинск and
+# «Сахалин-2» are one word each, so neither is Сахалин).
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_MAX_ENDING = 3  # letters a Russian case ending adds to a stem
 
 
-def _pattern(text: str) -> str:
-    """A form as an expression: Japanese anywhere; Latin as a whole word; Cyrillic as a
-    whole word in any case (Япония, Японии, Японией)."""
-    if _JAPANESE.search(text):
-        # Not a part of a numbered name (サハリン2, the project, is not the island).
-        return rf"{re.escape(text)}(?![0-9])"
-    if _CYRILLIC.search(text):
-        escaped = r"\s+".join(_declinable(word) for word in text.split())
-    else:
-        escaped = re.escape(text)
-    # A whole word, and not a part of a hyphenated one (Сахалин in Южно-Сахалинск, or
-    # in «Сахалин-2»).
-    return rf"(?<![\w-]){escaped}(?![\w-])"
+@dataclass(frozen=True)
+class _Stem:
+    """A word of a name as it is matched: its stem, and how many letters of ending may
+    follow it (a Russian word in any case: Япония, Японии; Курильские, Курильских)."""
+
+    stem: str
+    least: int = 0
+    most: int = 0
+
+    def matches(self, word: str) -> bool:
+        ending = word[len(self.stem) :]
+        return (
+            self.least <= len(ending) <= self.most
+            and word.startswith(self.stem)
+            and (not ending or ending.isalpha())  # «Сахалин-2» is not Сахалин
+        )
 
 
-def _declinable(word: str) -> str:
-    """A Russian word in any case (Япония, Японии; Курильские острова, Курильских
-    островах): its stem and up to three letters of ending."""
+def _stem(word: str) -> _Stem:
     if len(word) <= 3 or not _CYRILLIC.search(word):
-        return re.escape(word)
+        return _Stem(word)
     if word[-2:].lower() in ("ие", "ые", "ий", "ый", "ая", "ое"):
-        return re.escape(word[:-2]) + "[а-яё]{1,3}"
+        return _Stem(word[:-2], 1, _MAX_ENDING)
     if word[-1].lower() in "аяоеиьйы":
-        return re.escape(word[:-1]) + "[а-яё]{1,3}"
-    return re.escape(word) + "[а-яё]{0,3}"
+        return _Stem(word[:-1], 1, _MAX_ENDING)
+    return _Stem(word, 0, _MAX_ENDING)
+
+
+@dataclass(frozen=True)
+class _Name:
+    text: str  # the form as the gazetteer knows it
+    words: tuple[_Stem, ...]
+    gaps: tuple[str, ...]  # what stands between its words (a space, a dash)
+
+
+def _spelled(text: str) -> _Name | None:
+    words = list(_WORD.finditer(text))
+    if not words:
+        return None
+    gaps = tuple(
+        " " if text[a.end() : b.start()].isspace() else text[a.end() : b.start()]
+        for a, b in zip(words, words[1:], strict=False)
+    )
+    return _Name(text, tuple(_stem(word.group()) for word in words), gaps)
 
 
 class Gazetteer:
+    """The names, looked up word by word (Latin and Cyrillic: by each text word's
+    possible stems, then the following words checked) and, in Japanese, by first
+    character: a text is read once, whatever the number of names."""
+
     def __init__(self, known: list[Known]):
         self.by_text: dict[str, Known] = {}
         for item in known:
             for _language, text in item.forms:
                 if len(text) >= 2:
                     self.by_text.setdefault(text, item)
-        # Longest first, so that "Ministry of Foreign Affairs of Japan" wins over "Japan".
-        texts = sorted(self.by_text, key=len, reverse=True)
-        self.patterns = [
-            re.compile("|".join(f"(?P<g{i}>{_pattern(text)})" for i, text in chunk))
-            for chunk in _chunked(list(enumerate(texts)), 400)
-        ]
-        self.texts = texts
+        self.by_first_stem: dict[str, list[_Name]] = {}
+        self.by_first_character: dict[str, list[str]] = {}
+        for text in self.by_text:
+            if _JAPANESE.search(text):
+                self.by_first_character.setdefault(text[0], []).append(text)
+            elif name := _spelled(text):
+                self.by_first_stem.setdefault(name.words[0].stem, []).append(name)
+        for names in self.by_first_character.values():
+            names.sort(key=len, reverse=True)
+
+    def _spelled_matches(self, text: str):
+        words = list(_WORD.finditer(text))
+        for i, first in enumerate(words):
+            word = first.group()
+            stems = {word[: len(word) - cut] for cut in range(_MAX_ENDING + 1) if cut < len(word)}
+            for stem in stems:
+                for name in self.by_first_stem.get(stem, ()):
+                    end = self._follows(text, words, i, name)
+                    if end is not None:
+                        yield first.start(), end, name.text
+
+    @staticmethod
+    def _follows(text, words, i, name: _Name) -> int | None:
+        """Where ``name`` ends if the text's words from the i-th on spell it."""
+        if i + len(name.words) > len(words):
+            return None
+        for k, stem in enumerate(name.words):
+            word = words[i + k]
+            if not stem.matches(word.group()):
+                return None
+            if k:
+                gap = text[words[i + k - 1].end() : word.start()]
+                gap = " " if gap.isspace() else gap
+                if gap != name.gaps[k - 1]:
+                    return None
+        return words[i + len(name.words) - 1].end()
+
+    def _japanese_matches(self, text: str):
+        for run in _JAPANESE_RUN.finditer(text):
+            for position in range(run.start(), run.end()):
+                for name in self.by_first_character.get(text[position], ()):
+                    end = position + len(name)
+                    # Not a part of a numbered name (サハリン2 is the project, not the island).
+                    if text.startswith(name, position) and not text[end : end + 1].isdigit():
+                        yield position, end, name
 
     def mentions(self, text: str) -> list[tuple[Mention, Known]]:
+        candidates = [*self._spelled_matches(text), *self._japanese_matches(text)]
+        # The longest first ("Ministry of Foreign Affairs of Japan" over "Japan"), then
+        # the earliest; a name overlapping one already taken is not one.
+        candidates.sort(key=lambda found: (found[0] - found[1], found[0]))
         found: list[tuple[Mention, Known]] = []
         taken: list[tuple[int, int]] = []
-        for pattern in self.patterns:
-            for match in pattern.finditer(text):
-                start, end = match.span()
-                if any(start < other_end and other_start < end for other_start, other_end in taken):
-                    continue
-                name = self.texts[int(match.lastgroup[1:])]
-                known = self.by_text[name]
-                taken.append((start, end))
-                written = match.group()
-                found.append((Mention(known.kind, written, name, start, end, "gazetteer"), known))
-        return found
-
-
-def _chunked(items, size):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+        for start, end, name in candidates:
+            if any(start < other_end and other_start < end for other_start, other_end in taken):
+                continue
+            taken.append((start, end))
+            known = self.by_text[name]
+            mention = Mention(known.kind, text[start:end], name, start, end, "gazetteer")
+            found.append((mention, known))
+        return sorted(found, key=lambda pair: pair[0].start)
 
 
 _cache: dict[str, object] = {}

@@ -263,4 +263,9 @@ def set_labels(entity: Entity):
         forms = by_script.get(language)
         setattr(entity, f"label_{language}", best(forms) if forms else "")
     if entity.status != EntityStatus.ACCEPTED:
-        entity.name = entity.label_en or entity.label_ru or entity.label_ja or entity.name
+        # Its own name: in Latin letters where it has one, else its most written form.
+        written = {script: sum(f.mentions for f in forms) for script, forms in by_script.items()}
+        most = max(written, key=lambda script: written[script], default="")
+        entity.name = (
+            entity.label_en or (most and getattr(entity, f"label_{most}", "")) or entity.name
+        )

@@ -87,7 +87,9 @@ def test_promote_makes_a_concept_whose_labels_the_gazetteer_then_finds(make_entr
 
 
 def test_the_admin_lists_merges_rejects_and_splits(superuser_client, make_entry):
-    entry = make_entry(title="Talks", body="Sergey Lavrov met Fumio Kishida. Lavrov agreed.")
+    entry = make_entry(
+        title="Talks", body="Foreign Minister Sergey Lavrov met Fumio Kishida in Tokyo."
+    )
     extract(entry)
     listing = superuser_client.get(reverse("admin:archive_entity_changelist"))
     page = listing.content.decode()
@@ -103,6 +105,7 @@ def test_the_admin_lists_merges_rejects_and_splits(superuser_client, make_entry)
     kishida.refresh_from_db()
     assert kishida.status == EntityStatus.REJECTED
     # Split "Lavrov" off in the entity's page.
+    assert form_for("person", "Lavrov").entity == lavrov
     change = reverse("admin:archive_entity_change", args=[lavrov.pk])
     form = superuser_client.get(change).context["adminform"].form
     forms = list(lavrov.forms.order_by("pk"))

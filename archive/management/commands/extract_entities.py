@@ -3,11 +3,13 @@
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext
+from django.db import close_old_connections
+from django.utils.translation import gettext, ngettext
 
 from archive.entities import recognizers
-from archive.entities.extraction import extract_entities
+from archive.entities.extraction import extract_entities, pending_entries
 from archive.models import Entry
 
 
@@ -22,8 +24,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("ids", nargs="*", type=int, help="Only these entries.")
         parser.add_argument("--force", action="store_true", help="Read current entries too.")
+        parser.add_argument(
+            "--follow",
+            action="store_true",
+            help=(
+                "Keep running: read every entry saved or changed since it was read, every "
+                "ARCHIVE_ENTITIES_POLL_SECONDS (production runs this beside the web "
+                "workers, which then never load the models)."
+            ),
+        )
 
-    def handle(self, *args, ids, force, **options):
+    def handle(self, *args, ids, force, follow, **options):
+        if follow:
+            return self.follow()
         entries = Entry.objects.all()
         if ids:
             entries = entries.filter(pk__in=ids)
@@ -57,3 +70,18 @@ class Command(BaseCommand):
                 "loaded": loaded,
             }
         )
+
+    def follow(self):
+        recognizers.load()
+        self.stdout.write(gettext("Reading the names of entries as they are saved (Ctrl-C stops)."))
+        seconds = settings.ARCHIVE_ENTITIES_POLL_SECONDS
+        try:
+            while True:
+                read = extract_entities(pending_entries())
+                if read:
+                    line = ngettext("Read %(read)d entry.", "Read %(read)d entries.", read)
+                    self.stdout.write(line % {"read": read})
+                close_old_connections()
+                time.sleep(seconds)
+        except KeyboardInterrupt:
+            return
