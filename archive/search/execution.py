@@ -49,11 +49,17 @@ def _facet_counts(matches: Matches, request: SearchRequest):
     facets' filters only, so its other values stay visible with honest counts."""
     return tuple(
         facet.result(
-            matches.counts(facet.field, without=facet.field),
-            request.selected(facet.name),
+            _counts(matches, facet, request.selected(facet.name)), request.selected(facet.name)
         )
         for facet in FACETS
     )
+
+
+def _counts(matches: Matches, facet, selected) -> dict[str, int]:
+    if facet.shown is not None and facet.multi_valued:
+        # Thousands of values (people, places): only the most frequent are listed.
+        return matches.top_counts(facet.field, facet.shown, selected, without=facet.field)
+    return matches.counts(facet.field, without=facet.field)
 
 
 def _timeline(facets) -> tuple[tuple[str, int], ...]:

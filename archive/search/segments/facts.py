@@ -25,13 +25,45 @@ CACHED_SEGMENTS = 64
 NO_VALUE = -1
 
 
+class ValueNumbers:
+    """One number per facet value across every segment of this process's index, so that
+    a facet of thousands of values (people, places) is counted into one array and its
+    most frequent values kept by numpy, not merged segment by segment in a dictionary.
+    Numbers are only ever added (a value no longer in the index keeps its number)."""
+
+    def __init__(self):
+        self.values: list[str] = []
+        self.number: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def numbers_of(self, values) -> np.ndarray:
+        with self._lock:
+            for value in values:
+                if value not in self.number:
+                    self.number[value] = len(self.values)
+                    self.values.append(value)
+            return np.array([self.number[value] for value in values], dtype=np.int64)
+
+
+VALUE_NUMBERS: dict[str, ValueNumbers] = {
+    facet.index_field: ValueNumbers() for facet in FACET_FIELDS
+}
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     values: tuple[str, ...]  # ordinal → value
     ordinal: dict[str, int]  # value → ordinal
+    _numbers: dict = field(default_factory=dict, compare=False, repr=False)
 
     def ordinals(self, values) -> np.ndarray:
         return np.array([self.ordinal[v] for v in values if v in self.ordinal], dtype=DOCNUM)
+
+    def whole_index_numbers(self, field_name: str) -> np.ndarray:
+        """Each ordinal's number across segments (``ValueNumbers``), made once."""
+        if field_name not in self._numbers:
+            self._numbers[field_name] = VALUE_NUMBERS[field_name].numbers_of(self.values)
+        return self._numbers[field_name]
 
 
 @dataclass(frozen=True)
@@ -65,13 +97,16 @@ class MultiValued:
         return marked(self.owners[chosen], len(self.starts) - 1)
 
     def counts(self, docs: np.ndarray) -> dict[str, int]:
+        return _as_dict(self.vocabulary, self.counted(docs))
+
+    def counted(self, docs: np.ndarray) -> np.ndarray:
+        """How many of ``docs`` have each value, by ordinal."""
         first, lengths = self.starts[docs], self.starts[docs + 1] - self.starts[docs]
         total = int(lengths.sum())
         # Positions of every value of every doc: each doc's first position, then +1, +2…
         shift = np.repeat(first - np.cumsum(lengths) + lengths, lengths)
         positions = shift + np.arange(total, dtype=shift.dtype)
-        counted = np.bincount(self.ordinals[positions], minlength=len(self.vocabulary.values))
-        return _as_dict(self.vocabulary, counted)
+        return np.bincount(self.ordinals[positions], minlength=len(self.vocabulary.values))
 
 
 def _as_dict(vocabulary: Vocabulary, counted: np.ndarray) -> dict[str, int]:

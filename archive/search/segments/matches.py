@@ -13,7 +13,7 @@ import numpy as np
 from whoosh import query as whoosh_query
 
 from archive.search.segments import docsets
-from archive.search.segments.facts import SegmentFacts, facts_for
+from archive.search.segments.facts import VALUE_NUMBERS, SegmentFacts, facts_for
 
 # Sort keys that put undated documents last whichever way dates are sorted.
 UNDATED_LAST_NEWEST = -1
@@ -89,6 +89,37 @@ class Matches:
             ):
                 counts[value] = counts.get(value, 0) + count
         return counts
+
+    def top_counts(
+        self, field: str, limit: int, selected=(), without: str | None = None
+    ) -> dict[str, int]:
+        """The ``limit`` most frequent values of a multi-valued facet (and the selected
+        ones) with their counts: counted into one array numbered across segments
+        (``facts.ValueNumbers``), so a facet of thousands of values costs what a small
+        one does."""
+        counted = []
+        for segment in self.segments:
+            facet = segment.facts.facets[field]
+            numbers = facet.vocabulary.whole_index_numbers(field)
+            counted.append((numbers, facet.counted(self._kept(segment, without))))
+        names = VALUE_NUMBERS[field].values
+        totals = np.zeros(len(names), dtype=np.int64)
+        for numbers, counts in counted:
+            totals[numbers] += counts  # a segment numbers each of its values once
+        present = np.flatnonzero(totals)
+        if len(present) > limit:
+            # Those at least as frequent as the limit-th, then the most frequent first,
+            # ties by value (as the facet lists them).
+            least = np.partition(totals[present], len(present) - limit)[len(present) - limit]
+            present = present[totals[present] >= least]
+            order = sorted(present, key=lambda number: (-totals[number], names[number]))
+            present = order[:limit]
+        top = {names[number]: int(totals[number]) for number in present}
+        numbers = VALUE_NUMBERS[field].number
+        for value in selected:
+            if value in numbers and totals[numbers[value]]:
+                top[value] = int(totals[numbers[value]])
+        return top
 
     def by_relevance(self, limit: int) -> list[tuple[int, float]]:
         """(whole-index number, score) of the ``limit`` best documents that pass every

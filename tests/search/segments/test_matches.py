@@ -268,3 +268,26 @@ def test_caches_never_mix_segments_of_different_indexes(
     storage.searchers.clear()
     rebuild_with_a_fixed_segment_name()  # another index, a segment of the same name
     assert languages() == {"ru"}
+
+
+@pytest.mark.parametrize("field", ["people_facet", "places_facet", "organizations_facet"])
+def test_the_most_frequent_values_agree_with_every_count(changed_corpus, field):
+    """People, places and organizations are counted into one array numbered across
+    segments and only the most frequent kept: the same values and counts as counting
+    every value in every segment, ties by value."""
+    from archive import search
+
+    most = 0
+    for text in QUERIES:
+        parsed = parse(text, changed_corpus.schema)
+        matches = _matches(changed_corpus, parsed, parsed.query, search.SearchRequest(query=text))
+        every = matches.counts(field)
+        most = max(most, len(every))
+        for limit in (1, 5, 30):
+            expected = sorted(every.items(), key=lambda item: (-item[1], item[0]))[:limit]
+            assert matches.top_counts(field, limit) == dict(expected), (text, limit)
+        # A selected value is counted even when it is not among the most frequent.
+        if len(every) > 1:
+            rarest = min(every, key=lambda value: (every[value], value))
+            assert matches.top_counts(field, 1, selected=[rarest])[rarest] == every[rarest]
+    assert most > 30  # more values than any limit tried: the cut was tested
