@@ -5,7 +5,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils.translation import gettext, ngettext
 
 from archive.entities import recognizers
@@ -81,7 +81,8 @@ class Command(BaseCommand):
                 if read:
                     line = ngettext("Read %(read)d entry.", "Read %(read)d entries.", read)
                     self.stdout.write(line % {"read": read})
-                close_old_connections()
+                if not connection.in_atomic_block:
+                    close_old_connections()  # a long-lived process: a fresh one when due
                 time.sleep(seconds)
         except KeyboardInterrupt:
             return
