@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import get_language
 
 from archive import vocabularies
-from archive.entities.models import Entity, EntityStatus, EntryEntity
+from archive.entities.models import SHOWN_STATUSES, Entity, EntryEntity
 from archive.models import DocumentType, Entry, Source, Status, Topic
 from archive.projection import EntryData, entry_data
 from archive.search import UNDATED_YEAR, date_number, period
@@ -81,7 +81,7 @@ def entity_labels(kind: str, keys) -> dict[str, str]:
     return {
         entity.key: entity.label(language)
         for entity in Entity.objects.filter(
-            key__in=keys, kind=kind, status__in=[EntityStatus.PROPOSED, EntityStatus.ACCEPTED]
+            key__in=keys, kind=kind, status__in=SHOWN_STATUSES
         ).only("key", "name", "label_en", "label_ru", "label_ja")
     }
 

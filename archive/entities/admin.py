@@ -6,14 +6,20 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db.models import Prefetch
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from archive.entities import services
 from archive.entities.extraction import is_current
-from archive.entities.models import Entity, EntityChoice, EntityForm, EntityStatus, EntryEntity
-from archive.entities.resolution import SHOWN
+from archive.entities.models import (
+    SHOWN_STATUSES,
+    Entity,
+    EntityChoice,
+    EntityForm,
+    EntityStatus,
+    EntryEntity,
+)
 
 
 class EntityChoiceWidget(AutocompleteSelectMultiple):
@@ -32,7 +38,7 @@ class EntryEntitiesForm(forms.Form):
         label=_("Remove from this entry"),
     )
     entities_add = forms.ModelMultipleChoiceField(
-        queryset=Entity.objects.filter(status__in=SHOWN),
+        queryset=Entity.objects.filter(status__in=SHOWN_STATUSES),
         required=False,
         label=_("Add to this entry"),
         help_text=_("Type a name in any script."),
@@ -140,14 +146,14 @@ class EntityAdmin(admin.ModelAdmin):
         listed = format_html_join(
             ", ", "<span lang='{}'>{}</span>", ((f.script, f.text) for f in shown)
         )
-        return format_html_join("", "{}{}", [(listed, f" … (+{more})" if more > 0 else "")])
+        return format_html("{}{}", listed, f" … (+{more})" if more > 0 else "")
 
     @admin.display(description=_("public page"))
     def public_page(self, entity):
         if not entity.pk or not entity.shown:
             return "—"
         url = entity.get_absolute_url()
-        return format_html_join("", "<a href='{}'>{}</a>", [(url, url)])
+        return format_html("<a href='{}'>{}</a>", url, url)
 
     def save_model(self, request, obj, form, change):
         labels = {"label_en", "label_ru", "label_ja", "name"}

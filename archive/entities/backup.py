@@ -6,6 +6,7 @@ read again from the entries' texts (``extract_entities``), and filed as decided.
 from django.db import transaction
 
 from archive.entities.models import (
+    LABEL_LANGUAGES,
     Entity,
     EntityChoice,
     EntityForm,
@@ -30,7 +31,7 @@ def export_entities() -> list[dict]:
             "name": entity.name,
             "labels": {
                 language: getattr(entity, f"label_{language}")
-                for language in ("en", "ru", "ja")
+                for language in LABEL_LANGUAGES
                 if getattr(entity, f"label_{language}")
             },
             "labels_fixed": entity.labels_fixed,
@@ -115,7 +116,7 @@ def restore_entities(records) -> list[tuple[str, str]]:
                 if not text.strip():
                     continue
                 origin = form.get("origin")
-                existing = EntityForm.objects.filter(folded=folded(text)[:300]).first()
+                existing = EntityForm.objects.filter(folded=folded(text)).first()
                 if existing:
                     if existing.entity_id != entity.pk:
                         existing.entity = entity  # as the editor had filed it

@@ -7,7 +7,6 @@ from collections import Counter
 
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
 
 from archive.entities import gazetteer, recognizers
 from archive.entities.models import EntityExtraction, EntityMention
@@ -57,16 +56,23 @@ def names_in(text: str, language: str) -> list[tuple[recognizers.Mention, object
     return sorted(found, key=lambda pair: pair[0].start)
 
 
-def is_current(entry: Entry) -> bool:
+def _current(entry: Entry, digest: str) -> EntityExtraction | None:
+    """The entry's extraction, if it read this text with this extraction."""
     done = EntityExtraction.objects.filter(entry_id=entry.pk).first()
-    return bool(done and done.version == VERSION and done.text_hash == text_hash(entry))
+    return done if done and done.version == VERSION and done.text_hash == digest else None
+
+
+def is_current(entry: Entry) -> bool:
+    return _current(entry, text_hash(entry)) is not None
 
 
 def extract(entry: Entry, *, force: bool = False) -> bool:
     """Read an entry's names and file them; False when it was already current."""
-    if not force and is_current(entry):
+    digest = text_hash(entry)
+    done = None if force else _current(entry, digest)
+    if done is not None:
         # Saved, but its text is the same: no longer pending (``pending_entries``).
-        EntityExtraction.objects.filter(entry_id=entry.pk).update(extracted_at=timezone.now())
+        done.save(update_fields=["extracted_at"])  # auto_now: the time of this check
         return False
     found = names_in(text_of(entry), entry.language)
     counts: Counter = Counter()
@@ -81,7 +87,7 @@ def extract(entry: Entry, *, force: bool = False) -> bool:
             for form_id, count in counts.items()
         )
         EntityExtraction.objects.update_or_create(
-            entry_id=entry.pk, defaults={"version": VERSION, "text_hash": text_hash(entry)}
+            entry_id=entry.pk, defaults={"version": VERSION, "text_hash": digest}
         )
         refresh_links([entry.pk])
     return True

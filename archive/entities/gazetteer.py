@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import pycountry
 
-from archive.entities.models import Entity, EntityStatus
+from archive.entities.models import SHOWN_STATUSES, Entity
+from archive.entities.naming import script_of
 from archive.entities.recognizers import PLACE, Mention
 from archive.thesaurus.models import ConceptLabel
 
@@ -59,20 +60,16 @@ def _countries() -> list[Known]:
                 for part in re.split(r"\s*[(（]\s*|\s*[)）]\s*", translated):
                     if part:
                         forms.append((language, part))
-        for text in _SHORT_NAMES.get(country.alpha_2, ()):
-            language = "ja" if re.search(r"[\u3040-\u9fff]", text) else "en"
-            if re.search(r"[а-яё]", text, re.IGNORECASE):
-                language = "ru"
-            forms.append((language, text))
+        forms += [(script_of(text), text) for text in _SHORT_NAMES.get(country.alpha_2, ())]
         known.append(Known(PLACE, f"country:{country.alpha_2}", tuple(dict.fromkeys(forms))))
     return known
 
 
 def _concepts() -> list[Known]:
     kinds = dict(
-        Entity.objects.filter(
-            concept__isnull=False, status__in=[EntityStatus.PROPOSED, EntityStatus.ACCEPTED]
-        ).values_list("concept_id", "kind")
+        Entity.objects.filter(concept__isnull=False, status__in=SHOWN_STATUSES).values_list(
+            "concept_id", "kind"
+        )
     )
     forms: dict[int, list[tuple[str, str]]] = {}
     labels = ConceptLabel.objects.filter(concept_id__in=kinds).values_list(
@@ -86,9 +83,7 @@ def _concepts() -> list[Known]:
     ]
 
 
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _JAPANESE_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff々〆ヵヶ]+")
-_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 # A word: letters and digits, with inner hyphens and apostrophes (Южно-Сахалинск and
 # «Сахалин-2» are one word each, so neither is Сахалин).
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
@@ -114,7 +109,7 @@ class _Stem:
 
 
 def _stem(word: str) -> _Stem:
-    if len(word) <= 3 or not _CYRILLIC.search(word):
+    if len(word) <= 3 or script_of(word) != "ru":
         return _Stem(word)
     if word[-2:].lower() in ("ие", "ые", "ий", "ый", "ая", "ое"):
         return _Stem(word[:-2], 1, _MAX_ENDING)
@@ -155,7 +150,7 @@ class Gazetteer:
         self.by_first_stem: dict[str, list[_Name]] = {}
         self.by_first_character: dict[str, list[str]] = {}
         for text in self.by_text:
-            if _JAPANESE.search(text):
+            if script_of(text) == "ja":
                 self.by_first_character.setdefault(text[0], []).append(text)
             elif name := _spelled(text):
                 self.by_first_stem.setdefault(name.words[0].stem, []).append(name)
@@ -210,7 +205,7 @@ class Gazetteer:
                 continue
             taken.append((start, end))
             known = self.by_text[name]
-            mention = Mention(known.kind, text[start:end], name, start, end, "gazetteer")
+            mention = Mention(known.kind, text[start:end], name, start, end)
             found.append((mention, known))
         return sorted(found, key=lambda pair: pair[0].start)
 

@@ -41,6 +41,12 @@ class EntityStatus(models.TextChoices):
     MERGED = "merged", _("Merged into another")
 
 
+# The statuses of entities that readers see (in facets, pages, exports) and that new forms
+# may join.
+SHOWN_STATUSES = (EntityStatus.PROPOSED, EntityStatus.ACCEPTED)
+FORM_LENGTH = 300  # characters of a form (and of its folded key) kept
+
+
 class Entity(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=EntityKind.choices)
     key = models.SlugField(_("key"), max_length=120, unique=True, allow_unicode=False)
@@ -95,7 +101,7 @@ class Entity(models.Model):
 
     @property
     def shown(self) -> bool:
-        return self.status in (EntityStatus.PROPOSED, EntityStatus.ACCEPTED)
+        return self.status in SHOWN_STATUSES
 
     def label(self, language: str | None) -> str:
         """Its name in ``language`` where one exists, else its own name."""
@@ -123,8 +129,8 @@ class EntityForm(models.Model):
     entity = models.ForeignKey(
         Entity, on_delete=models.CASCADE, related_name="forms", verbose_name=_("entity")
     )
-    text = models.CharField(_("form"), max_length=300)
-    folded = models.CharField(max_length=300, unique=True, editable=False)
+    text = models.CharField(_("form"), max_length=FORM_LENGTH)
+    folded = models.CharField(max_length=FORM_LENGTH, unique=True, editable=False)
     script = models.CharField(_("script"), max_length=2)
     # Why it belongs with the entity's other forms (naming.py): shown to editors.
     key = models.CharField(_("name key"), max_length=200, blank=True, db_index=True)
@@ -203,3 +209,13 @@ class EntityExtraction(models.Model):
 
     def __str__(self):
         return self.version
+
+
+def shown_links(entry):
+    """An entry's links to the entities readers see, each with its entity, the most
+    mentioned first (the entry page, the API, OAI-PMH)."""
+    return (
+        EntryEntity.objects.filter(entry=entry, entity__status__in=SHOWN_STATUSES)
+        .select_related("entity")
+        .order_by("-mentions", "entity__name")
+    )

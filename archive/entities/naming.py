@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from archive.entities.models import FORM_LENGTH
 from archive.entities.recognizers import PERSON
 from archive.search import japanese_words, kana_in_latin, romanized, skeleton, spelling_key
 
@@ -39,8 +40,8 @@ def normal_text(text: str) -> str:
 
 
 def folded(text: str) -> str:
-    """What two forms that are the same form share (case and width aside)."""
-    return normal_text(text).casefold()
+    """What two forms that are the same form share (case and width aside), as stored."""
+    return normal_text(text).casefold()[:FORM_LENGTH]
 
 
 def script_of(text: str) -> str:

@@ -114,7 +114,6 @@ class Mention:
     normal: str
     start: int
     end: int
-    by: str = "model"  # "model" or "gazetteer"
 
 
 _lock = threading.Lock()

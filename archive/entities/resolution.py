@@ -16,6 +16,9 @@ from django.db.models import Count, Q, Sum
 
 from archive.entities import gazetteer
 from archive.entities.models import (
+    FORM_LENGTH,
+    LABEL_LANGUAGES,
+    SHOWN_STATUSES,
     Entity,
     EntityChoice,
     EntityForm,
@@ -28,8 +31,6 @@ from archive.entities.naming import folded, keys_of, normal_text, script_of
 from archive.entities.recognizers import KINDS, PERSON
 from archive.search import queue_entries
 from archive.slugs import latin_slug
-
-SHOWN = (EntityStatus.PROPOSED, EntityStatus.ACCEPTED)
 
 
 def unique_key(name: str, kind: str) -> str:
@@ -47,15 +48,16 @@ def new_entity(kind: str, name: str, **fields) -> Entity:
 
 def add_form(entity: Entity, text: str, origin: str = FormOrigin.MODEL) -> EntityForm:
     """File a form under an entity (or return it where it is already filed)."""
-    text = normal_text(text)[:300]
-    existing = EntityForm.objects.filter(folded=folded(text)[:300]).first()
+    text = normal_text(text)[:FORM_LENGTH]
+    key = folded(text)
+    existing = EntityForm.objects.filter(folded=key).first()
     if existing:
         return existing
     keys = keys_of(entity.kind, text)
     return EntityForm.objects.create(
         entity=entity,
         text=text,
-        folded=folded(text)[:300],
+        folded=key,
         script=script_of(text),
         key=keys.key,
         skeleton=keys.skeleton,
@@ -79,7 +81,7 @@ def _candidates(kind: str, text: str, *, of_kind: str | None = None) -> list[Ent
         else:
             matches |= Q(skeleton=keys.skeleton, katakana=True)
     forms = EntityForm.objects.filter(
-        matches, entity__kind=kind, entity__status__in=SHOWN
+        matches, entity__kind=kind, entity__status__in=SHOWN_STATUSES
     ).select_related("entity")
     initials: dict[int, set[str]] = defaultdict(set)
     entities: dict[int, Entity] = {}
@@ -106,12 +108,12 @@ def _entity_of_known(known: gazetteer.Known) -> Entity | None:
         return entity.final() if entity else None
     # A country: its forms are filed together the first time any of them is found.
     for _language, text in known.forms:
-        form = EntityForm.objects.filter(folded=folded(text)[:300]).select_related("entity").first()
+        form = EntityForm.objects.filter(folded=folded(text)).select_related("entity").first()
         if form:
             return form.entity.final()
-    english = next((text for language, text in known.forms if language == "en"), known.forms[0][1])
-    short = [text for language, text in known.forms if language == "en"]
-    entity = new_entity(kind, short[-1] if short else english, confidence=1.0)
+    # Named by its last English form (the everyday one, Russia, after the ISO name).
+    english = [text for language, text in known.forms if language == "en"]
+    entity = new_entity(kind, english[-1] if english else known.forms[0][1], confidence=1.0)
     for _language, text in known.forms:
         add_form(entity, text, FormOrigin.GAZETTEER)
     return entity
@@ -119,7 +121,7 @@ def _entity_of_known(known: gazetteer.Known) -> Entity | None:
 
 def form_for(kind: str, text: str, known: gazetteer.Known | None = None) -> EntityForm | None:
     """The form a found name is filed under, filed now if it is new."""
-    text = normal_text(text)[:300]
+    text = normal_text(text)[:FORM_LENGTH]
     if len(text) < 2:
         return None
     form = EntityForm.objects.filter(folded=folded(text)).select_related("entity").first()
@@ -160,10 +162,10 @@ def entities_of(entry_id: int) -> dict[int, tuple[int, bool]]:
             entity = entity.final()
         finals[entity.pk] = entity
         counts[entity.pk] += mention.count
-    found = {pk: (n, False) for pk, n in counts.items() if finals[pk].status in SHOWN}
+    found = {pk: (n, False) for pk, n in counts.items() if finals[pk].status in SHOWN_STATUSES}
     for choice in EntityChoice.objects.filter(entry_id=entry_id).select_related("entity"):
         entity = choice.entity.final()
-        if choice.included and entity.status in SHOWN:
+        if choice.included and entity.status in SHOWN_STATUSES:
             found[entity.pk] = (found.get(entity.pk, (0, True))[0], True)
         elif not choice.included:
             found.pop(entity.pk, None)
@@ -203,12 +205,14 @@ def update_entities(entity_ids: Iterable[int]):
     entity_ids = list(entity_ids)
     if not entity_ids:
         return
-    for form_id, total in (
+    forms = list(
         EntityForm.objects.filter(entity_id__in=entity_ids)
         .annotate(total=Sum("in_entries__count"))
-        .values_list("pk", "total")
-    ):
-        EntityForm.objects.filter(pk=form_id).update(mentions=total or 0)
+        .only("pk", "mentions")
+    )
+    for form in forms:
+        form.mentions = form.total or 0
+    EntityForm.objects.bulk_update(forms, ["mentions"], batch_size=500)
     counts = dict(
         EntryEntity.objects.filter(entity_id__in=entity_ids)
         .values("entity_id")
@@ -236,8 +240,8 @@ def confidence(entity: Entity) -> float:
     if any(form.origin == FormOrigin.GAZETTEER for form in forms):
         return 0.95
     scripts = {form.script for form in forms}
-    score = 1 - 0.5 * (0.7 ** max(0, entity.entry_count - 1)) - 0.05 * (len(scripts) - 1)
-    return round(max(0.3, min(0.9, score + 0.1 * (len(scripts) - 1))), 2)
+    score = 1 - 0.5 * (0.7 ** max(0, entity.entry_count - 1)) + 0.05 * (len(scripts) - 1)
+    return round(max(0.3, min(0.9, score)), 2)
 
 
 def set_labels(entity: Entity):
@@ -259,7 +263,7 @@ def set_labels(entity: Entity):
             ),
         ).text
 
-    for language in ("en", "ru", "ja"):
+    for language in LABEL_LANGUAGES:
         forms = by_script.get(language)
         setattr(entity, f"label_{language}", best(forms) if forms else "")
     if entity.status != EntityStatus.ACCEPTED:

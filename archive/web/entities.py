@@ -7,13 +7,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
 from archive import search
-from archive.entities.models import KIND_PATHS, PATH_KINDS, Entity, EntityStatus, EntryEntity
+from archive.entities.models import (
+    KIND_PATHS,
+    LABEL_LANGUAGES,
+    PATH_KINDS,
+    Entity,
+    EntityStatus,
+    EntryEntity,
+)
 from archive.models import Status
 from archive.web.presentation import SearchState
 
 ENTRIES_SHOWN = 20
 COMPANIONS_SHOWN = 12
-SCRIPT_NAMES = {"en": "Latin", "ru": "Cyrillic", "ja": "Japanese"}
 
 
 def _companions(entity: Entity) -> list[dict]:
@@ -66,9 +72,7 @@ def entity_detail(request, kind_path: str, key: str):
             "label": entity.label(get_language()),
             "kind_label": entity.get_kind_display(),
             "forms": [
-                {"script": code, "forms": forms[code]}
-                for code in ("en", "ru", "ja")
-                if code in forms
+                {"script": code, "forms": forms[code]} for code in LABEL_LANGUAGES if code in forms
             ],
             "page": page,
             "search_url": SearchState.from_request(about).without("page").url(),

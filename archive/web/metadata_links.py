@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import get_language
 
-from archive.entities.models import KIND_PATHS, EntityKind, EntityStatus, EntryEntity
+from archive.entities.models import KIND_PATHS, EntityKind, shown_links
 from archive.models import Entry
 from archive.web.documents import DocumentView
 from archive.web.presentation import SearchState
@@ -51,14 +51,7 @@ def entity_links(entry: Entry) -> tuple[tuple[str, tuple[EntityLink, ...]], ...]
     under its facet's name."""
     language = get_language()
     by_kind: dict[str, list[EntityLink]] = {}
-    links = (
-        EntryEntity.objects.filter(
-            entry=entry, entity__status__in=[EntityStatus.PROPOSED, EntityStatus.ACCEPTED]
-        )
-        .select_related("entity")
-        .order_by("-mentions", "entity__name")
-    )
-    for link in links:
+    for link in shown_links(entry):
         entity = link.entity
         by_kind.setdefault(entity.kind, []).append(
             EntityLink(entity.label(language), entity.get_absolute_url(), entity.key)

@@ -5,7 +5,7 @@ import datetime
 from lxml import etree
 
 from archive import citations
-from archive.entities.models import EntityKind, EntityStatus, EntryEntity
+from archive.entities.models import EntityKind, shown_links
 from archive.web.oai.repository import Record, oai_identifier
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
@@ -69,20 +69,14 @@ def dublin_core(parent, record: Record, permalink_url: str):
     etree.SubElement(dc, f"{{{DC}}}type").text = str(document_type)
     # Its people and organizations as subjects, its places as (spatial) coverage, as DCMI
     # defines the two; in English, the harvest's language.
-    for entity in entities_of(record.entry):
+    entities = sorted((link.entity for link in shown_links(record.entry)), key=_by_kind)
+    for entity in entities:
         element = "coverage" if entity.kind == EntityKind.PLACE else "subject"
         etree.SubElement(dc, f"{{{DC}}}{element}").text = _xml_text(entity.label("en"))
 
 
-def entities_of(entry):
-    return [
-        link.entity
-        for link in EntryEntity.objects.filter(
-            entry=entry, entity__status__in=[EntityStatus.PROPOSED, EntityStatus.ACCEPTED]
-        )
-        .select_related("entity")
-        .order_by("entity__kind", "-mentions", "entity__name")
-    ]
+def _by_kind(entity) -> str:
+    return entity.kind
 
 
 def _xml_text(value: str) -> str:
