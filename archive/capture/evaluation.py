@@ -21,6 +21,7 @@ import trafilatura
 
 from archive.capture.detection import CaptureRefused
 from archive.capture.extraction import extract_page_text
+from archive.evaluation import metrics
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -73,8 +74,7 @@ def scores(pairs: list[tuple[str, str]], n: int) -> Scores:
     counts = [matching(true, predicted, n) for true, predicted in pairs]
     precision = statistics.mean(_precision(*c) for c in counts if c[0] + c[1] > 0)
     recall = statistics.mean(_recall(*c) for c in counts if c[0] + c[2] > 0)
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return Scores(round(precision, 3), round(recall, 3), round(f1, 3))
+    return Scores(round(precision, 3), round(recall, 3), round(metrics.f1(precision, recall), 3))
 
 
 def load(folder: Path) -> list[tuple[str, bytes, str]]:

@@ -17,6 +17,7 @@ from archive.entities.models import EntityForm
 from archive.entities.naming import folded
 from archive.entities.resolution import form_for
 from archive.entities.seed import load_seed_entities
+from archive.evaluation import metrics
 from archive.thesaurus.services import load_thesaurus_file, seed_thesaurus
 
 KINDS = ("person", "place", "organization")
@@ -66,17 +67,13 @@ class Scores:
     people_by_entity: dict = field(default_factory=lambda: defaultdict(set))
 
     def f1(self, language, kind):
-        p = (
-            self.right[language, kind] / self.found[language, kind]
-            if self.found[language, kind]
-            else 0.0
+        """Precision, recall and F1 of one language's mentions of one kind."""
+        right, found, labelled = (
+            counts[language, kind] for counts in (self.right, self.found, self.labelled)
         )
-        r = (
-            self.right[language, kind] / self.labelled[language, kind]
-            if self.labelled[language, kind]
-            else 0.0
-        )
-        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+        precision = right / found if found else 0.0
+        recall = right / labelled if labelled else 0.0
+        return precision, recall, metrics.f1(precision, recall)
 
     def merged_people(self) -> list[set]:
         return [people for people in self.people_by_entity.values() if len(people) > 1]

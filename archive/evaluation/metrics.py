@@ -1,4 +1,5 @@
-"""Ranking measures with binary judgements: nDCG@k, average precision, precision@k."""
+"""Ranking measures with binary judgements: nDCG@k, average precision, precision@k; and
+the F1 of a precision and a recall."""
 
 import math
 from collections.abc import Sequence
@@ -21,3 +22,8 @@ def average_precision(ranked: Sequence[str], relevant: frozenset) -> float:
 
 def precision(ranked: Sequence[str], relevant: frozenset, k: int = 10) -> float:
     return sum(1 for doc in ranked[:k] if doc in relevant) / k
+
+
+def f1(precision: float, recall: float) -> float:
+    """Their harmonic mean (0 when both are 0)."""
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
