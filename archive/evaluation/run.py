@@ -75,7 +75,7 @@ def load_collection(collection: Collection) -> int:
             external_id=f"{EXTERNAL_PREFIX}{document.number}",
             slug=f"{EXTERNAL_PREFIX}{document.number}",
             title=document.title[:500],
-            title_is_devised=not document.title,
+            title_is_devised=document.title_is_devised,
             body=document.text or document.title,
             authors="\n".join(document.authors),
             language="en",
