@@ -7,6 +7,7 @@ import threading
 import time
 
 from django.conf import settings
+from django.db.models.functions import Substr
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 from django.utils.translation import get_language
@@ -194,6 +195,12 @@ class EntryCatalogue:
             .prefetch_related("topics__parent__parent")
             .in_bulk(entry_ids)
         )
+
+    def texts(self, entry_ids, characters: int) -> dict[int, str]:
+        rows = Entry.objects.filter(pk__in=list(entry_ids)).values_list(
+            "pk", "title", "summary", Substr("body", 1, characters)
+        )
+        return {pk: "\n".join(parts) for pk, *parts in rows}
 
     def facet_labels(self, facet: str, values) -> dict[str, str]:
         if facet in ENTITY_FACETS:

@@ -29,6 +29,10 @@ class Catalogue(Protocol):
         """The entries a page shows for those ids (any with ``title``, ``summary`` and
         ``body``), by id; ids of entries that are gone are left out."""
 
+    def texts(self, entry_ids: Iterable[int], characters: int) -> dict[int, str]:
+        """Each entry's title, summary and text, at most ``characters`` of its text, by
+        id (what feedback reads of the best entries of a question)."""
+
     def facet_labels(self, facet: str, values: Iterable[str]) -> dict[str, str]:
         """The names, in the interface's language, of those values of a facet that name
         something (a topic, a source, a language, a document type)."""

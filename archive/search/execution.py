@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from whoosh import query as whoosh_query
 
 from archive.search.catalogue import catalogue
+from archive.search.query import feedback
 from archive.search.query.expansion import concept_query, expand, label_index
 from archive.search.query.names import with_names, words_of_forms
 from archive.search.query.reading import (
@@ -168,9 +169,34 @@ def find(
                 query, matches, reading = looser.query, looser_matches, looser.reading
                 expansions, names = looser_expansions, looser_names
                 notes.append(note)
+    if reading == "question" and request.sort == "relevance":
+        _reorder_by_feedback(matches, query, searcher)
     return Found(
         parsed, query, matches, reading, tuple(notes), expansions, names, suggestion, labels
     )
+
+
+def _reorder_by_feedback(matches: Matches, question, searcher):
+    """A question's matches reordered with the words its best entries share
+    (``feedback.py``): the same entries, in a better order."""
+    reader = searcher.reader()
+    if feedback.is_specific(question, reader):
+        return
+    best = matches.by_relevance(feedback.FEEDBACK_ENTRIES)
+    if not best:
+        return
+    ids = ids_of_entries(searcher, [docnum for docnum, _ in best])
+    texts = catalogue().texts(ids, feedback.TEXT_CHARACTERS)
+    scored_texts = [
+        (score, texts[entry_id])
+        for entry_id, (_, score) in zip(ids, best, strict=True)
+        if entry_id in texts
+    ]
+    added = feedback.feedback_query(
+        question, scored_texts, searcher.schema["body"].analyzer, reader
+    )
+    if added is not None:
+        matches.add_scores(added)
 
 
 def execute(request: SearchRequest, searcher) -> SearchPage:

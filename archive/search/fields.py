@@ -43,12 +43,12 @@ class FacetField:
 # Title, summary and authors were weighted on CISI (docs/relevance.md); source, topics
 # and identifiers, which CISI lacks, are weighted as they always were.
 SEARCH_FIELDS = (
-    SearchField("title", 1.5, ("title",), suggested=True),
+    SearchField("title", 2.0, ("title",), suggested=True),
     SearchField("summary", 1.5, ("summary",), suggested=True),
     SearchField("body", 1.0, ("text", "body"), suggested=True),
     SearchField("source", 1.5, ("source",), suggested=True),
     SearchField("topic", 1.5, ("topic",)),
-    SearchField("author", 1.0, ("author",), suggested=True),
+    SearchField("author", 2.0, ("author",), suggested=True),
     SearchField("identifier", 2.0, ("issn", "doi", "id", "identifier")),
 )
 

@@ -15,7 +15,7 @@ from whoosh import query as whoosh_query
 from archive.search.query.tree import children, one_word_across_fields, rewrite
 
 K1 = 1.2  # how soon repeating a word stops adding to its score
-B = 0.75  # how much a field's length (against the average) normalises frequencies
+B = 0.65  # how much a field's length (against the average) normalises frequencies
 
 
 class CombinedFields(whoosh_query.Query):

@@ -27,6 +27,7 @@ class SegmentMatches:
     docs: np.ndarray  # local numbers of the matching live documents, sorted
     scores: np.ndarray  # their relevance (BM25F)
     masks: dict  # filter name → bool array over ``docs``
+    evaluator: docsets.Evaluator  # scores other queries on the segment (add_scores)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,23 @@ class Matches:
             }
             if dates.start is not None or dates.end is not None:
                 masks[DATE_FILTER] = dates.mask(facts, docs)
-            self.segments.append(SegmentMatches(offset, facts, docs, scored.scores, masks))
+            self.segments.append(
+                SegmentMatches(offset, facts, docs, scored.scores, masks, evaluator)
+            )
+
+    def add_scores(self, query):
+        """Add ``query``'s scores to the documents already matched (it matches no new
+        ones: the total and the counts stay the same)."""
+        for segment in self.segments:
+            if not len(segment.docs):
+                continue
+            extra = segment.evaluator.evaluate(query)
+            if not len(extra.docs):
+                continue
+            found = np.searchsorted(extra.docs, segment.docs)
+            found[found == len(extra.docs)] = 0
+            hit = extra.docs[found] == segment.docs
+            segment.scores = segment.scores + np.where(hit, extra.scores[found], 0.0)
 
     def _keep(self, segment: SegmentMatches, without: str | None = None) -> np.ndarray:
         """Which of the segment's matching documents pass every filter but ``without``."""
