@@ -192,11 +192,11 @@ def _reorder_by_feedback(matches: Matches, question, searcher):
         for entry_id, (_, score) in zip(ids, best, strict=True)
         if entry_id in texts
     ]
-    added = feedback.feedback_query(
+    words = feedback.feedback_query(
         question, scored_texts, searcher.schema["body"].analyzer, reader
     )
-    if added is not None:
-        matches.add_scores(added)
+    if words:
+        matches.add_scores(words, feedback.RERANKED)
 
 
 def execute(request: SearchRequest, searcher) -> SearchPage:

@@ -14,7 +14,8 @@ Two choices make it hold on collections unlike each other (docs/relevance.md):
   alone) does not lend each of them the weight of a whole page's subject: with plain
   ``tf / length`` such entries' words crowded out the rest, and feedback hurt CACM.
 - The added words only reorder what the question found (their scores are added to its
-  matches, ``Matches.add_scores``): the total, the facets and the snippets are the
+  RERANKED best matches, ``Matches.add_scores``, as rerankers do: the cost follows that
+  number, not the archive's size): the total, the facets and the snippets are the
   question's own, as the searcher asked it.
 
 Short keyword queries and operator queries never get feedback: the searcher chose every
@@ -26,8 +27,6 @@ import math
 import statistics
 from collections import Counter
 
-from whoosh import query as whoosh_query
-
 from archive.search.fields import DEFAULT_FIELD_BOOSTS
 from archive.search.query.ranking import CombinedFields, inverse_document_frequency
 
@@ -35,7 +34,8 @@ FEEDBACK_ENTRIES = 10  # the best entries of the first ranking read for their wo
 FEEDBACK_WORDS = 20  # words added to the question
 QUESTION_SHARE = 0.6  # the question's words' share of the weight; feedback has the rest
 SMOOTHING = 100  # μ: words an entry's length is counted as having beyond its own
-TEXT_CHARACTERS = 20_000  # of each entry's text read (a long entry's start says enough)
+TEXT_CHARACTERS = 10_000  # of each entry's text read (a long entry's start says enough)
+RERANKED = 1000  # the question's best entries the added words reorder
 # Where an added word counts, weighted as a question's words are.
 FEEDBACK_FIELDS = {field: DEFAULT_FIELD_BOOSTS[field] for field in ("title", "summary", "body")}
 
@@ -100,23 +100,21 @@ def feedback_words(model: Counter, reader) -> list[tuple[str, float]]:
     return chosen
 
 
-def feedback_query(question, scored_texts, analyzer, reader):
+def feedback_query(question, scored_texts, analyzer, reader) -> list[CombinedFields]:
     """The words of the question's best entries (``scored_texts``: their scores and
-    texts), weighted to be added to the question's scores; None if there are none."""
+    texts), each weighted to be added to the question's scores; none if there are none."""
     words = feedback_words(relevance_model(scored_texts, analyzer), reader)
     total = sum(weight for _, weight in words)
     if not total:
-        return None
+        return []
     # RM3 interpolates QUESTION_SHARE × question / its weight + the rest × model / its
     # weight; multiplied through by the question's weight / QUESTION_SHARE, the
     # question's clauses keep their boosts and only the added words need one.
     scale = (1 - QUESTION_SHARE) / QUESTION_SHARE * question_weight(question) / total
-    return whoosh_query.Or(
-        [
-            CombinedFields(
-                [(field, word, boost) for field, boost in FEEDBACK_FIELDS.items()],
-                boost=scale * weight,
-            )
-            for word, weight in words
-        ]
-    )
+    return [
+        CombinedFields(
+            [(field, word, boost) for field, boost in FEEDBACK_FIELDS.items()],
+            boost=scale * weight,
+        )
+        for word, weight in words
+    ]

@@ -271,15 +271,47 @@ def deleted_mask(reader) -> np.ndarray | None:
     return marked(np.fromiter(reader.deleted_docs_set, dtype=DOCNUM), reader.doc_count_all())
 
 
+class IndexStatistics:
+    """The whole index's statistics a search's scoring reads, each looked up once: a
+    word's document frequency sums a lookup in every segment, and asked again for every
+    segment and field it cost a question more than scoring did."""
+
+    def __init__(self, top_searcher):
+        self.searcher = top_searcher
+        self.documents = top_searcher.doc_count_all()
+        self._frequencies: dict = {}
+        self._averages: dict = {}
+        self._idfs: dict = {}
+
+    def doc_frequency(self, fieldname: str, text) -> int:
+        key = (fieldname, text)
+        if key not in self._frequencies:
+            self._frequencies[key] = self.searcher.doc_frequency(fieldname, text)
+        return self._frequencies[key]
+
+    def avg_field_length(self, fieldname: str) -> float:
+        if fieldname not in self._averages:
+            self._averages[fieldname] = self.searcher.avg_field_length(fieldname)
+        return self._averages[fieldname]
+
+    def idf(self, fieldname: str, text) -> float:
+        """Whoosh's own idf, as its BM25F scores a single field's term."""
+        key = (fieldname, text)
+        if key not in self._idfs:
+            self._idfs[key] = self.searcher.idf(fieldname, text)
+        return self._idfs[key]
+
+
 class Evaluator:
     """Evaluates queries on one segment; ``top_searcher`` gives the whole index's
-    statistics (document frequencies, average field lengths), ``facts`` the segment's
-    cached arrays (``segment_facts.SegmentFacts``: per-document field lengths)."""
+    statistics (document frequencies, average field lengths; ``statistics`` keeps them
+    for a search's segments), ``facts`` the segment's cached arrays
+    (``segment_facts.SegmentFacts``: per-document field lengths)."""
 
-    def __init__(self, searcher, top_searcher, facts):
+    def __init__(self, searcher, top_searcher, facts, statistics: IndexStatistics | None = None):
         self.searcher = searcher
         self.reader = searcher.reader()
-        self.top = top_searcher
+        self.top = statistics or IndexStatistics(top_searcher)
         self.facts = facts
         self.size = self.reader.doc_count_all()
         self.segment = segment_key(self.reader)  # the postings cache's key prefix
@@ -430,24 +462,51 @@ class Evaluator:
         field's length, summed, then saturated once; idf from the field where the word
         is most frequent."""
         weighted = np.zeros(self.size)
-        frequency = 0
-        for fieldname, text, weight in query.weighted:
-            postings = self._postings(fieldname, text)
-            frequency = max(frequency, self.top.doc_frequency(fieldname, text))
-            if not len(postings.docs):
-                continue
-            average = self.top.avg_field_length(fieldname) or 1
-            lengths = self.facts.lengths(self.reader, fieldname)[postings.docs]
-            lengths = np.where(lengths > 0, lengths, 1)
-            normalised = postings.frequencies / ((1 - ranking.B) + ranking.B * lengths / average)
-            weighted[postings.docs] += weight * normalised
+        for fieldname, weight, postings in self._fields_of(query):
+            weighted[postings.docs] += weight * self._normalised(fieldname, postings)
         docs = np.flatnonzero(weighted).astype(DOCNUM)
         if not len(docs):
             return Scored.empty()
-        frequencies = weighted[docs]
-        idf = ranking.inverse_document_frequency(self.top.doc_count_all(), frequency)
-        scores = idf * frequencies * (ranking.K1 + 1) / (frequencies + ranking.K1)
-        return Scored(docs, scores * query.boost)
+        return Scored(docs, self._saturated(query, weighted[docs]))
+
+    def combined_among(self, words: list[CombinedFields], docs: np.ndarray) -> np.ndarray:
+        """The summed BM25F scores of ``words`` for ``docs`` alone (sorted, unique),
+        0 where a document has none of them: each posting list is looked up at those
+        documents, so the cost follows their number, not the words' frequency."""
+        total = np.zeros(len(docs))
+        for word in words:
+            check_time()
+            weighted = np.zeros(len(docs))
+            for fieldname, weight, postings in self._fields_of(word):
+                found = np.searchsorted(postings.docs, docs)
+                found[found == len(postings.docs)] = 0
+                held = postings.docs[found] == docs
+                if held.any():
+                    at = Postings(docs[held], postings.frequencies[found[held]])
+                    weighted[held] += weight * self._normalised(fieldname, at)
+            total += np.where(weighted > 0, self._saturated(word, weighted), 0.0)
+        return total
+
+    def _fields_of(self, query: CombinedFields):
+        """(field, weight, postings) of each field the word has postings in."""
+        for fieldname, text, weight in query.weighted:
+            postings = self._postings(fieldname, text)
+            if len(postings.docs):
+                yield fieldname, weight, postings
+
+    def _normalised(self, fieldname: str, postings: Postings) -> np.ndarray:
+        """The postings' frequencies normalised by their field's length (BM25's b)."""
+        average = self.top.avg_field_length(fieldname) or 1
+        lengths = self.facts.lengths(self.reader, fieldname)[postings.docs]
+        lengths = np.where(lengths > 0, lengths, 1)
+        return postings.frequencies / ((1 - ranking.B) + ranking.B * lengths / average)
+
+    def _saturated(self, query: CombinedFields, weighted: np.ndarray) -> np.ndarray:
+        """Summed normalised frequencies saturated once (k1) and weighted by the idf of
+        the field where the word is most frequent in the whole index."""
+        frequency = max(self.top.doc_frequency(field, text) for field, text, _ in query.weighted)
+        idf = ranking.inverse_document_frequency(self.top.documents, frequency)
+        return idf * weighted * (ranking.K1 + 1) / (weighted + ranking.K1) * query.boost
 
     def _scored(self, fieldname: str, text, boost: float, postings: Postings) -> Scored:
         """BM25F, as Whoosh computes it, for every posting of a term."""

@@ -52,12 +52,13 @@ class Matches:
     def __init__(self, searcher, query, *, everything: bool, filters: dict, dates: DateRange):
         """``filters`` maps a field name to the values to keep (any of them)."""
         self.segments = []
+        statistics = docsets.IndexStatistics(searcher)
         for segment_searcher, offset in searcher.leaf_searchers():
             reader = segment_searcher.reader()
             if not reader.doc_count_all():
                 continue
             facts = facts_for(reader)
-            evaluator = docsets.Evaluator(segment_searcher, searcher, facts)
+            evaluator = docsets.Evaluator(segment_searcher, searcher, facts, statistics)
             scored = evaluator.live(whoosh_query.Every() if everything else query)
             docs = scored.docs
             masks = {
@@ -69,19 +70,29 @@ class Matches:
                 SegmentMatches(offset, facts, docs, scored.scores, masks, evaluator)
             )
 
-    def add_scores(self, query):
-        """Add ``query``'s scores to the documents already matched (it matches no new
-        ones: the total and the counts stay the same)."""
-        for segment in self.segments:
-            if not len(segment.docs):
+    def add_scores(self, words, best: int):
+        """Add the scores of ``words`` (``CombinedFields``) to the ``best`` documents by
+        relevance that pass the filters: the others, and the total and the counts, stay
+        as they were. Documents below the ``best`` scored no more than those in it, and
+        added scores are never negative, so the order between the two groups holds."""
+        kept = [self._keep(segment) for segment in self.segments]
+        scores = [segment.scores[keep] for segment, keep in zip(self.segments, kept, strict=True)]
+        scores = [segment_scores for segment_scores in scores if len(segment_scores)]
+        if not scores:
+            return
+        scores = np.concatenate(scores)
+        cutoff = (
+            np.partition(scores, len(scores) - best)[len(scores) - best]
+            if len(scores) > best
+            else -np.inf
+        )
+        for segment, keep in zip(self.segments, kept, strict=True):
+            chosen = np.flatnonzero(keep & (segment.scores >= cutoff))
+            if not len(chosen):
                 continue
-            extra = segment.evaluator.evaluate(query)
-            if not len(extra.docs):
-                continue
-            found = np.searchsorted(extra.docs, segment.docs)
-            found[found == len(extra.docs)] = 0
-            hit = extra.docs[found] == segment.docs
-            segment.scores = segment.scores + np.where(hit, extra.scores[found], 0.0)
+            extra = segment.evaluator.combined_among(words, segment.docs[chosen])
+            segment.scores = segment.scores.copy()
+            segment.scores[chosen] += extra
 
     def _keep(self, segment: SegmentMatches, without: str | None = None) -> np.ndarray:
         """Which of the segment's matching documents pass every filter but ``without``."""
