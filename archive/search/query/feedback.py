@@ -34,10 +34,11 @@ FEEDBACK_ENTRIES = 10  # the best entries of the first ranking read for their wo
 FEEDBACK_WORDS = 20  # words added to the question
 QUESTION_SHARE = 0.6  # the question's words' share of the weight; feedback has the rest
 SMOOTHING = 100  # μ: words an entry's length is counted as having beyond its own
-TEXT_CHARACTERS = 10_000  # of each entry's text read (a long entry's start says enough)
+TEXT_CHARACTERS = 5_000  # of each entry's text read (a long entry's start says enough)
 RERANKED = 1000  # the question's best entries the added words reorder
-# Where an added word counts, weighted as a question's words are.
-FEEDBACK_FIELDS = {field: DEFAULT_FIELD_BOOSTS[field] for field in ("title", "summary", "body")}
+# Where an added word counts, weighted as a question's words are: title and text (a
+# summary mostly repeats the text; each field is another posting list to read).
+FEEDBACK_FIELDS = {field: DEFAULT_FIELD_BOOSTS[field] for field in ("title", "body")}
 
 
 SPECIFIC_QUESTION = 0.45  # mean idf / log(entries) from which a question is specific

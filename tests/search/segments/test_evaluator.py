@@ -8,6 +8,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as whoosh_query
 from whoosh.scoring import BM25F
 
+from archive.search.query.ranking import CombinedFields
 from archive.search.schema import build_schema
 from archive.search.segments.batch_writer import SegmentBuilder, index_locked, replace_content
 from archive.search.segments.docsets import Evaluator, sorted_intersection
@@ -88,3 +89,24 @@ def test_sorted_intersection_agrees_with_numpy():
         first = np.unique(rng.integers(0, 500, rng.integers(0, 80)))
         second = np.unique(rng.integers(0, 500, rng.integers(0, 300)))
         assert sorted_intersection(first, second).tolist() == np.intersect1d(first, second).tolist()
+
+
+def test_words_scored_at_chosen_documents_score_as_they_do_everywhere(index):
+    """What feedback adds to a question's best entries (``combined_among``) is each
+    word's BM25F score at those entries: the same as scoring the word over the segment."""
+    words = [
+        CombinedFields([("title", "ferri", 2.0), ("body", "ferri", 1.0)], boost=0.5),
+        CombinedFields([("title", "pollock", 2.0), ("body", "pollock", 1.0)], boost=0.25),
+    ]
+    with index.searcher() as searcher:
+        (segment, _), *_ = searcher.leaf_searchers()
+        evaluator = Evaluator(segment, searcher, facts_for(segment.reader()))
+        everywhere = np.zeros(len(DOCUMENTS))
+        for word in words:
+            scored = evaluator.live(word)
+            everywhere[scored.docs] += scored.scores
+        chosen = np.array([0, 1, 3, 4], dtype=np.int32)  # "Ferry season" left out
+        among = evaluator.combined_among(words, chosen)
+    assert among == pytest.approx(everywhere[chosen])
+    assert among[2] == 0.0  # "Visas" holds neither word
+    assert among[3] > 0 and among[0] > 0
