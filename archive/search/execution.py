@@ -179,8 +179,9 @@ def find(
 def _reorder_by_feedback(matches: Matches, question, searcher):
     """A question's matches reordered with the words its best entries share
     (``feedback.py``): the same entries, in a better order."""
-    reader = searcher.reader()
-    if feedback.is_specific(question, reader):
+    # The index's statistics as the question's scoring read them (each looked up once).
+    statistics = matches.statistics
+    if feedback.is_specific(question, statistics):
         return
     best = matches.by_relevance(feedback.FEEDBACK_ENTRIES)
     if not best:
@@ -193,7 +194,7 @@ def _reorder_by_feedback(matches: Matches, question, searcher):
         if entry_id in texts
     ]
     words = feedback.feedback_query(
-        question, scored_texts, searcher.schema["body"].analyzer, reader
+        question, scored_texts, searcher.schema["body"].analyzer, statistics
     )
     if words:
         matches.add_scores(words, feedback.RERANKED)

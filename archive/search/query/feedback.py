@@ -51,17 +51,18 @@ def words_of(query) -> list:
     return [word for child in query.children() for word in words_of(child)]
 
 
-def is_specific(question, reader) -> bool:
+def is_specific(question, index_statistics) -> bool:
     """Whether the question's words are rare on average (their mean idf, against that of
     a word in one entry): a specific subject, about which few entries are, so the best
     entries' other words would lead away from it."""
-    documents = reader.doc_count()
+    documents = index_statistics.documents
     words = words_of(question)
     if not words or documents < 2:
         return True
     rarity = statistics.fmean(
         inverse_document_frequency(
-            documents, max(reader.doc_frequency(field, text) for field, text in word.terms())
+            documents,
+            max(index_statistics.doc_frequency(field, text) for field, text in word.terms()),
         )
         for word in words
     )
@@ -90,21 +91,21 @@ def relevance_model(scored_texts, analyzer) -> Counter:
     return model
 
 
-def feedback_words(model: Counter, reader) -> list[tuple[str, float]]:
+def feedback_words(model: Counter, index_statistics) -> list[tuple[str, float]]:
     """The model's strongest words that tell entries apart, with their weights."""
     chosen = []
     for word, weight in model.most_common():
         if len(chosen) == FEEDBACK_WORDS:
             break
-        if max(reader.doc_frequency(field, word) for field in FEEDBACK_FIELDS) > 1:
+        if max(index_statistics.doc_frequency(field, word) for field in FEEDBACK_FIELDS) > 1:
             chosen.append((word, weight))
     return chosen
 
 
-def feedback_query(question, scored_texts, analyzer, reader) -> list[CombinedFields]:
+def feedback_query(question, scored_texts, analyzer, index_statistics) -> list[CombinedFields]:
     """The words of the question's best entries (``scored_texts``: their scores and
     texts), each weighted to be added to the question's scores; none if there are none."""
-    words = feedback_words(relevance_model(scored_texts, analyzer), reader)
+    words = feedback_words(relevance_model(scored_texts, analyzer), index_statistics)
     total = sum(weight for _, weight in words)
     if not total:
         return []

@@ -52,7 +52,7 @@ class Matches:
     def __init__(self, searcher, query, *, everything: bool, filters: dict, dates: DateRange):
         """``filters`` maps a field name to the values to keep (any of them)."""
         self.segments = []
-        statistics = docsets.IndexStatistics(searcher)
+        self.statistics = statistics = docsets.IndexStatistics(searcher)
         for segment_searcher, offset in searcher.leaf_searchers():
             reader = segment_searcher.reader()
             if not reader.doc_count_all():
