@@ -1,5 +1,9 @@
 """Language-aware analysis: English and Russian stemming, Japanese without spaces."""
 
+from collections import Counter
+
+import pytest
+
 from archive.search.analysis import multilingual_analyzer
 
 
@@ -52,3 +56,21 @@ def test_spans_for_snippets_are_the_analysers_tokens():
             (first, analyzer.form(piece)[0]) for first, piece in analyzer.spans(text, 0, len(text))
         ]
         assert spans == expected, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Interlibrary lending between university libraries, and the libraries' loans.",
+        "Библиотеки выдают книги читателям; выдача книг в библиотеках 2024 года.",
+        "北方領土の図書館は本を貸し出す。図書館の本。",
+        "ＦＵＬＬ-width ﾗﾌﾞﾛﾌ and ё: Лавров, лавров; a I 7 x",
+    ],
+)
+def test_word_counts_are_the_analysers_tokens_counted(text):
+    """Counted by distinct pieces (feedback, related entries): the same as token by token."""
+    analyzer = multilingual_analyzer()
+    expected = Counter(
+        token.text for token in analyzer(text) if len(token.text) > 1 and not token.text.isdigit()
+    )
+    assert analyzer.word_counts(text) == expected

@@ -115,7 +115,7 @@ class Command(BaseCommand):
             mine = [figures for _, ranking, figures in rows if ranking == name]
             mean = {
                 key: statistics.fmean(f[key] for f in mine)
-                for key in ("ndcg@10", "map", "p@10", "without_results")
+                for key in (*(key for key, _ in MEASURES), "without_results")
             }
             self._row("mean", name, mean)
 

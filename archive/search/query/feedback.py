@@ -39,16 +39,14 @@ RERANKED = 1000  # the question's best entries the added words reorder
 # Where an added word counts, weighted as a question's words are: title and text (a
 # summary mostly repeats the text; each field is another posting list to read).
 FEEDBACK_FIELDS = {field: DEFAULT_FIELD_BOOSTS[field] for field in ("title", "body")}
-
-
 SPECIFIC_QUESTION = 0.45  # mean idf / log(entries) from which a question is specific
 
 
-def words_of(query) -> list:
+def question_words(query) -> list:
     """The question's words (``CombinedFields``), as its query holds them."""
     if isinstance(query, CombinedFields):
         return [query]
-    return [word for child in query.children() for word in words_of(child)]
+    return [word for child in query.children() for word in question_words(child)]
 
 
 def is_specific(question, index_statistics) -> bool:
@@ -56,7 +54,7 @@ def is_specific(question, index_statistics) -> bool:
     a word in one entry): a specific subject, about which few entries are, so the best
     entries' other words would lead away from it."""
     documents = index_statistics.documents
-    words = words_of(question)
+    words = question_words(question)
     if not words or documents < 2:
         return True
     rarity = statistics.fmean(
@@ -71,7 +69,7 @@ def is_specific(question, index_statistics) -> bool:
 
 def question_weight(query) -> float:
     """The sum of the question's words' weights (each as often as it is written)."""
-    return sum(word.boost for word in words_of(query))
+    return sum(word.boost for word in question_words(query))
 
 
 def relevance_model(scored_texts, analyzer) -> Counter:
@@ -80,23 +78,11 @@ def relevance_model(scored_texts, analyzer) -> Counter:
     total = sum(score for score, _ in scored_texts) or 1.0
     model: Counter = Counter()
     for score, text in scored_texts:
-        counts = word_counts(text, analyzer)
+        counts = analyzer.word_counts(text)
         length = sum(counts.values())
         for word, count in counts.items():
             model[word] += (score / total) * count / (length + SMOOTHING)
     return model
-
-
-def word_counts(text: str, analyzer) -> Counter:
-    """How often each indexed word (not stop words, numbers or one character) is in the
-    text: its pieces counted first, then each distinct one given its index form once (as
-    analysing token by token would, in a fifth of the time)."""
-    counts: Counter = Counter()
-    for piece, count in Counter(analyzer.pieces(text)).items():
-        word, stopped = analyzer.form(piece)
-        if not stopped and len(word) > 1 and not word.isdigit():
-            counts[word] += count
-    return counts
 
 
 def feedback_words(model: Counter, index_statistics) -> list[tuple[str, float]]:

@@ -7,7 +7,6 @@ posting lists: they are not used.
 """
 
 import math
-from collections import Counter
 
 from whoosh import query as whoosh_query
 
@@ -25,9 +24,7 @@ RELATED_FIELDS = ("title", "summary", "body", "topic")
 
 def distinctive_words(text: str, reader, analyzer) -> list[tuple[str, float]]:
     """The entry's words with the highest tf·idf, as (indexed word, weight)."""
-    counts = Counter(
-        token.text for token in analyzer(text) if len(token.text) > 1 and not token.text.isdigit()
-    )
+    counts = analyzer.word_counts(text)
     documents = reader.doc_count() or 1
     weighted = []
     for word, count in counts.items():

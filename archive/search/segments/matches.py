@@ -80,12 +80,7 @@ class Matches:
         scores = [segment_scores for segment_scores in scores if len(segment_scores)]
         if not scores:
             return
-        scores = np.concatenate(scores)
-        cutoff = (
-            np.partition(scores, len(scores) - best)[len(scores) - best]
-            if len(scores) > best
-            else -np.inf
-        )
+        cutoff = _lowest_of_best(np.concatenate(scores), best)
         for segment, keep in zip(self.segments, kept, strict=True):
             chosen = np.flatnonzero(keep & (segment.scores >= cutoff))
             if not len(chosen):
@@ -138,8 +133,7 @@ class Matches:
         if len(present) > limit:
             # Those at least as frequent as the limit-th, then the most frequent first,
             # ties by value (as the facet lists them).
-            least = np.partition(totals[present], len(present) - limit)[len(present) - limit]
-            present = present[totals[present] >= least]
+            present = present[totals[present] >= _lowest_of_best(totals[present], limit)]
             order = sorted(present, key=lambda number: (-totals[number], names[number]))
             present = order[:limit]
         top = {names[number]: int(totals[number]) for number in present}
@@ -162,8 +156,7 @@ class Matches:
         scores, numbers = np.concatenate(scores), np.concatenate(numbers)
         if len(scores) > limit:
             # Only documents scoring at least the limit-th best can be on the page.
-            cutoff = np.partition(scores, len(scores) - limit)[len(scores) - limit]
-            candidates = scores >= cutoff
+            candidates = scores >= _lowest_of_best(scores, limit)
             scores, numbers = scores[candidates], numbers[candidates]
         order = np.lexsort((numbers, -scores))[:limit]
         return [(int(numbers[i]), float(scores[i])) for i in order]
@@ -198,3 +191,11 @@ class Matches:
             return []
         keys, numbers = np.concatenate(keys), np.concatenate(numbers)
         return [int(numbers[i]) for i in np.lexsort((numbers, keys))[:limit]]
+
+
+def _lowest_of_best(values: np.ndarray, limit: int) -> float:
+    """The ``limit``-th highest of the values (−∞ when there are no more than that, so
+    that every one of them passes ``>=``)."""
+    if len(values) <= limit:
+        return -np.inf
+    return float(np.partition(values, len(values) - limit)[len(values) - limit])

@@ -100,20 +100,3 @@ def test_an_entry_of_a_few_words_does_not_lend_them_a_whole_pages_weight():
     assert model["lend"] == pytest.approx(
         0.5 / (2 + feedback.SMOOTHING) + 0.5 * words["lend"] / (sum(words.values()) + 100)
     )
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Interlibrary lending between university libraries, and the libraries' loans.",
-        "Библиотеки выдают книги читателям; выдача книг в библиотеках 2024 года.",
-        "北方領土の図書館は本を貸し出す。図書館の本。",
-        "ＦＵＬＬ-width ﾗﾌﾞﾛﾌ and ё: Лавров, лавров; a I 7 x",
-    ],
-)
-def test_word_counts_are_the_analysers_tokens_counted(text):
-    analyzer = multilingual_analyzer()
-    expected = Counter(
-        token.text for token in analyzer(text) if len(token.text) > 1 and not token.text.isdigit()
-    )
-    assert feedback.word_counts(text, analyzer) == expected
