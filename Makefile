@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve setup install install-dev browser migrate seed index test test-postgres messages lint format clean
+.PHONY: run serve setup install install-dev browser ocr migrate seed index test test-postgres messages lint format clean
 
 run: setup ## Set everything up and serve the archive with its seed content
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -14,15 +14,17 @@ run: setup ## Set everything up and serve the archive with its seed content
 # Production server: gunicorn with several workers, static files hashed and compressed.
 # Needs SECRET_KEY and ALLOWED_HOSTS (see README); ARCHIVE_HTTPS=false when not behind TLS.
 WORKERS ?= 3
-# Names (people, places, organizations) are read by one process beside the workers.
+# Names (people, places, organizations) and scans (OCR) are read by one process each
+# beside the workers.
 serve: setup
 	PRODUCTION=true $(BIN)/python manage.py collectstatic --noinput -v0
 	PRODUCTION=true $(BIN)/python manage.py extract_entities --follow & follower=$$!; \
-	trap 'kill $$follower 2>/dev/null' EXIT INT TERM; \
+	PRODUCTION=true $(BIN)/python manage.py ocr --follow & reader=$$!; \
+	trap 'kill $$follower $$reader 2>/dev/null' EXIT INT TERM; \
 	PRODUCTION=true $(BIN)/gunicorn rjsite.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --graceful-timeout 20
 
-setup: install migrate seed index
+setup: install ocr migrate seed index
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11 is required"'
@@ -50,6 +52,16 @@ browser:
 		$$SUDO apt-get install -y -qq chromium fonts-ipafont-gothic >/dev/null; }
 	@chromium --version 2>/dev/null | head -1
 
+# OCR of scans: OCRmyPDF and Tesseract with the English, Russian, Japanese and vertical
+# Japanese models, from Debian's packages (nothing is downloaded at run time).
+OCR_PACKAGES := ocrmypdf tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-jpn tesseract-ocr-jpn-vert
+ocr:
+	@{ command -v ocrmypdf >/dev/null && dpkg -s $(OCR_PACKAGES) >/dev/null 2>&1; } || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && \
+		$$SUDO apt-get install -y -qq $(OCR_PACKAGES) >/dev/null; }
+	@ocrmypdf --version 2>/dev/null | sed 's/^/OCRmyPDF /'
+
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
@@ -60,14 +72,14 @@ seed: migrate
 index: seed
 	$(BIN)/python manage.py check_index --fix
 
-test: install-dev browser ## Install what the tests need and run them all
+test: install-dev browser ocr ## Install what the tests need and run them all
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n 2
 
 # The suite against PostgreSQL: installs and starts Debian's server on loopback if needed.
-test-postgres: install-dev browser
+test-postgres: install-dev browser ocr
 	scripts/with_postgres.sh $(BIN)/pytest -n 2
 
 # The interface's catalogues: find new strings (needs GNU gettext's xgettext), keep the

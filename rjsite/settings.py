@@ -187,6 +187,26 @@ else:
 # The largest file an editor may capture or attach; larger uploads are refused as they
 # arrive, before they are read whole.
 ARCHIVE_CAPTURE_MAX_BYTES = int(os.environ.get("ARCHIVE_CAPTURE_MAX_MB", "50")) * 1024 * 1024
+# OCR of scans (docs/capture.md, "Scans"): OCRmyPDF and Tesseract from Debian's packages.
+# Readings run "background" (a thread of the saving process: the development server),
+# "now" (in the request, after its commit: tests) or "off" (by `manage.py ocr`, and in
+# production by `manage.py ocr --follow` beside the web workers, which never run OCR).
+ARCHIVE_OCR_ON_CAPTURE = os.environ.get(
+    "ARCHIVE_OCR_ON_CAPTURE", "off" if PRODUCTION else "background"
+)
+ARCHIVE_OCRMYPDF = os.environ.get("ARCHIVE_OCRMYPDF", "ocrmypdf")
+ARCHIVE_OCR_LANGUAGES = os.environ.get("ARCHIVE_OCR_LANGUAGES", "eng+rus+jpn+jpn_vert")
+ARCHIVE_OCR_JOBS = int(os.environ.get("ARCHIVE_OCR_JOBS", "1"))  # pages read at once
+ARCHIVE_OCR_MAX_PAGES = int(os.environ.get("ARCHIVE_OCR_MAX_PAGES", "1000"))
+ARCHIVE_OCR_MAX_MEGAPIXELS = int(os.environ.get("ARCHIVE_OCR_MAX_MEGAPIXELS", "100"))
+ARCHIVE_OCR_MEMORY_MB = int(os.environ.get("ARCHIVE_OCR_MEMORY_MB", "3072"))  # each process
+ARCHIVE_OCR_SECONDS_PER_PAGE = int(os.environ.get("ARCHIVE_OCR_SECONDS_PER_PAGE", "120"))
+# Pages whose mean word confidence is below this are listed for proofreading.
+ARCHIVE_OCR_CONFIDENCE_THRESHOLD = float(os.environ.get("ARCHIVE_OCR_CONFIDENCE_THRESHOLD", "80"))
+# A scan with at most this many pages to read is read in the capturing request (a failure is
+# then a refusal); longer ones make their draft at once and are read in the background.
+ARCHIVE_OCR_INLINE_PAGES = int(os.environ.get("ARCHIVE_OCR_INLINE_PAGES", "2"))
+ARCHIVE_OCR_POLL_SECONDS = float(os.environ.get("ARCHIVE_OCR_POLL_SECONDS", "3"))
 # Every upload is a document to extract from a file: written once to a temporary file,
 # which capture hashes and reads where it is (never held in memory, never copied again).
 FILE_UPLOAD_HANDLERS = [

@@ -99,6 +99,13 @@ def entities_by_command(settings):
 
 
 @pytest.fixture(autouse=True)
+def ocr_in_the_request(settings):
+    """A scan queued for OCR is read after the test's commit, in its own thread of
+    control (not a background thread a test would have to wait for)."""
+    settings.ARCHIVE_OCR_ON_CAPTURE = "now"
+
+
+@pytest.fixture(autouse=True)
 def english_after_each_test():
     """A request in another language leaves it active in the thread: start each test in
     English, as a new request or command would."""

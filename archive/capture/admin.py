@@ -8,7 +8,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,11 +19,14 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from archive.capture import originals, services
-from archive.capture.detection import LABELS, CaptureRefused
-from archive.capture.downloads import original_response
-from archive.capture.models import EntryOriginal
+from archive.capture.detection import IMAGES, LABELS, PDF, CaptureRefused
+from archive.capture.downloads import original_response, searchable_pdf_response
+from archive.capture.models import EntryOriginal, OcrReading
+from archive.capture.ocr import readings
 from archive.capture.originals import size_limit
 from archive.capture.uploads import MAX_FILES_AT_ONCE
+
+OCR_READS = (PDF, *IMAGES)  # originals an editor may have read again by OCR
 
 
 def refused_upload(request) -> str | None:
@@ -57,7 +62,8 @@ class CaptureForm(forms.Form):
     file = SeveralFilesField(
         label=_("File"),
         help_text=_(
-            "A web page as saved by a browser (HTML), a PDF with text, or a plain text file."
+            "A web page as saved by a browser (HTML), a PDF, a plain text file, or a scan "
+            "(PDF, PNG, JPEG or TIFF: its text is read by OCR)."
         ),
     )
 
@@ -184,9 +190,13 @@ class CaptureAdminMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = extra_context or {}
         if object_id and str(object_id).isdigit():
-            extra_context["originals"] = EntryOriginal.objects.filter(
-                entry_id=int(object_id)
-            ).select_related("file")
+            extra_context["originals"] = (
+                EntryOriginal.objects.filter(entry_id=int(object_id))
+                .select_related("file")
+                .prefetch_related(
+                    Prefetch("readings", OcrReading.objects.select_related("searchable_pdf"))
+                )
+            )
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
@@ -202,6 +212,21 @@ class CaptureAdminMixin:
                 "<int:entry_id>/originals/<int:link_id>/download/",
                 wrap(self.original_download_view),
                 name="archive_entry_original_download",
+            ),
+            path(
+                "<int:entry_id>/originals/<int:link_id>/searchable.pdf",
+                wrap(self.searchable_pdf_view),
+                name="archive_entry_searchable_pdf",
+            ),
+            path(
+                "<int:entry_id>/originals/<int:link_id>/ocr/",
+                wrap(self.ocr_status_view),
+                name="archive_entry_ocr_status",
+            ),
+            path(
+                "<int:entry_id>/originals/<int:link_id>/ocr/again/",
+                wrap(self.ocr_again_view),
+                name="archive_entry_ocr_again",
             ),
             *super().get_urls(),
         ]
@@ -306,14 +331,17 @@ class CaptureAdminMixin:
                 % {"id": entry.pk},
             )
             return redirect(change_url)
-        messages.success(
-            request,
-            gettext(
+        if captured.pending:
+            message = gettext(
+                "A draft entry was made from “%(name)s”. Its text is being read by OCR "
+                "(%(pages)d pages): the report above the form shows the progress."
+            ) % {"name": captured.filename, "pages": len(captured.scan.to_read)}
+        else:
+            message = gettext(
                 "A draft entry was made from “%(name)s”. Check what was found (the report "
                 "is above the form), correct it, and publish when ready."
-            )
-            % {"name": captured.filename},
-        )
+            ) % {"name": captured.filename}
+        messages.success(request, message)
         self._warn_duplicates(request, captured)
         return redirect(change_url)
 
@@ -364,3 +392,64 @@ class CaptureAdminMixin:
             return original_response(link)
         except FileNotFoundError:
             raise Http404("The stored file is missing.") from None
+
+    def searchable_pdf_view(self, request, entry_id, link_id):
+        """The searchable PDF OCR wrote for an original (its last one)."""
+        link = self._link(request, entry_id, link_id)
+        reading = link.readings.filter(searchable_pdf__isnull=False).first()
+        if reading is None:
+            raise Http404("This original has no searchable PDF.")
+        try:
+            return searchable_pdf_response(link, reading)
+        except FileNotFoundError:
+            raise Http404("The stored file is missing.") from None
+
+    def ocr_status_view(self, request, entry_id, link_id):
+        """An original's OCR reading as the entry's form shows it (HTMX polls it while
+        the reading runs)."""
+        link = self._link(request, entry_id, link_id)
+        reading = link.readings.select_related("searchable_pdf").first()
+        if reading is None:
+            raise Http404("This original has not been read by OCR.")
+        context = {
+            "original": link,
+            "reading": reading,
+            "just_finished": not reading.in_progress,
+            "has_change_permission": self.has_change_permission(request, link.entry),
+        }
+        return TemplateResponse(request, "admin/archive/entry/_ocr_reading.html", context)
+
+    def ocr_again_view(self, request, entry_id, link_id):
+        """Read an original again by OCR (a POST: the one action an editor takes)."""
+        link = self._link(request, entry_id, link_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request, link.entry):
+            raise PermissionDenied
+        change_url = reverse("admin:archive_entry_change", args=[entry_id])
+        if (
+            link.file.content_type not in OCR_READS
+            or link.readings.filter(
+                state__in=[OcrReading.State.PENDING, OcrReading.State.RUNNING]
+            ).exists()
+        ):
+            messages.warning(
+                request,
+                gettext("“%(name)s” is being read already, or is not a scan.")
+                % {"name": link.filename},
+            )
+            return redirect(change_url)
+        with transaction.atomic():
+            reading = readings.read_again(link)
+        reading.refresh_from_db()
+        if reading.state == OcrReading.State.FAILED:
+            messages.error(request, gettext("OCR failed: %(reason)s") % {"reason": reading.failure})
+        else:
+            messages.success(
+                request,
+                gettext("“%(name)s” is being read by OCR again; this page shows its progress.")
+                % {"name": link.filename}
+                if reading.in_progress
+                else gettext("“%(name)s” was read by OCR again.") % {"name": link.filename},
+            )
+        return redirect(change_url)

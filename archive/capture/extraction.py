@@ -7,9 +7,9 @@ Plain text: its first line is the title. The language is detected from the text 
 py3langid (and compared with what a page declares).
 """
 
+import datetime
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,14 +22,34 @@ from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
 
 from archive.capture.datelines import dateline
-from archive.capture.detection import HTML, PDF, TEXT, CaptureRefused
+from archive.capture.detection import HTML, IMAGES, PDF, TEXT, CaptureRefused
 from archive.capture.page_sources import PageSources
 from archive.capture.said import Said, as_data, said
+from archive.capture.scans import Scan, image_scan, pdf_scan
 
 logger = logging.getLogger("archive.capture")
 
 MIN_WORDS = 3  # less than this is no text to make an entry of
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+@dataclass(frozen=True)
+class DocumentInformation:
+    """What a PDF's document information says that capture uses."""
+
+    title: str = ""
+    author: str = ""
+    subject: str = ""
+    created: datetime.date | None = None
+
+
+class NeedsOcr(Exception):  # noqa: N818 (a case, not an error: the scan goes to OCR)
+    """The file's text (or part of it) is in page images: OCR must read ``scan.to_read``."""
+
+    def __init__(self, scan: Scan, information: DocumentInformation | None = None):
+        self.scan = scan
+        self.information = information  # a PDF's, for the extraction once OCR has read it
+        super().__init__(f"{len(scan.to_read)} of {scan.pages} pages need OCR")
 
 
 @dataclass(frozen=True)
@@ -40,7 +60,7 @@ class Found:
 
 @dataclass
 class Extraction:
-    kind: str  # "html", "pdf" or "text"
+    kind: str  # "html", "pdf", "text" or "ocr" (a scan's pages, some or all read by OCR)
     text: str
     title: Found | None = None
     date: Found | None = None
@@ -79,22 +99,40 @@ class Extraction:
 
 
 def extract(path: Path, content_type: str) -> Extraction:
-    """What can be read from an original; CaptureRefused when there is no text to make
-    an entry of (an image, a scanned PDF) or the file cannot be read."""
+    """What can be read from an original; NeedsOcr when its text is in page images (an
+    image, a scanned PDF, a PDF with some scanned pages); CaptureRefused when there is no
+    text to make an entry of or the file cannot be read."""
     if content_type == HTML:
         extraction = _from_page(path.read_bytes())
     elif content_type == PDF:
         extraction = _from_pdf(path)
     elif content_type == TEXT:
         extraction = _from_text(path.read_bytes())
+    elif content_type in IMAGES:
+        raise NeedsOcr(image_scan(path))
     else:
-        raise CaptureRefused(
-            _("an image has no text to read: add the entry by hand and attach the image to it")
-        )
-    if len(extraction.text.split()) < MIN_WORDS:
+        raise CaptureRefused(_("its text cannot be read"))
+    return _checked(extraction)
+
+
+def _checked(extraction: Extraction) -> Extraction:
+    if len(extraction.text.split()) < MIN_WORDS and len(_CJK.findall(extraction.text)) < 10:
         raise CaptureRefused(_("no text was found in it"))
     extraction.language = _language(extraction.text, extraction.language, extraction.notes)
     return extraction
+
+
+def from_pages(page_texts: list[str], information: DocumentInformation | None = None) -> Extraction:
+    """What can be read from a scan's pages once OCR has read them (their texts in page
+    order, those with a text layer as it has them, and a PDF's document information): the
+    text, and the title, date and language it gives (a scanner's creation date is not the
+    document's). CaptureRefused if no page had any text."""
+    text = "\n\n".join(_pdf_paragraphs(page) for page in page_texts if page.strip())
+    if not text.strip():
+        raise CaptureRefused(_("OCR found no text on any page"))
+    extraction = Extraction(kind="ocr", text=text)
+    _with_information(extraction, information or DocumentInformation())
+    return _checked(extraction)
 
 
 # Pages -----------------------------------------------------------------------------------
@@ -173,39 +211,53 @@ def _from_pdf(path: Path) -> Extraction:
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
         logger.info("PDF could not be read: %s", error)
         raise CaptureRefused(_("the PDF is damaged or incomplete and cannot be read")) from None
+    information = _information(info)
     # NFKC: PDF fonts often map CJK characters to their compatibility forms (⽇ for 日).
-    pages = [unicodedata.normalize("NFKC", page) for page in pages]
-    text = "\n\n".join(_pdf_paragraphs(page) for page in pages if page.strip())
-    if not text.strip():
-        raise CaptureRefused(
-            _("the PDF has no text layer (a scanned image?): add its text by hand")
-        )
+    scan = pdf_scan(pages)
+    if scan.needs_ocr:
+        raise NeedsOcr(scan, information)
+    text = "\n\n".join(_pdf_paragraphs(page) for page in scan.page_texts if page.strip())
     extraction = Extraction(kind="pdf", text=text)
-
-    def info_source(key: str) -> Said:
-        return said(gettext_noop("the PDF's document information (%(key)s)"), key=key)
-
-    title = (info.title or "").strip() if info else ""
-    if title:
-        extraction.title = Found(title, info_source("Title"))
-    else:
-        first = text.strip().split("\n", 1)[0].strip()
-        extraction.title = Found(first[:300], said(gettext_noop("the text's first line")))
-    if info and (info.author or "").strip():
-        names = [name.strip() for name in re.split(r";|,| and ", info.author) if name.strip()]
-        extraction.authors = Found(names, info_source("Author"))
-    created = info.creation_date if info else None
-    extraction.date = _written_date(text)
-    if extraction.date is None and created is not None:
+    _with_information(extraction, information)
+    if extraction.date is None and information.created is not None:
         # Nothing better: the file's creation date, marked as inferred.
-        extraction.date = Found((created.date().isoformat(), "day"), info_source("CreationDate"))
+        extraction.date = Found((information.created.isoformat(), "day"), _info("CreationDate"))
         extraction.date_inferred = True
         extraction.notes.append(
             said(gettext_noop("A PDF's creation date is often not the document's date: check it."))
         )
-    if info and (info.subject or "").strip():
-        extraction.summary = Found(info.subject.strip(), info_source("Subject"))
     return extraction
+
+
+def _information(info) -> DocumentInformation:
+    if not info:
+        return DocumentInformation()
+    created = info.creation_date
+    return DocumentInformation(
+        title=(info.title or "").strip(),
+        author=(info.author or "").strip(),
+        subject=(info.subject or "").strip(),
+        created=created.date() if created is not None else None,
+    )
+
+
+def _info(key: str) -> Said:
+    return said(gettext_noop("the PDF's document information (%(key)s)"), key=key)
+
+
+def _with_information(extraction: Extraction, information: DocumentInformation):
+    """The title, authors, summary and date from the PDF's information and its text."""
+    if information.title:
+        extraction.title = Found(information.title, _info("Title"))
+    else:
+        first = extraction.text.strip().split("\n", 1)[0].strip()
+        extraction.title = Found(first[:300], said(gettext_noop("the text's first line")))
+    if information.author:
+        names = [name.strip() for name in re.split(r";|,| and ", information.author) if name]
+        extraction.authors = Found([name for name in names if name], _info("Author"))
+    extraction.date = _written_date(extraction.text)
+    if information.subject:
+        extraction.summary = Found(information.subject, _info("Subject"))
 
 
 def _written_date(text: str) -> Found | None:

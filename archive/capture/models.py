@@ -1,6 +1,7 @@
 """Original files kept with entries: each stored once, by its SHA-256, and linked to any
 number of entries."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +80,12 @@ class EntryOriginal(models.Model):
             rows.append((str(REPORT_FIELDS.get(name, name)), shown, source))
         return rows
 
+    @property
+    def latest_reading(self):
+        """Its last OCR reading, if it is a scan (prefetched ``readings`` are used)."""
+        readings = list(self.readings.all())
+        return readings[0] if readings else None
+
     def report_notes(self) -> list[str]:
         """The extraction report's notes, in the reader's language."""
         return [said.shown(note) for note in (self.extraction or {}).get("notes") or ()]
@@ -103,3 +110,72 @@ def _shown_date(iso: str) -> str:
         return PartialDate.parse(iso).display()
     except InvalidPartialDate:
         return iso
+
+
+class OcrReading(models.Model):
+    """One reading of an original's scanned pages by OCR (``capture/ocr/``): queued when
+    a scan is captured, attached or read again, done in the background, its text put into
+    the draft it made (when nobody has changed that draft's text meanwhile)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("reading")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    original = models.ForeignKey(
+        EntryOriginal, on_delete=models.CASCADE, related_name="readings", verbose_name=_("original")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.PENDING)
+    pages_to_read = models.PositiveIntegerField(_("pages to read"), default=0)
+    pages_done = models.PositiveIntegerField(_("pages read"), default=0)
+    # Put the text into the entry if its text is still this when the reading is done.
+    fills_entry = models.BooleanField(default=False, editable=False)
+    body_when_queued = models.TextField(blank=True, editable=False)
+    text = models.TextField(_("text read"), blank=True)
+    pages = models.JSONField(_("pages"), default=list, blank=True)  # per page, as ``page_rows``
+    searchable_pdf = models.ForeignKey(
+        OriginalFile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="searchable_versions",
+        verbose_name=_("searchable PDF"),
+    )
+    failure = models.TextField(_("why it failed"), blank=True)
+    engine = models.CharField(_("engine"), max_length=200, blank=True)
+    seconds = models.FloatField(_("seconds"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("OCR reading")
+        verbose_name_plural = _("OCR readings")
+        ordering = ["-queued_at", "-pk"]
+        indexes = [models.Index(fields=["state", "queued_at"], name="ocr_reading_state")]
+
+    def __str__(self):
+        return f"{self.original} ({self.get_state_display()})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (self.State.PENDING, self.State.RUNNING)
+
+    @property
+    def threshold(self) -> float:
+        return settings.ARCHIVE_OCR_CONFIDENCE_THRESHOLD
+
+    @property
+    def pages_to_proofread(self) -> list[int]:
+        """The pages read by OCR whose confidence is below the threshold (a setting)."""
+        return self.low_confidence_pages(self.threshold)
+
+    def low_confidence_pages(self, threshold: float) -> list[int]:
+        """The pages read by OCR whose confidence is below ``threshold``."""
+        return [
+            page["page"]
+            for page in self.pages
+            if page.get("read") == "ocr"
+            and page.get("confidence") is not None
+            and page["confidence"] < threshold
+        ]

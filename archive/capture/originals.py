@@ -9,12 +9,14 @@ import contextlib
 import hashlib
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import storages
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -49,14 +51,15 @@ class Received:
                 self.path.unlink()
 
 
-def receive(stream, name: str) -> Received:
+def receive(stream, name: str, *, limit: int | None = None) -> Received:
     """Copy ``stream`` to a temporary file while hashing it; refuse an empty file, one
     over the size limit (as soon as it passes it) and one whose type is not kept. The
     caller discards the copy. An upload Django already wrote to a temporary file is read
-    where it is, not copied again."""
+    where it is, not copied again. ``limit``: another size limit than capture's (the
+    searchable PDF OCR writes, which may be larger than the scan it was made from)."""
     if hasattr(stream, "temporary_file_path"):
         return _received_in_place(Path(stream.temporary_file_path()), name)
-    limit = size_limit()
+    limit = size_limit() if limit is None else limit
     digest, size = hashlib.sha256(), 0
     handle, temporary = tempfile.mkstemp(prefix="capture-", dir=settings.FILE_UPLOAD_TEMP_DIR)
     path = Path(temporary)
@@ -126,6 +129,21 @@ def record(received: Received) -> OriginalFile:
     return original
 
 
+@contextmanager
+def recording(received: Received):
+    """Store the content, then run the block's transaction (it records the file through
+    ``record``); if it fails, content stored for it that no row records is
+    removed."""
+    stored_now = store(received)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        if stored_now:
+            unstore_if_unrecorded(received)
+        raise
+
+
 def unstore_if_unrecorded(received: Received):
     """After a failed transaction: remove content stored for it that no row records."""
     if not OriginalFile.objects.filter(sha256=received.sha256).exists():
@@ -133,10 +151,13 @@ def unstore_if_unrecorded(received: Received):
 
 
 def forget_unused(file_ids) -> int:
-    """Remove the files no entry links to any more (rows and stored content); returns
-    how many. Called after the links were deleted and committed."""
+    """Remove the files no entry links to any more, and no OCR reading keeps as its
+    searchable PDF (rows and stored content); returns how many. Called after the links
+    were deleted and committed."""
     removed = 0
-    for original in OriginalFile.objects.filter(pk__in=list(file_ids), links__isnull=True):
+    for original in OriginalFile.objects.filter(
+        pk__in=list(file_ids), links__isnull=True, searchable_versions__isnull=True
+    ):
         name = original.storage_name
         original.delete()
         originals_storage().delete(name)

@@ -8,24 +8,23 @@ row records is removed, so storage never keeps a half-captured file.
 import datetime
 import hashlib
 import os
-import re
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from django.core.cache import cache
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from archive import vocabularies
 from archive.capture import originals
 from archive.capture.detection import CaptureRefused
-from archive.capture.extraction import Extraction, extract
-from archive.capture.models import EntryOriginal
+from archive.capture.drafts import entry_fields
+from archive.capture.extraction import Extraction, NeedsOcr, extract, from_pages
+from archive.capture.models import EntryOriginal, OcrReading
+from archive.capture.ocr import readings
 from archive.capture.said import as_data, said, shown
+from archive.capture.scans import Scan
 from archive.dates import PartialDate
-from archive.models import DatePrecision, DocumentType, Entry, Source, Status
+from archive.models import Entry, Status
 from archive.selectors import possible_duplicates
 from archive.services.entries import create_entry, save_entry
 
@@ -48,6 +47,8 @@ class Capture:
     extraction: Extraction | None = None
     already: Entry | None = None  # the file was already captured as this entry
     same_text: list = field(default_factory=list)  # entries with the same text or address
+    scan: Scan | None = None  # pages read (or to be read) by OCR
+    pending: bool = False  # its text is being read by OCR in the background
 
 
 @contextmanager
@@ -65,24 +66,17 @@ def received_file(stream, filename: str):
         received.discard()
 
 
-@contextmanager
-def recorded(received):
-    """Store the content, then run the block's transaction (it records the file through
-    ``originals.record``); if it fails, content stored for it that no row records is
-    removed."""
-    stored_now = originals.store(received)
-    try:
-        with transaction.atomic():
-            yield
-    except BaseException:
-        if stored_now:
-            originals.unstore_if_unrecorded(received)
-        raise
-
-
-def capture(stream, filename: str, *, dry_run: bool = False) -> Capture:
+def capture(
+    stream, filename: str, *, dry_run: bool = False, read_now: bool | None = None, progress=None
+) -> Capture:
     """A draft entry from a file: its original kept, its fields from the extraction.
-    The same file twice makes one entry (the second time returns the first)."""
+    The same file twice makes one entry (the second time returns the first).
+
+    A scan (an image, a PDF with scanned pages) is read by OCR: now, before the draft is
+    made, when it has few pages to read (``ARCHIVE_OCR_INLINE_PAGES``) or ``read_now``
+    says so (a failure is then a refusal, nothing kept); otherwise its draft is made at
+    once, "text pending", and read in the background. ``progress(pages_read)`` follows
+    a reading done now."""
     with received_file(stream, filename) as received:
         name = received.name
         existing = (
@@ -95,115 +89,102 @@ def capture(stream, filename: str, *, dry_run: bool = False) -> Capture:
             return Capture(name, entry=existing.entry, already=existing.entry)
         try:
             extraction = extract(received.path, received.content_type)
+        except NeedsOcr as needed:
+            return _capture_scan(received, needed, dry_run, read_now, progress)
         except CaptureRefused as refusal:
             raise CaptureFailed(name, str(refusal)) from None
-        fields = entry_fields(extraction, name)
-        same_text = list(
-            possible_duplicates(original_url=fields["original_url"], body=fields["body"])[:5]
-        )
-        if dry_run:
-            return Capture(name, extraction=extraction, same_text=same_text)
-        with recorded(received):
-            original = originals.record(received)
+        return _capture_extracted(received, extraction, dry_run)
 
-            def link_original(entry):
-                EntryOriginal.objects.create(
-                    entry=entry, file=original, filename=name, extraction=extraction.report()
-                )
 
-            entry = create_entry(status=Status.DRAFT, related=link_original, **fields)
-        return Capture(name, entry=entry, created=True, extraction=extraction, same_text=same_text)
+def _capture_extracted(
+    received: originals.Received,
+    extraction: Extraction,
+    dry_run: bool,
+    read: readings.ReadFile | None = None,
+) -> Capture:
+    name = received.name
+    fields = entry_fields(extraction, name)
+    same_text = list(
+        possible_duplicates(original_url=fields["original_url"], body=fields["body"])[:5]
+    )
+    if dry_run:
+        return Capture(name, extraction=extraction, same_text=same_text)
+    searchable = read.searchable_pdf if read else None
+    with originals.recording(received), _recording_if(searchable):
+        original = originals.record(received)
+
+        def link_original(entry):
+            link = EntryOriginal.objects.create(
+                entry=entry, file=original, filename=name, extraction=extraction.report()
+            )
+            if read is not None:
+                readings.keep_read_file(link, read)
+
+        entry = create_entry(status=Status.DRAFT, related=link_original, **fields)
+    return Capture(name, entry=entry, created=True, extraction=extraction, same_text=same_text)
+
+
+def _recording_if(received: originals.Received | None):
+    return originals.recording(received) if received is not None else nullcontext()
+
+
+def _capture_scan(received, needed: NeedsOcr, dry_run: bool, read_now, progress) -> Capture:
+    name, scan = received.name, needed.scan
+    if read_now is None:
+        read_now = len(scan.to_read) <= readings.inline_pages()
+    if dry_run:
+        return Capture(name, scan=scan)
+    if read_now:
+        try:
+            with readings.read_file(received.path, received.content_type, needed, progress) as read:
+                try:
+                    return _capture_extracted(received, read.extraction, False, read)
+                finally:
+                    read.searchable_pdf.discard()
+        except CaptureRefused as refusal:
+            raise CaptureFailed(name, str(refusal)) from None
+    extraction = readings.pending_extraction(scan, name)
+    fields = entry_fields(extraction, name)
+    with originals.recording(received):
+        original = originals.record(received)
+
+        def link_and_queue(entry):
+            link = EntryOriginal.objects.create(
+                entry=entry, file=original, filename=name, extraction=extraction.report()
+            )
+            readings.queue_reading(link, fills_entry=True)
+
+        entry = create_entry(status=Status.DRAFT, related=link_and_queue, **fields)
+    return Capture(name, entry=entry, created=True, extraction=extraction, scan=scan, pending=True)
 
 
 def attach(entry: Entry, stream, filename: str) -> EntryOriginal:
     """Keep a file as one of an entry's originals (its text is not touched; the editor
-    may re-extract it). The same file twice is one link."""
+    may re-extract it). The same file twice is one link. A scan is read by OCR in the
+    background; its text then waits in the report for "Re-extract"."""
     with received_file(stream, filename) as received:
         return attach_received(entry, received)
 
 
 def attach_received(entry: Entry, received: originals.Received) -> EntryOriginal:
     """``attach`` for a file already received (and so checked): the admin's form."""
+    scan = None
     try:
         report = extract(received.path, received.content_type).report()
-    except CaptureRefused as refusal:  # an image, a scan: kept without a report
+    except NeedsOcr as needed:
+        scan = needed.scan
+        report = readings.pending_extraction(scan, received.name).report()
+    except CaptureRefused as refusal:  # a file whose text cannot be read: kept as it is
         report = {"notes": [str(refusal)]}
-    with recorded(received):
-        link, _created = EntryOriginal.objects.get_or_create(
+    with originals.recording(received):
+        link, created = EntryOriginal.objects.get_or_create(
             entry=entry,
             file=originals.record(received),
             defaults={"filename": received.name, "extraction": report},
         )
+        if created and scan is not None:
+            readings.queue_reading(link, fills_entry=False)
     return link
-
-
-def entry_fields(extraction: Extraction, filename: str) -> dict:
-    """A draft entry's fields from what was extracted; what was not found stays empty
-    for the editor (a title devised from the file's name if there is none)."""
-    title = extraction.title.value if extraction.title else ""
-    date, precision = None, "undated"
-    if extraction.date:
-        iso, precision = extraction.date.value
-        try:
-            date = PartialDate.parse(iso).value
-        except ValueError:
-            date, precision = None, "undated"
-    language = extraction.language.value if extraction.language else "en"
-    if language not in dict(vocabularies.language_choices()):
-        language = "en"
-    return {
-        "title": title[:500] or os.path.splitext(filename)[0][:500],
-        "title_is_devised": not title,
-        "date": date,
-        # Nothing found is not "undated" stated: the editor states it before publishing.
-        "date_precision": precision if date else DatePrecision.NOT_STATED,
-        "date_note": (
-            _("Inferred from %(source)s: the document itself gives no date.")
-            % {"source": extraction.date.source}
-            if date and extraction.date_inferred
-            else ""
-        ),
-        "authors": "\n".join(map(family_first, extraction.authors.value))
-        if extraction.authors
-        else "",
-        "language": language,
-        "original_url": (extraction.url.value if extraction.url else "")[:1000],
-        "summary": extraction.summary.value if extraction.summary else "",
-        "body": extraction.text,
-        "source": matching_source(extraction),
-        "document_type": (
-            extraction.document_type.value if extraction.document_type else DocumentType.NOT_STATED
-        ),
-    }
-
-
-_NAME_WORD = re.compile(r"^[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’.-]*$")
-
-
-def family_first(name: str) -> str:
-    """A person's name as the entry's authors are written, "Family, Given": a name of two
-    or three capitalised words in Latin or Cyrillic letters is turned ("Aiko Tanaka" →
-    "Tanaka, Aiko", "Анна Ивановна Петрова" → "Петрова, Анна Ивановна"); a name already
-    with a comma, in Japanese (family name first), or an organisation is kept."""
-    words = name.split()
-    if "," in name or not 2 <= len(words) <= 3 or not all(map(_NAME_WORD.match, words)):
-        return name
-    return f"{words[-1]}, {' '.join(words[:-1])}"
-
-
-def matching_source(extraction: Extraction) -> Source | None:
-    """The archive's source with the page's site name, or whose address has its host."""
-    if extraction.site_name:
-        found = Source.objects.filter(name__iexact=extraction.site_name.value).first()
-        if found:
-            return found
-    host = urlsplit(extraction.url.value).hostname if extraction.url else None
-    if host:
-        bare = host.removeprefix("www.")
-        for source in Source.objects.exclude(url=""):
-            if (urlsplit(source.url).hostname or "").removeprefix("www.") == bare:
-                return source
-    return None
 
 
 # Re-extraction ---------------------------------------------------------------------------
@@ -253,12 +234,20 @@ def reextract(link: EntryOriginal) -> Reextraction:
     kept = cache.get(_reextraction_key(link))
     if kept is not None:
         return kept
-    with originals.open_original(link.file) as stored:
-        received = originals.receive(stored, link.filename)
-    try:
-        extraction = extract(received.path, received.content_type)
-    finally:
-        received.discard()
+    reading = link.readings.filter(state=OcrReading.State.DONE).first()
+    if reading is not None:  # what OCR read, not read again
+        extraction = from_pages([reading.text])
+    else:
+        with originals.open_original(link.file) as stored:
+            received = originals.receive(stored, link.filename)
+        try:
+            extraction = extract(received.path, received.content_type)
+        except NeedsOcr:
+            raise CaptureRefused(
+                _("its text is read by OCR, which has not read it yet: “Read again by OCR”")
+            ) from None
+        finally:
+            received.discard()
     fields = entry_fields(extraction, link.filename)
     fields["source"] = fields["source"].pk if fields["source"] else None  # kept as data
     found = Reextraction(fields, extraction.report(), _sources(extraction))
@@ -301,7 +290,7 @@ def _sources(extraction: Extraction) -> dict[str, str]:
     }
     sources = {name: as_data(value.source) for name, value in found.items() if value is not None}
     the_file = as_data(said(gettext_noop("the file")))
-    sources["body"] = {"html": "trafilatura", "pdf": "pypdf", "text": the_file}.get(
+    sources["body"] = {"html": "trafilatura", "pdf": "pypdf", "text": the_file, "ocr": "OCR"}.get(
         extraction.kind, ""
     )
     return sources

@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfWriter
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "capture"
+OCR_PAGES = Path(__file__).resolve().parents[1] / "data" / "ocr" / "pages"
 
 
 @pytest.fixture(autouse=True)

@@ -116,10 +116,10 @@ def test_a_file_left_half_written_is_replaced(originals_dir):
         (lambda: b"", "empty.html", "the file is empty"),
         (lambda: fixture_bytes("exchange-en.pdf")[:5000], "cut.pdf", "damaged or incomplete"),
         (encrypted_pdf, "secret.pdf", "encrypted"),
-        (image_only_pdf, "scan.pdf", "no text layer"),
+        (image_only_pdf, "scan.pdf", "OCR found no text on any page"),
         (bomb_pdf, "bomb.pdf", "decompression bomb"),
         (lambda: fixture_bytes("exchange-en.pdf"), "page.html", "name says HTML"),
-        (lambda: b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "scan.png", "image has no text"),
+        (lambda: b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "scan.png", "image is damaged"),
         (lambda: b"PK\x03\x04" + b"\x00" * 100, "bundle.zip", "not a web page, a PDF"),
     ],
 )

@@ -7,10 +7,10 @@ import pytest
 
 from archive.capture.datelines import dateline
 from archive.capture.detection import CaptureRefused, content_type_of
-from archive.capture.extraction import extract
+from archive.capture.drafts import entry_fields, family_first
+from archive.capture.extraction import NeedsOcr, extract
 from archive.capture.said import shown
-from archive.capture.services import entry_fields, family_first
-from tests.capture.conftest import FIXTURES
+from tests.capture.conftest import FIXTURES, OCR_PAGES
 
 
 def extracted(name: str):
@@ -130,10 +130,14 @@ def test_a_plain_text_gives_its_first_line_as_title():
     assert found.language.value == "en"
 
 
-def test_an_image_has_no_text_to_make_an_entry_of(tmp_path):
+def test_an_image_goes_to_ocr_and_a_broken_one_is_refused(tmp_path):
+    scan = OCR_PAGES / "en-ru-two-pages.tif"
+    with pytest.raises(NeedsOcr) as needed:
+        extract(scan, content_type_of(scan.read_bytes()[:65536], scan.name))
+    assert needed.value.scan.to_read == (1, 2)  # every page of a multi-page TIFF
     png = tmp_path / "scan.png"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
-    with pytest.raises(CaptureRefused, match="image has no text"):
+    with pytest.raises(CaptureRefused, match="image is damaged or incomplete"):
         extract(png, content_type_of(png.read_bytes(), "scan.png"))
 
 

@@ -34,9 +34,10 @@ def files_in(paths: list[str]) -> list[Path]:
 
 class Command(ArchiveCommand):
     help = (
-        "Make draft entries from files (web pages saved by a browser, PDFs with text, plain "
-        "texts) or every file in folders, keeping each file as its entry's original. A file "
-        "already captured is not captured again. --dry-run says what would be done."
+        "Make draft entries from files (web pages saved by a browser, PDFs, plain texts, "
+        "scans as PDFs or images, read by OCR) or every file in folders, keeping each file as "
+        "its entry's original. A file already captured is not captured again. --dry-run says "
+        "what would be done."
     )
 
     def add_arguments(self, parser):
@@ -52,9 +53,21 @@ class Command(ArchiveCommand):
         for number, path in enumerate(files, start=1):
             if show_progress:
                 self.progress_bar(number - 1, len(files))
+
+            def reading_pages(done, path=path):
+                if show_progress:
+                    self.stdout.write(
+                        "\r\033[K"
+                        + gettext("%(path)s: OCR has read %(done)d pages")
+                        % {"path": path, "done": done},
+                        ending="",
+                    )
+
             try:
                 with path.open("rb") as stream:
-                    result = capture(stream, path.name, dry_run=dry_run)
+                    result = capture(
+                        stream, path.name, dry_run=dry_run, read_now=True, progress=reading_pages
+                    )
             except CaptureFailed as failure:
                 failed += 1
                 self.stderr.write(f"{path}: {failure.reason}")
@@ -69,6 +82,11 @@ class Command(ArchiveCommand):
                     "path": path,
                     "id": result.already.pk,
                 }
+            elif dry_run and result.scan is not None:
+                made += 1
+                line = gettext(
+                    "%(path)s: would read %(pages)d of its %(total)d pages by OCR, and make a draft"
+                ) % {"path": path, "pages": len(result.scan.to_read), "total": result.scan.pages}
             elif dry_run:
                 made += 1
                 line = gettext("%(path)s: would make a draft “%(title)s” (%(words)d words)") % {
@@ -83,6 +101,15 @@ class Command(ArchiveCommand):
                     "id": result.entry.pk,
                     "title": result.entry.title,
                 }
+                reading = result.entry.originals.get().latest_reading
+                if reading is not None:
+                    line += " " + gettext("(%(pages)d pages read by OCR)") % {
+                        "pages": reading.pages_done
+                    }
+                    if reading.pages_to_proofread:
+                        line += " " + gettext("(proofread pages %(pages)s)") % {
+                            "pages": ", ".join(map(str, reading.pages_to_proofread))
+                        }
             for duplicate in result.same_text:
                 line += " " + gettext("(the same text or address as entry #%(id)d)") % {
                     "id": duplicate.pk

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -15,6 +15,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from archive import search, vocabularies
 from archive.capture.admin import AttachFileForm, CaptureAdminMixin, EntryOriginalInline
+from archive.capture.models import OcrReading
 from archive.dates import InvalidPartialDate, PartialDate, display_day
 from archive.entities.admin import EntryEntitiesForm, entities_status
 from archive.models import (
@@ -351,12 +352,24 @@ class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
         match = request.resolver_match
         if match and match.url_name == "archive_entry_changelist":
             # The list shows a few columns: never read the texts (megabytes a row).
-            queryset = queryset.defer(*LIST_DEFERRED)
+            queryset = queryset.defer(*LIST_DEFERRED).annotate(
+                text_pending=Exists(
+                    OcrReading.objects.filter(
+                        original__entry=OuterRef("pk"),
+                        state__in=[OcrReading.State.PENDING, OcrReading.State.RUNNING],
+                    )
+                )
+            )
         return queryset
 
     @admin.display(description=_("title"), ordering="title")
     def title_for_list(self, entry):
-        return Truncator(entry.display_title).chars(90)
+        title = Truncator(entry.display_title).chars(90)
+        if getattr(entry, "text_pending", False):  # a scan being read by OCR
+            return format_html(
+                '{} <span class="text-pending">({})</span>', title, _("text pending")
+            )
+        return title
 
     @admin.display(description=_("names"))
     def names_as_searched(self, entry):
