@@ -192,7 +192,7 @@ def main():
             "file": "pages/en-ru-two-pages.tif",
             "language": "en+ru",
             "layout": "horizontal",
-            "condition": "two pages",
+            "condition": "clean",
             "dpi": 300,
             "texts": ["en", "ru"],
         }

@@ -332,10 +332,14 @@ class CaptureAdminMixin:
             )
             return redirect(change_url)
         if captured.pending:
-            message = gettext(
+            pages = len(captured.scan.to_read)
+            message = ngettext(
                 "A draft entry was made from “%(name)s”. Its text is being read by OCR "
-                "(%(pages)d pages): the report above the form shows the progress."
-            ) % {"name": captured.filename, "pages": len(captured.scan.to_read)}
+                "(%(pages)d page): the report above the form shows the progress.",
+                "A draft entry was made from “%(name)s”. Its text is being read by OCR "
+                "(%(pages)d pages): the report above the form shows the progress.",
+                pages,
+            ) % {"name": captured.filename, "pages": pages}
         else:
             message = gettext(
                 "A draft entry was made from “%(name)s”. Check what was found (the report "

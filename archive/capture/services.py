@@ -224,17 +224,19 @@ class Reextraction:
 REEXTRACTION_KEPT_SECONDS = 3600  # between the page that shows the differences and its form
 
 
-def _reextraction_key(link: EntryOriginal) -> str:
-    return f"reextraction:{link.file.sha256}:{hashlib.sha256(link.filename.encode()).hexdigest()}"
+def _reextraction_key(link: EntryOriginal, reading) -> str:
+    """By file, name and OCR reading: a new reading is a new extraction."""
+    name = hashlib.sha256(link.filename.encode()).hexdigest()
+    return f"reextraction:{link.file.sha256}:{name}:{reading.pk if reading else ''}"
 
 
 def reextract(link: EntryOriginal) -> Reextraction:
     """Extract the original again (nothing changes): kept for an hour, so that accepting
     what the editor saw does not extract it a second time."""
-    kept = cache.get(_reextraction_key(link))
+    reading = link.readings.filter(state=OcrReading.State.DONE).first()
+    kept = cache.get(_reextraction_key(link, reading))
     if kept is not None:
         return kept
-    reading = link.readings.filter(state=OcrReading.State.DONE).first()
     if reading is not None:  # what OCR read, not read again
         extraction = from_pages([reading.text])
     else:
@@ -251,7 +253,7 @@ def reextract(link: EntryOriginal) -> Reextraction:
     fields = entry_fields(extraction, link.filename)
     fields["source"] = fields["source"].pk if fields["source"] else None  # kept as data
     found = Reextraction(fields, extraction.report(), _sources(extraction))
-    cache.set(_reextraction_key(link), found, REEXTRACTION_KEPT_SECONDS)
+    cache.set(_reextraction_key(link, reading), found, REEXTRACTION_KEPT_SECONDS)
     return found
 
 

@@ -167,7 +167,7 @@ def test_a_long_scan_makes_its_draft_at_once_and_is_read_in_the_background(
     response = editor_client.post(CAPTURE_URL, {"file": _upload("ru-h-clean.png")}, follow=True)
     entry = Entry.objects.get()
     assert entry.title == "ru-h-clean" and entry.title_is_devised and entry.body == ""
-    assert "Its text is being read by OCR (1 pages)" in response.content.decode()
+    assert "Its text is being read by OCR (1 page)" in response.content.decode()
     assert "Text pending:" in response.content.decode()
     listing = editor_client.get(reverse("admin:archive_entry_changelist")).content.decode()
     assert "ru-h-clean" in listing and "(text pending)" in listing
