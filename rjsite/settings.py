@@ -75,6 +75,11 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "csp",
+    # A second factor for staff (TOTP; the archive's own hashed recovery codes) and the
+    # record of every change (archive/accounts/, archive/audit/).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "auditlog",
     "archive",
 ]
 
@@ -89,6 +94,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A staff session: verified with a second factor before any admin page, ended after
+    # inactivity, recorded; each request's changes recorded with who, where and whence.
+    "django_otp.middleware.OTPMiddleware",
+    "archive.accounts.middleware.StaffSessions",
+    "archive.accounts.middleware.SecondFactorRequired",
+    "archive.audit.middleware.AuditContext",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -299,6 +310,24 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# Staff accounts need a second factor ("required"); "optional" is allowed on the
+# development server only (DEBUG), and production refuses to start with it.
+ARCHIVE_SECOND_FACTOR = os.environ.get("ARCHIVE_SECOND_FACTOR", "required")
+if ARCHIVE_SECOND_FACTOR not in ("required", "optional") or (
+    ARCHIVE_SECOND_FACTOR == "optional" and (PRODUCTION or not DEBUG)
+):
+    raise ImproperlyConfigured(
+        "ARCHIVE_SECOND_FACTOR=optional is for the development server only (DEBUG=true, "
+        "not PRODUCTION); production needs a second factor for every staff account."
+    )
+OTP_TOTP_ISSUER = "RJ Archive"
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each wrong code (django-otp)
+# A staff session ends after this long without a request.
+ARCHIVE_STAFF_IDLE_MINUTES = int(os.environ.get("ARCHIVE_STAFF_IDLE_MINUTES", "60"))
+# The record of changes: field by field, as JSON (django-auditlog).
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_DISABLE_REMOTE_ADDR = True  # the address comes from archive.audit, not a header
 
 # The curated seed collection loaded by `manage.py load_seed`.
 ARCHIVE_SEED_DIR = BASE_DIR / "archive" / "seed"

@@ -17,6 +17,9 @@ admin.site.index_title = _("Archive curation")
 admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
+    # Before the admin's own: its catch-all would take them. Reached before a staff session
+    # is verified with a second factor (archive/accounts/middleware.py).
+    path(f"{settings.ADMIN_URL}account/", include(("archive.web.account_urls", "accounts"))),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health, name="health"),
     # A sitemap index and its files of at most 50,000 entries (?p=2, 3, … beyond that).

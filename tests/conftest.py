@@ -8,6 +8,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from archive.entities import gazetteer
 from archive.models import Entry, Source, Status, Topic
@@ -52,17 +54,28 @@ def editor(db):
     return user
 
 
+def verified_login(client, user):
+    """Signed in with the password and a second factor (an authenticator app), as every
+    staff session must be before it reaches the admin."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def editor_client(client, editor):
-    client.force_login(editor)
-    return client
+    return verified_login(client, editor)
 
 
 @pytest.fixture
 def superuser_client(client, db):
     user = User.objects.create_superuser("chief", password="correct horse battery")
-    client.force_login(user)
-    return client
+    return verified_login(client, user)
 
 
 @pytest.fixture(autouse=True)

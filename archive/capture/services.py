@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from archive.audit import origin
 from archive.capture import originals
 from archive.capture.detection import CaptureRefused
 from archive.capture.drafts import entry_fields
@@ -77,7 +78,7 @@ def capture(
     says so (a failure is then a refusal, nothing kept); otherwise its draft is made at
     once, "text pending", and read in the background. ``progress(pages_read)`` follows
     a reading done now."""
-    with received_file(stream, filename) as received:
+    with received_file(stream, filename) as received, origin("capture"):
         name = received.name
         existing = (
             EntryOriginal.objects.filter(file__sha256=received.sha256)
@@ -168,6 +169,11 @@ def attach(entry: Entry, stream, filename: str) -> EntryOriginal:
 
 def attach_received(entry: Entry, received: originals.Received) -> EntryOriginal:
     """``attach`` for a file already received (and so checked): the admin's form."""
+    with origin("capture"):
+        return _attach_received(entry, received)
+
+
+def _attach_received(entry: Entry, received: originals.Received) -> EntryOriginal:
     scan = None
     try:
         report = extract(received.path, received.content_type).report()

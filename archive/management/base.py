@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
+from archive.audit import origin
+
 
 def terminal_language() -> str:
     """The interface language the terminal asks for (``LC_ALL``, ``LC_MESSAGES``, then
@@ -22,7 +24,8 @@ class ArchiveCommand(BaseCommand):
     """A management command whose messages are in the terminal's language."""
 
     def execute(self, *args, **options):
-        with translation.override(terminal_language()):
+        # What the command changes is recorded as coming from it (archive/audit/).
+        with translation.override(terminal_language()), origin(self.__module__.rsplit(".")[-1]):
             return super().execute(*args, **options)
 
     def progress_bar(self, done: int, total: int, unit: str = ""):

@@ -7,6 +7,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from auditlog.models import LogEntry
+
 from archive.entities.backup import export_entities
 from archive.models import Entry, EntryTombstone, Source, Topic
 from archive.projection import entry_data
@@ -57,6 +59,31 @@ def _translations(item, field: str) -> dict[str, str]:
         for language in TRANSLATED_LANGUAGES
         if (value := getattr(item, f"{field}_{language}"))
     }
+
+
+def _write_record_of_changes(path: Path):
+    """The record of changes (django-auditlog's), one JSON object a line, oldest first:
+    kept with the backup (a restore does not replay it: the restored archive's record
+    starts with the import)."""
+    records = LogEntry.objects.select_related("actor", "content_type").order_by("pk")
+    actions = {0: "create", 1: "update", 2: "delete", 3: "access"}
+    with open(path, "w", encoding="utf-8") as handle:
+        for change in records.iterator(chunk_size=1000):
+            row = {
+                "at": change.timestamp.isoformat(),
+                "action": actions.get(change.action, str(change.action)),
+                "model": f"{change.content_type.app_label}.{change.content_type.model}",
+                "id": change.object_pk,
+                "object": change.object_repr,
+                "changes": change.changes_dict,
+                "by": change.actor.get_username() if change.actor else None,
+                "address": change.remote_addr,
+                "origin": (change.additional_data or {}).get("origin"),
+                "refused": (change.additional_data or {}).get("refused"),
+            }
+            handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def export_archive(destination: Path) -> dict:
@@ -114,6 +141,7 @@ def export_archive(destination: Path) -> dict:
             # again from the texts: extract_entities).
             "entities": export_entities(),
         }
+        _write_record_of_changes(work / "changes.jsonl")
         with open(work / "manifest.json", "w", encoding="utf-8") as handle:
             json.dump(manifest, handle, ensure_ascii=False, indent=1)
             handle.flush()

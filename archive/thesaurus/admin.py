@@ -2,6 +2,7 @@
 label in any script, a warning when a label also names another concept, and no cycles
 of broader concepts. Editors may add and change concepts, not delete them."""
 
+from auditlog.mixins import AuditlogHistoryAdminMixin
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -99,7 +100,8 @@ class LanguageNameColumn:
 
 
 @admin.register(Concept)
-class ConceptAdmin(admin.ModelAdmin):
+class ConceptAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
+    show_auditlog_history_link = True
     form = ConceptAdminForm
     inlines = [ConceptLabelInline]
     list_display = [

@@ -2,6 +2,8 @@
 
 import pytest
 from django.contrib.auth.models import User
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from archive.models import Entry
 
@@ -18,7 +20,9 @@ def editor_account(seed):
     # The live server's tests flush the database, migration-made groups included, so the
     # browser signs in as a superuser; the Editors group is covered in
     # tests/web/admin/test_entries.py.
-    return User.objects.create_superuser("editor", password=PASSWORD)
+    user = User.objects.create_superuser("editor", password=PASSWORD)
+    TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=True)
+    return user
 
 
 def log_in(page, live_server):
@@ -26,6 +30,11 @@ def log_in(page, live_server):
     page.get_by_label("Username").fill("editor")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    # The second factor: the code the editor's authenticator app shows now.
+    device = TOTPDevice.objects.get(user__username="editor")
+    page.get_by_label("Code").fill(f"{totp(device.bin_key):06d}")
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_url(f"{live_server.url}/admin/")
 
 
 def test_editor_logs_in_and_sees_the_entries_with_their_dates(

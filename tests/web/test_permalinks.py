@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from archive.models import Entry, EntryVersion, Status
+from tests.conftest import verified_login
 
 
 @pytest.fixture
@@ -57,7 +58,7 @@ def test_an_unpublished_entry_answers_410_but_staff_still_see_it(
     response = client.get(published.get_absolute_url())
     assert response.status_code == 410
     assert "withdrawn from publication" in response.content.decode()
-    client.force_login(editor)
+    verified_login(client, editor)
     assert client.get(published.get_absolute_url()).status_code == 200
 
 

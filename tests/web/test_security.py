@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from archive.models import Status
+from tests.conftest import verified_login
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE_TITLE = '<img src=x onerror="alert(1)">Kuril <script>alert(2)</script>'
@@ -77,7 +78,7 @@ def test_every_page_sends_a_content_security_policy(client, indexed_seed):
 
 def test_forms_require_a_csrf_token(superuser_client, db):
     strict = Client(enforce_csrf_checks=True)
-    strict.force_login(User.objects.get(username="chief"))
+    verified_login(strict, User.objects.get(username="chief"))
     response = strict.post(reverse("admin:archive_topic_add"), {"name": "X", "slug": "x"})
     assert response.status_code == 403
 
@@ -186,3 +187,20 @@ def test_the_admin_address_is_configurable(tmp_path):
         ARCHIVE_DATA_DIR=str(tmp_path),
     )
     assert result.stdout.strip() == "/backstage-7f3a/"
+
+
+def test_production_refuses_to_start_without_a_second_factor_for_staff(tmp_path):
+    environment = {
+        "PRODUCTION": "true",
+        "DEBUG": "false",
+        "SECRET_KEY": "k" * 20 + "-production-secret-0123456789-abcdefghij",
+        "ALLOWED_HOSTS": "archive.example.org",
+        "ARCHIVE_DATA_DIR": str(tmp_path),
+    }
+    relaxed = manage("check", ARCHIVE_SECOND_FACTOR="optional", **environment)
+    assert relaxed.returncode != 0
+    assert "ARCHIVE_SECOND_FACTOR=optional is for the development server only" in relaxed.stderr
+    development = manage(
+        "check", ARCHIVE_SECOND_FACTOR="optional", DEBUG="true", ARCHIVE_DATA_DIR=str(tmp_path)
+    )
+    assert development.returncode == 0, development.stderr

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from archive.models import Status
+from tests.conftest import verified_login
 
 
 def test_home_lists_published_entries_newest_first(client, indexed_seed):
@@ -37,7 +38,7 @@ def test_drafts_are_hidden_from_visitors_and_shown_to_staff(
     draft = make_entry(title="Unreleased memo", status=Status.DRAFT)
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert "Unreleased memo" not in client.get("/").content.decode()
-    client.force_login(editor)
+    verified_login(client, editor)
     page = client.get(draft.get_absolute_url()).content.decode()
     assert "Draft: only editors can see this entry." in page
 

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from archive.audit import origin
 from archive.capture import originals, scans
 from archive.capture.detection import CaptureRefused
 from archive.capture.drafts import entry_fields
@@ -197,7 +198,8 @@ def perform(reading_id: int) -> OcrReading | None:
         pk=reading_id
     )
     try:
-        _perform(reading)
+        with origin("ocr"):  # the record says the text came from OCR
+            _perform(reading)
     except (CaptureRefused, engine.OcrFailed) as failure:
         _failed(reading, str(failure))
     except Exception as error:  # the reading fails; the worker, the draft and the file stay

@@ -3,4 +3,7 @@ search box (``search``), and the thesaurus's and capture's admin registered besi
 
 from archive.entities import admin as entities_admin  # noqa: F401  (its own package)
 from archive.thesaurus import admin as thesaurus_admin  # noqa: F401  (its own package)
-from archive.web.admin import entries  # noqa: F401  (registers the archive's models)
+from archive.web.admin import (
+    entries,  # noqa: F401  (registers the archive's models)
+    records,  # noqa: F401  (the record of changes, users, groups)
+)

@@ -1,5 +1,6 @@
 """The editors' admin: entries, sources and topics, with publishing and duplicate checks."""
 
+from auditlog.mixins import AuditlogHistoryAdminMixin
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -222,7 +223,7 @@ class LanguageFilter(admin.SimpleListFilter):
 
 
 @admin.register(Entry)
-class EntryAdmin(CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
+class EntryAdmin(AuditlogHistoryAdminMixin, CaptureAdminMixin, EngineSearchMixin, admin.ModelAdmin):
     form = EntryAdminForm
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = [
@@ -457,7 +458,8 @@ class SourceAdminForm(forms.ModelForm):
 
 
 @admin.register(Source)
-class SourceAdmin(TranslationAdmin):
+class SourceAdmin(AuditlogHistoryAdminMixin, TranslationAdmin):
+    show_auditlog_history_link = True
     form = SourceAdminForm
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ["name", "kind", "country", "entry_count"]
@@ -475,7 +477,8 @@ class SourceAdmin(TranslationAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(TranslationAdmin):
+class TopicAdmin(AuditlogHistoryAdminMixin, TranslationAdmin):
+    show_auditlog_history_link = True
     list_display = ["__str__", "slug", "entry_count"]
     search_fields = ["name", "name_ru", "name_ja", "parent__name"]
     autocomplete_fields = ["parent"]

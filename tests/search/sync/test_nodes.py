@@ -13,7 +13,7 @@ import time
 import pytest
 import requests
 
-from scripts.harness import first_source_offered
+from scripts.harness import first_source_offered, totp_devices_code, verify_session
 from tests.search.conftest import ROOT
 
 PASSWORD = "several-nodes-editor-1"
@@ -47,6 +47,7 @@ class Editor:
             timeout=10,
         )
         assert "/admin/login/" not in response.url, "the editor could not sign in"
+        verify_session(self.session, node.url, "chief")
 
     def save(self, marker: str):
         add = self.node.url + "/admin/archive/entry/add/"
@@ -106,6 +107,7 @@ def chief(process_site):
         f"User.objects.create_superuser('chief', password='{PASSWORD}'); "
         "Source.objects.create(name='Node Gazette', slug='node-gazette')",
     )
+    process_site.manage("shell", "-c", totp_devices_code("chief"))
 
 
 def test_saves_through_either_node_reach_every_node_and_a_new_node_joins(make_node, chief):
