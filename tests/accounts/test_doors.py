@@ -5,6 +5,7 @@ CSRF token; an editor without a permission is refused; the account pages likewis
 import re
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
@@ -120,3 +121,34 @@ def test_an_editor_without_the_permission_is_refused(editor_client, make_entry, 
     assert response.status_code in (403, 404), response.status_code
     if name != "admin:auditlog_logentry_change":  # editors read the record (never change it)
         assert editor_client.get(reverse(name, args=args)).status_code in (403, 404)
+
+
+KIND = re.compile(r"^/admin/(\w+)/(\w+)/(?:(1)/)?(?:(add|change|delete|history|auditlog)/)?$")
+NEEDS = {"add": "add", "delete": "delete", "change": "change", None: "change"}
+APP_LABELS = {config.label for config in apps.get_app_configs()}
+
+
+def test_every_admin_url_refuses_an_editor_without_its_permission(editor_client, editor):
+    """Each model's pages: a POST needs the permission to add, change or delete (a GET
+    of a list or an object, at least to view); the editor lacks several (users, groups,
+    deleting anything, changing the record)."""
+    refused = 0
+    for url in ADMIN_URLS:
+        found = KIND.match(url)
+        if not found:
+            continue
+        app, model, _object, kind = found.groups()
+        if kind in ("history", "auditlog") or app not in APP_LABELS:
+            continue
+        needed = f"{app}.{NEEDS[kind]}_{model}"
+        viewing = {f"{app}.view_{model}", f"{app}.change_{model}"}
+        if kind is not None and not editor.has_perm(needed):  # a list's POST is its actions
+            assert editor_client.post(url).status_code in (403, 404), url
+            refused += 1
+        if kind != "add" and not any(editor.has_perm(name) for name in viewing):
+            response = editor_client.get(url)
+            if _object and kind is None:  # an object's bare address redirects to its page
+                assert response.status_code == 302 and response["Location"] == url + "change/"
+            else:
+                assert response.status_code in (403, 404), url
+    assert refused > 20
