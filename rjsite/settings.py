@@ -322,6 +322,8 @@ if ARCHIVE_SECOND_FACTOR not in ("required", "optional") or (
         "not PRODUCTION); production needs a second factor for every staff account."
     )
 OTP_TOTP_ISSUER = "RJ Archive"
+# The admin never shows a device's key or QR code again: whoever reads it could make codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_THROTTLE_FACTOR = 1  # seconds, doubled after each wrong code (django-otp)
 # A staff session ends after this long without a request.
 ARCHIVE_STAFF_IDLE_MINUTES = int(os.environ.get("ARCHIVE_STAFF_IDLE_MINUTES", "60"))

@@ -190,3 +190,11 @@ def test_the_development_server_may_relax_the_second_factor(client, editor, sett
     settings.ARCHIVE_SECOND_FACTOR = "optional"
     signed_in_with_password(client)
     assert client.get(ADMIN).status_code == 200
+
+
+def test_the_admin_never_shows_an_authenticator_key_again(superuser_client, editor, enrolled):
+    url = reverse("admin:otp_totp_totpdevice_change", args=[enrolled.pk])
+    page = superuser_client.get(url).content.decode()
+    assert enrolled.key not in page and "qrcode" not in page.lower()
+    listing = superuser_client.get(reverse("admin:otp_totp_totpdevice_changelist")).content
+    assert enrolled.key.encode() not in listing
