@@ -17,22 +17,20 @@ original, the report's pages):
 """
 
 import logging
-import queue
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from archive.audit import origin
+from archive.background import AfterCommitWork
 from archive.capture import originals, scans
 from archive.capture.detection import CaptureRefused
 from archive.capture.drafts import entry_fields
@@ -310,49 +308,15 @@ def resume_interrupted() -> int:
     )
 
 
-# The background thread ---------------------------------------------------------------------
+# Off the request (archive/background.py) -----------------------------------------------
 
-_waiting: queue.Queue = queue.Queue()
-_worker: threading.Thread | None = None
-_worker_lock = threading.Lock()
-
-
-def _work():
-    while True:
-        reading_id = _waiting.get()
-        try:
-            close_old_connections()
-            perform(reading_id)
-        except Exception:
-            logger.exception("OCR reading %s failed", reading_id)
-        finally:
-            connection.close()
-            _waiting.task_done()
-
-
-def _start_worker():
-    global _worker
-    with _worker_lock:
-        if _worker is None or not _worker.is_alive():
-            _worker = threading.Thread(target=_work, name="ocr-reading", daemon=True)
-            _worker.start()
+_work = AfterCommitWork("ocr-reading", perform, "ARCHIVE_OCR_ON_CAPTURE")
 
 
 def _after_commit(reading_id: int):
-    mode = settings.ARCHIVE_OCR_ON_CAPTURE
-    if mode == "off":
-        return
-    if mode == "now":
-        transaction.on_commit(lambda: perform(reading_id))
-        return
-
-    def queued():
-        _start_worker()
-        _waiting.put(reading_id)
-
-    transaction.on_commit(queued)
+    _work.after_commit(reading_id)
 
 
 def wait_until_done():
     """Block until the background thread has done every reading queued (tests)."""
-    _waiting.join()
+    _work.wait_until_done()
