@@ -218,6 +218,12 @@ ARCHIVE_OCR_CONFIDENCE_THRESHOLD = float(os.environ.get("ARCHIVE_OCR_CONFIDENCE_
 # then a refusal); longer ones make their draft at once and are read in the background.
 ARCHIVE_OCR_INLINE_PAGES = int(os.environ.get("ARCHIVE_OCR_INLINE_PAGES", "2"))
 ARCHIVE_OCR_POLL_SECONDS = float(os.environ.get("ARCHIVE_OCR_POLL_SECONDS", "3"))
+# Capture by address (archive/capture/web/): networks the server may fetch from although
+# they are not public (comma-separated CIDR; the tests' local server: 127.0.0.0/8), the
+# resources a page may bring, and the time a whole capture may take.
+ARCHIVE_CAPTURE_ALLOWED_NETWORKS = env_list("ARCHIVE_CAPTURE_ALLOWED_NETWORKS", "")
+ARCHIVE_CAPTURE_MAX_RESOURCES = int(os.environ.get("ARCHIVE_CAPTURE_MAX_RESOURCES", "100"))
+ARCHIVE_CAPTURE_SECONDS = float(os.environ.get("ARCHIVE_CAPTURE_SECONDS", "60"))
 # Every upload is a document to extract from a file: written once to a temporary file,
 # which capture hashes and reads where it is (never held in memory, never copied again).
 FILE_UPLOAD_HANDLERS = [

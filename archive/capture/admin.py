@@ -25,6 +25,7 @@ from archive.capture.models import EntryOriginal, OcrReading
 from archive.capture.ocr import readings
 from archive.capture.originals import size_limit
 from archive.capture.uploads import MAX_FILES_AT_ONCE
+from archive.capture.web.capturing import capture_address
 
 OCR_READS = (PDF, *IMAGES)  # originals an editor may have read again by OCR
 
@@ -66,6 +67,31 @@ class CaptureForm(forms.Form):
             "(PDF, PNG, JPEG or TIFF: its text is read by OCR)."
         ),
     )
+
+
+class AddressesForm(forms.Form):
+    addresses = forms.CharField(
+        label=_("Addresses"),
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "https://…"}),
+        help_text=_(
+            "One web address a line (at most %(count)d): each page is fetched with what it "
+            "needs to display into a WARC file, kept as the draft's original."
+        )
+        % {"count": MAX_FILES_AT_ONCE},
+    )
+    ignore_robots = forms.BooleanField(
+        required=False,
+        label=_("Capture even where the site's robots.txt asks archives not to"),
+    )
+
+    def clean_addresses(self):
+        lines = [line.strip() for line in self.cleaned_data["addresses"].splitlines()]
+        addresses = [line for line in lines if line]
+        if len(addresses) > MAX_FILES_AT_ONCE:
+            raise ValidationError(
+                gettext("At most %(count)d addresses at once.") % {"count": MAX_FILES_AT_ONCE}
+            )
+        return addresses
 
 
 class AttachFileForm(forms.Form):
@@ -204,6 +230,11 @@ class CaptureAdminMixin:
         return [
             path("add-from-file/", wrap(self.capture_view), name="archive_entry_capture"),
             path(
+                "add-from-address/",
+                wrap(self.capture_address_view),
+                name="archive_entry_capture_address",
+            ),
+            path(
                 "<int:entry_id>/originals/<int:link_id>/reextract/",
                 wrap(self.reextract_view),
                 name="archive_entry_reextract",
@@ -259,6 +290,49 @@ class CaptureAdminMixin:
             "max_files": MAX_FILES_AT_ONCE,
         }
         return TemplateResponse(request, "admin/archive/entry/capture.html", context)
+
+    def capture_address_view(self, request):
+        """Paste addresses: each page fetched into a WARC and made a draft entry."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = AddressesForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            made, failed = [], []
+            for address in form.cleaned_data["addresses"]:
+                try:
+                    captured = capture_address(
+                        address, ignore_robots=form.cleaned_data["ignore_robots"]
+                    )
+                except services.CaptureFailed as failure:
+                    failed.append(str(failure))
+                    continue
+                if captured.already is None:
+                    made.append(captured.entry)
+                    self._warn_duplicates(request, captured)
+            for failure in failed:
+                messages.error(request, failure)
+            if len(made) == 1 and not failed:
+                return redirect(reverse("admin:archive_entry_change", args=[made[0].pk]))
+            for entry in made:
+                messages.success(
+                    request,
+                    format_html(
+                        '{} <a href="{}">#{} {}</a>',
+                        gettext("Captured:"),
+                        reverse("admin:archive_entry_change", args=[entry.pk]),
+                        entry.pk,
+                        entry,
+                    ),
+                )
+            if made:
+                return redirect(f"{reverse('admin:archive_entry_changelist')}?status__exact=draft")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Add entries from web addresses"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/archive/entry/capture_address.html", context)
 
     def _after_several(self, request, form, uploads):
         """Each file captured on its own (one failing stops none of the others); the

@@ -2,13 +2,15 @@
 by its characters), never from its name; a name that says otherwise is refused."""
 
 import os
+import zlib
 
 import puremagic
 from django.utils.translation import gettext as _
 
 HTML, PDF, TEXT = "text/html", "application/pdf", "text/plain"
+WARC = "application/warc"  # a web page as captured (ISO 28500), gzipped or not
 IMAGES = ("image/png", "image/jpeg", "image/tiff")
-KEPT = (HTML, PDF, TEXT, *IMAGES)  # what an entry may hold as an original
+KEPT = (HTML, PDF, TEXT, WARC, *IMAGES)  # what an entry may hold as an original
 NAMES = {  # what a file's extension claims
     ".html": HTML,
     ".htm": HTML,
@@ -21,9 +23,11 @@ NAMES = {  # what a file's extension claims
     ".jpeg": "image/jpeg",
     ".tif": "image/tiff",
     ".tiff": "image/tiff",
+    ".warc": WARC,
 }
 LABELS = {HTML: "HTML", PDF: "PDF", TEXT: "text", "image/png": "PNG", "image/jpeg": "JPEG"}
 LABELS["image/tiff"] = "TIFF"
+LABELS[WARC] = "WARC"
 
 
 class CaptureRefused(ValueError):
@@ -39,7 +43,8 @@ def content_type_of(head: bytes, name: str) -> str:
             _("its content is not a web page, a PDF, a plain text or an image (%(type)s)")
             % {"type": detected or _("unrecognised")}
         )
-    claimed = NAMES.get(os.path.splitext(name.lower())[1])
+    lowered = name.lower()
+    claimed = WARC if lowered.endswith(".warc.gz") else NAMES.get(os.path.splitext(lowered)[1])
     if claimed and claimed != detected:
         raise CaptureRefused(
             _("its name says %(claimed)s but its content is %(detected)s")
@@ -49,6 +54,8 @@ def content_type_of(head: bytes, name: str) -> str:
 
 
 def _detect(head: bytes) -> str | None:
+    if _is_warc(head):
+        return WARC
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     try:
         detected = puremagic.from_string(stripped, mime=True)
@@ -76,3 +83,13 @@ def _is_text(head: bytes) -> bool:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return True
     return b"\x00" not in head
+
+
+def _is_warc(head: bytes) -> bool:
+    """A WARC file's first record starts "WARC/1.x", in the clear or in a gzip member."""
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 16)
+        except zlib.error:
+            return False
+    return head.startswith((b"WARC/1.0", b"WARC/1.1"))

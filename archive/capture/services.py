@@ -50,6 +50,8 @@ class Capture:
     same_text: list = field(default_factory=list)  # entries with the same text or address
     scan: Scan | None = None  # pages read (or to be read) by OCR
     pending: bool = False  # its text is being read by OCR in the background
+    resources: int = 0  # a page captured by address: the resources fetched with it
+    left_out: list = field(default_factory=list)  # … and those that could not be (why)
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from pypdf import PdfReader, PdfWriter
 from archive import search
 from archive.capture import services
 from archive.capture.models import EntryOriginal, OcrReading, OriginalFile
-from archive.capture.ocr import engine, evaluation, readings
+from archive.capture.ocr import engine, evaluation
 from archive.capture.originals import open_original
 from archive.models import Entry, Status
 from tests.capture.conftest import (
@@ -373,14 +373,3 @@ def test_the_ocr_test_set_is_read_within_its_targets():
     }
     assert rows["pages/en-h-clean.png"] <= 0.02 and rows["pages/ru-h-clean.png"] <= 0.02
     assert rows["pages/ja-h-clean.png"] <= 0.05 and rows["pages/ja-v-clean.png"] <= 0.08
-
-
-def test_in_the_background_a_capture_does_not_wait_for_ocr(settings, transactional_db):
-    """The development server's way: the draft is made at once, a thread reads it."""
-    settings.ARCHIVE_OCR_ON_CAPTURE = "background"
-    settings.ARCHIVE_OCR_INLINE_PAGES = 0
-    result = capture_file("ru-h-clean.png")
-    assert result.pending and result.entry.body == ""
-    readings.wait_until_done()
-    entry = Entry.objects.get(pk=result.entry.pk)
-    assert "Немуро" in entry.body and entry.originals.get().latest_reading.state == "done"

@@ -9,7 +9,12 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext
 
 from archive.capture.services import CaptureFailed, capture
+from archive.capture.web.capturing import capture_address
 from archive.management.base import ArchiveCommand
+
+
+def is_address(name: str) -> bool:
+    return name.lower().startswith(("http://", "https://"))
 
 
 def files_in(paths: list[str]) -> list[Path]:
@@ -18,7 +23,9 @@ def files_in(paths: list[str]) -> list[Path]:
     found = []
     for name in paths:
         path = Path(name)
-        if path.is_dir():
+        if is_address(name):
+            found.append(name)
+        elif path.is_dir():
             found += sorted(
                 item
                 for item in path.rglob("*")
@@ -41,12 +48,17 @@ class Command(ArchiveCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", help="Files or folders.")
+        parser.add_argument("paths", nargs="+", help="Files, folders or http(s) addresses.")
+        parser.add_argument(
+            "--ignore-robots",
+            action="store_true",
+            help="Capture addresses even where the site's robots.txt asks archives not to.",
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="Extract and report; change nothing."
         )
 
-    def handle(self, *args, paths: list[str], dry_run: bool, **options):
+    def handle(self, *args, paths: list[str], dry_run: bool, ignore_robots: bool, **options):
         files = files_in(paths)
         show_progress = options["verbosity"] > 0 and sys.stdout.isatty()
         made = already = failed = 0
@@ -64,10 +76,17 @@ class Command(ArchiveCommand):
                     )
 
             try:
-                with path.open("rb") as stream:
-                    result = capture(
-                        stream, path.name, dry_run=dry_run, read_now=True, progress=reading_pages
-                    )
+                if isinstance(path, str):  # an address: fetched, kept as a WARC
+                    result = capture_address(path, ignore_robots=ignore_robots, dry_run=dry_run)
+                else:
+                    with path.open("rb") as stream:
+                        result = capture(
+                            stream,
+                            path.name,
+                            dry_run=dry_run,
+                            read_now=True,
+                            progress=reading_pages,
+                        )
             except CaptureFailed as failure:
                 failed += 1
                 self.stderr.write(f"{path}: {failure.reason}")
@@ -101,6 +120,10 @@ class Command(ArchiveCommand):
                     "id": result.entry.pk,
                     "title": result.entry.title,
                 }
+                if result.resources or result.left_out:
+                    line += " " + gettext(
+                        "(a WARC of the page and %(fetched)d resources; %(left)d left out)"
+                    ) % {"fetched": result.resources, "left": len(result.left_out)}
                 reading = result.entry.originals.get().latest_reading
                 if reading is not None:
                     line += " " + gettext("(%(pages)d pages read by OCR)") % {
