@@ -67,6 +67,9 @@ class SecondFactorRequired:
 
 
 def client_address(request) -> str | None:
+    """The client's address: behind a trusted proxy (``ARCHIVE_BEHIND_PROXY``), the one the
+    proxy saw (the last in X-Forwarded-For); otherwise the connection's. The rate limits
+    and the record of changes both read it so."""
     if settings.ARCHIVE_BEHIND_PROXY:
         hops = [
             hop.strip()

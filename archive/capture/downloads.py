@@ -13,32 +13,25 @@ from archive.selectors import EntryState, entry_for_visitor
 SANDBOX = "sandbox; default-src 'none'; base-uri 'none'; form-action 'none'"
 
 
-def original_response(link: EntryOriginal) -> FileResponse:
+def _download(stored, filename: str, content_type: str) -> FileResponse:
+    """A stored file as an attachment, never sniffed, under the sandboxing policy."""
     response = FileResponse(
-        open_original(link.file),
-        as_attachment=True,
-        filename=link.filename,
-        content_type=link.file.content_type,
+        open_original(stored), as_attachment=True, filename=filename, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX
     response["Cache-Control"] = "private, no-transform"
     return response
+
+
+def original_response(link: EntryOriginal) -> FileResponse:
+    return _download(link.file, link.filename, link.file.content_type)
 
 
 def searchable_pdf_response(link: EntryOriginal, reading) -> FileResponse:
     """The searchable PDF OCR wrote for an original, named after it."""
     stem = link.filename.rsplit(".", 1)[0] if "." in link.filename else link.filename
-    response = FileResponse(
-        open_original(reading.searchable_pdf),
-        as_attachment=True,
-        filename=f"{stem}.ocr.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = SANDBOX
-    response["Cache-Control"] = "private, no-transform"
-    return response
+    return _download(reading.searchable_pdf, f"{stem}.ocr.pdf", "application/pdf")
 
 
 def original_view(request, entry_id: int, sha256: str):

@@ -2,10 +2,7 @@
 it, recovery codes, and their sessions. Reachable by a staff account whose session is
 not yet verified (archive/accounts/middleware.py lets these through, and nothing else)."""
 
-from importlib import import_module
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import site as admin_site
 from django.contrib.admin.views.decorators import staff_member_required
@@ -19,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from archive.accounts import second_factor
+from archive.accounts import sessions as staff_sessions
 from archive.accounts.models import StaffSession
 from archive.audit import record_refusal
 
@@ -119,22 +117,6 @@ def new_recovery_codes(request):
     )
 
 
-def _store():
-    return import_module(settings.SESSION_ENGINE).SessionStore
-
-
-def _live_sessions(user) -> list[StaffSession]:
-    """The account's recorded sessions that still exist (stale records are removed)."""
-    store = _store()
-    live = []
-    for session in StaffSession.objects.filter(user=user):
-        if store().exists(session.session_key):
-            live.append(session)
-        else:
-            session.delete()
-    return live
-
-
 @staff_member_required
 def sessions(request):
     """This account's sessions: where and when each was last used; end any other."""
@@ -146,19 +128,14 @@ def sessions(request):
         targets = StaffSession.objects.filter(user=request.user).exclude(session_key=current)
         if "others" not in ending:
             targets = targets.filter(pk__in=[value for value in ending if value.isdigit()])
-        store = _store()
-        count = 0
-        for session in targets:
-            store(session.session_key).delete()
-            session.delete()
-            count += 1
+        count = staff_sessions.end(targets)
         messages.success(request, gettext("%(count)d sessions ended.") % {"count": count})
         return redirect(reverse("accounts:sessions"))
     return _page(
         request,
         "accounts/sessions.html",
         gettext("Your sessions"),
-        sessions=_live_sessions(request.user),
+        sessions=staff_sessions.live(request.user),
         current=request.session.session_key,
         recovery_left=second_factor.recovery_codes_left(request.user),
     )

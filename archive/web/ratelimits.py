@@ -15,14 +15,12 @@ from django.shortcuts import render
 from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
 
+from archive.accounts.middleware import client_address as client_ip
+
 
 def client_address(group, request) -> str:
-    if settings.ARCHIVE_BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR", "")
+    """django-ratelimit's key: the client's address, as the record of changes reads it."""
+    return client_ip(request) or ""
 
 
 def _answer(kind: str, request, seconds: int):

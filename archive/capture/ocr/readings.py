@@ -65,24 +65,31 @@ def read_file(
 ) -> Iterator[ReadFile]:
     """OCR of a file's scanned pages, now: CaptureRefused if it fails or finds no text.
     The searchable PDF's temporary copy is removed when the block ends."""
-    scan = needed.scan
     folder = Path(tempfile.mkdtemp(prefix="ocr-", dir=settings.FILE_UPLOAD_TEMP_DIR))
     try:
-        reading = OcrReading(pages_to_read=len(scan.to_read))
+        reading = OcrReading(pages_to_read=len(needed.scan.to_read))
         try:
-            result = engine.read(
-                scans.as_pdf(path, content_type, folder / "in.pdf"), scan.to_read, folder, progress
-            )
+            extraction, searchable = _read(path, content_type, needed, reading, folder, progress)
         except engine.OcrFailed as failure:
             raise CaptureRefused(_("OCR failed: %(reason)s") % {"reason": failure}) from None
-        extraction = from_pages(_page_texts(scan, result), needed.information)
-        _record_result(reading, scan, result)
         extraction.notes.append(_report_note(reading))
-        with result.searchable_pdf.open("rb") as stream:
-            searchable = originals.receive(stream, "searchable.pdf", limit=SEARCHABLE_PDF_LIMIT)
         yield ReadFile(extraction, searchable, reading)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _read(path, content_type, needed: NeedsOcr, reading: OcrReading, folder: Path, progress):
+    """OCR of the scanned pages of the file at ``path``, the result recorded in
+    ``reading`` (not saved): what the pages give an entry, and the searchable PDF received
+    (the caller discards it). OcrFailed, or CaptureRefused if no page had any text."""
+    scan = needed.scan
+    pdf = scans.as_pdf(path, content_type, folder / "in.pdf")
+    result = engine.read(pdf, scan.to_read, folder, progress)
+    _record_result(reading, scan, result)
+    extraction = from_pages(_page_texts(scan, result), needed.information)
+    with result.searchable_pdf.open("rb") as stream:
+        searchable = originals.receive(stream, "searchable.pdf", limit=SEARCHABLE_PDF_LIMIT)
+    return extraction, searchable
 
 
 def _page_texts(scan: scans.Scan, result: engine.EngineResult) -> list[str]:
@@ -216,21 +223,17 @@ def _perform(reading: OcrReading):
             needed = _needs_of(received)
             if needed is None:
                 raise CaptureRefused(_("every page has a text layer: there is nothing to read"))
-            scan = needed.scan
-            OcrReading.objects.filter(pk=reading.pk).update(pages_to_read=len(scan.to_read))
-            reading.pages_to_read = len(scan.to_read)
+            reading.pages_to_read = len(needed.scan.to_read)
+            OcrReading.objects.filter(pk=reading.pk).update(pages_to_read=reading.pages_to_read)
 
             def progress(done: int):
                 OcrReading.objects.filter(pk=reading.pk).update(pages_done=done)
 
-            pdf = scans.as_pdf(received.path, received.content_type, folder / "in.pdf")
-            result = engine.read(pdf, scan.to_read, folder, progress)
+            extraction, searchable = _read(
+                received.path, received.content_type, needed, reading, folder, progress
+            )
         finally:
             received.discard()
-        _record_result(reading, scan, result)
-        extraction = from_pages(_page_texts(scan, result), needed.information)
-        with result.searchable_pdf.open("rb") as stream:
-            searchable = originals.receive(stream, "searchable.pdf", limit=SEARCHABLE_PDF_LIMIT)
         try:
             _finish(reading, extraction, searchable)
         finally:

@@ -1,13 +1,11 @@
 """Recover an account that lost its second factor: remove its devices and end its
 sessions, so that its next sign-in sets a new one up."""
 
-from importlib import import_module
-
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.utils.translation import gettext
 
+from archive.accounts import sessions as staff_sessions
 from archive.accounts.models import StaffSession
 from archive.accounts.second_factor import remove_second_factor
 from archive.audit import record_account_event
@@ -32,12 +30,7 @@ class Command(ArchiveCommand):
                 gettext("No account is named %(name)s.") % {"name": username}
             ) from None
         removed = remove_second_factor(user)
-        store = import_module(settings.SESSION_ENGINE).SessionStore
-        ended = 0
-        for session in StaffSession.objects.filter(user=user):
-            store(session.session_key).delete()
-            session.delete()
-            ended += 1
+        ended = staff_sessions.end(StaffSession.objects.filter(user=user))
         record_account_event(user, "second factor removed, sessions ended (reset_second_factor)")
         self.stdout.write(
             gettext(
