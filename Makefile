@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve setup install install-dev browser ocr migrate seed index test test-postgres messages lint format clean
+.PHONY: run serve setup install install-dev browser ocr wacz-check migrate seed index test test-postgres messages lint format clean
 
 run: setup ## Set everything up and serve the archive with its seed content
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -62,6 +62,17 @@ ocr:
 		$$SUDO apt-get install -y -qq $(OCR_PACKAGES) >/dev/null; }
 	@ocrmypdf --version 2>/dev/null | sed 's/^/OCRmyPDF /'
 
+# `wacz validate` (Webrecorder's py-wacz), which the tests run on every WACZ the archive
+# writes, in a venv of its own: its pins (python-dateutil, frictionless) differ from ours.
+WACZ_VENV := .venv-wacz
+$(WACZ_VENV)/.installed: requirements-wacz.txt
+	$(PYTHON) -m venv $(WACZ_VENV)
+	$(WACZ_VENV)/bin/pip install --quiet --upgrade pip
+	$(WACZ_VENV)/bin/pip install --quiet -r requirements-wacz.txt
+	touch $@
+
+wacz-check: $(WACZ_VENV)/.installed
+
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
@@ -72,14 +83,14 @@ seed: migrate
 index: seed
 	$(BIN)/python manage.py check_index --fix
 
-test: install-dev browser ocr ## Install what the tests need and run them all
+test: install-dev browser ocr wacz-check ## Install what the tests need and run them all
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n 2
 
 # The suite against PostgreSQL: installs and starts Debian's server on loopback if needed.
-test-postgres: install-dev browser ocr
+test-postgres: install-dev browser ocr wacz-check
 	scripts/with_postgres.sh $(BIN)/pytest -n 2
 
 # The interface's catalogues: find new strings (needs GNU gettext's xgettext), keep the

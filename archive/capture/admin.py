@@ -63,8 +63,9 @@ class CaptureForm(forms.Form):
     file = SeveralFilesField(
         label=_("File"),
         help_text=_(
-            "A web page as saved by a browser (HTML), a PDF, a plain text file, or a scan "
-            "(PDF, PNG, JPEG or TIFF: its text is read by OCR)."
+            "A web page as saved by a browser (HTML) or as a web archive (WACZ, WARC), a "
+            "PDF, a plain text file, or a scan (PDF, PNG, JPEG or TIFF: its text is read by "
+            "OCR)."
         ),
     )
 
@@ -75,7 +76,8 @@ class AddressesForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "placeholder": "https://…"}),
         help_text=_(
             "One web address a line (at most %(count)d): each page is fetched with what it "
-            "needs to display into a WARC file, kept as the draft's original."
+            "needs to display into a web archive (WARC packaged as WACZ), kept as the "
+            "draft's original."
         )
         % {"count": MAX_FILES_AT_ONCE},
     )

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 HTML, PDF, TEXT = "text/html", "application/pdf", "text/plain"
 WARC = "application/warc"  # a web page as captured (ISO 28500), gzipped or not
+WACZ = "application/wacz"  # a WARC packaged with its index and pages (Webrecorder's WACZ)
 IMAGES = ("image/png", "image/jpeg", "image/tiff")
-KEPT = (HTML, PDF, TEXT, WARC, *IMAGES)  # what an entry may hold as an original
+KEPT = (HTML, PDF, TEXT, WARC, WACZ, *IMAGES)  # what an entry may hold as an original
 NAMES = {  # what a file's extension claims
     ".html": HTML,
     ".htm": HTML,
@@ -24,10 +25,13 @@ NAMES = {  # what a file's extension claims
     ".tif": "image/tiff",
     ".tiff": "image/tiff",
     ".warc": WARC,
+    ".wacz": WACZ,
 }
 LABELS = {HTML: "HTML", PDF: "PDF", TEXT: "text", "image/png": "PNG", "image/jpeg": "JPEG"}
 LABELS["image/tiff"] = "TIFF"
 LABELS[WARC] = "WARC"
+LABELS[WACZ] = "WACZ"
+WACZ_FOLDERS = (b"archive/", b"indexes/", b"pages/", b"datapackage")
 
 
 class CaptureRefused(ValueError):
@@ -56,6 +60,8 @@ def content_type_of(head: bytes, name: str) -> str:
 def _detect(head: bytes) -> str | None:
     if _is_warc(head):
         return WARC
+    if _is_wacz(head):
+        return WACZ
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     try:
         detected = puremagic.from_string(stripped, mime=True)
@@ -93,3 +99,12 @@ def _is_warc(head: bytes) -> bool:
         except zlib.error:
             return False
     return head.startswith((b"WARC/1.0", b"WARC/1.1"))
+
+
+def _is_wacz(head: bytes) -> bool:
+    """A ZIP whose first member is one of a WACZ's folders or its datapackage (the whole
+    package is checked when it is read)."""
+    if not head.startswith(b"PK\x03\x04") or len(head) < 30:
+        return False
+    length = int.from_bytes(head[26:28], "little")
+    return head[30 : 30 + length].startswith(WACZ_FOLDERS)

@@ -20,14 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, LimitReachedError, PyPdfError
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
 from archive.capture.datelines import dateline
-from archive.capture.detection import HTML, IMAGES, PDF, TEXT, WARC, CaptureRefused
+from archive.capture.detection import HTML, IMAGES, PDF, TEXT, WACZ, WARC, CaptureRefused
 from archive.capture.page_sources import PageSources
 from archive.capture.said import Said, as_data, said
 from archive.capture.scans import Scan, image_scan, pdf_scan
+from archive.capture.webarchives import archived_page
 
 logger = logging.getLogger("archive.capture")
 
@@ -110,8 +109,8 @@ def extract(path: Path, content_type: str) -> Extraction:
         extraction = _from_pdf(path)
     elif content_type == TEXT:
         extraction = _from_text(path.read_bytes())
-    elif content_type == WARC:
-        extraction = _from_warc(path)
+    elif content_type in (WARC, WACZ):
+        extraction = _from_web_archive(path, content_type == WACZ)
     elif content_type in IMAGES:
         raise NeedsOcr(image_scan(path))
     else:
@@ -186,39 +185,19 @@ def _from_page(raw: bytes) -> Extraction:
     return extraction
 
 
-def _from_warc(path: Path) -> Extraction:
-    """A captured page (a WARC file): its first HTML answer's text and metadata, and the
-    capture's address and time."""
-    page, responses = None, 0
-    try:
-        with path.open("rb") as stream:
-            for record in ArchiveIterator(stream):
-                if record.rec_type != "response":
-                    continue
-                responses += 1
-                status = record.http_headers.get_statuscode() if record.http_headers else ""
-                kind = (record.http_headers.get_header("Content-Type") or "").lower()
-                if page is None and status.startswith("2") and "html" in kind:
-                    page = (
-                        record.rec_headers.get_header("WARC-Target-URI"),
-                        record.rec_headers.get_header("WARC-Date"),
-                        record.content_stream().read(),
-                    )
-    except (ArchiveLoadFailed, ValueError, OSError, EOFError) as error:
-        logger.info("WARC could not be read: %s", error)
-        raise CaptureRefused(_("the WARC file is damaged and cannot be read")) from None
-    if page is None:
-        raise CaptureRefused(_("the WARC file holds no web page"))
-    address, captured_at, html = page
-    extraction = _from_page(html)
+def _from_web_archive(path: Path, is_wacz: bool) -> Extraction:
+    """A captured page (a WARC or WACZ file, checked as ``webarchives`` says): its main
+    page's text and metadata, and the capture's address and time."""
+    page = archived_page(path, is_wacz)
+    extraction = _from_page(page.html)
     if extraction.url is None:
-        extraction.url = Found(address, said(gettext_noop("the address it was captured from")))
+        extraction.url = Found(page.url, said(gettext_noop("the address it was captured from")))
     extraction.notes.append(
         said(
             gettext_noop("Captured from %(url)s at %(time)s: %(count)s responses in the WARC."),
-            url=address,
-            time=captured_at,
-            count=responses,
+            url=page.url,
+            time=page.captured_at,
+            count=page.responses,
         )
     )
     return extraction

@@ -2,12 +2,14 @@
 made broken on purpose."""
 
 import io
+import subprocess
 import zlib
 from pathlib import Path
 
 import pytest
 from pypdf import PdfWriter
 
+WACZ_CHECKER = Path(__file__).resolve().parents[2] / ".venv-wacz" / "bin" / "wacz"
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "capture"
 OCR_PAGES = Path(__file__).resolve().parents[1] / "data" / "ocr" / "pages"
 
@@ -74,3 +76,13 @@ def bomb_pdf() -> bytes:
         b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     )
     return out.getvalue()
+
+
+def assert_valid_wacz(path: Path):
+    """Webrecorder's own checker (py-wacz's ``wacz validate``, installed by ``make
+    wacz-check``) finds the package valid."""
+    assert WACZ_CHECKER.exists(), "run `make wacz-check` to install the WACZ checker"
+    check = subprocess.run(
+        [str(WACZ_CHECKER), "validate", "-f", str(path)], capture_output=True, text=True
+    )
+    assert check.returncode == 0 and "is valid" in check.stdout, check.stdout + check.stderr

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
@@ -19,7 +20,7 @@ from archive.capture.originals import originals_storage
 from archive.capture.services import CaptureFailed
 from archive.capture.web.capturing import capture_address
 from archive.models import Entry
-from tests.capture.conftest import fixture_bytes, stored_files
+from tests.capture.conftest import assert_valid_wacz, fixture_bytes, stored_files
 
 pytestmark = pytest.mark.django_db
 STEALING_SCRIPT = b"fetch('/steal?' + document.cookie)"
@@ -127,6 +128,14 @@ def site(settings):
     server.server_close()
 
 
+def warc_inside(wacz: Path) -> Path:
+    """The WARC a WACZ package holds, written beside it."""
+    path = wacz.with_suffix(".warc.gz")
+    with zipfile.ZipFile(wacz) as package:
+        path.write_bytes(package.read("archive/data.warc.gz"))
+    return path
+
+
 def stored(entry) -> Path:
     link = entry.originals.get()
     return Path(originals_storage().path(link.file.storage_name))
@@ -142,8 +151,10 @@ def test_a_page_and_its_resources_become_a_checked_warc_and_a_draft(site):
     # background image its stylesheets name (fetched once).
     assert result.resources == 26 and result.left_out == []
     link = entry.originals.get()
-    assert link.file.content_type == "application/warc" and link.filename.endswith(".warc.gz")
-    path = stored(entry)
+    assert link.file.content_type == "application/wacz" and link.filename.endswith(".wacz")
+    wacz = stored(entry)
+    assert_valid_wacz(wacz)
+    path = warc_inside(wacz)
     check = subprocess.run(
         [str(Path(sys.executable).parent / "warcio"), "check", str(path)],
         capture_output=True,
@@ -165,7 +176,7 @@ def test_a_page_and_its_resources_become_a_checked_warc_and_a_draft(site):
 
 def test_a_redirect_is_followed_and_recorded(site):
     result = capture_address(site + "/moved")
-    with stored(result.entry).open("rb") as stream:
+    with warc_inside(stored(result.entry)).open("rb") as stream:
         statuses = [
             record.http_headers.get_statuscode()
             for record in ArchiveIterator(stream)
@@ -234,7 +245,7 @@ def test_a_pdf_at_an_address_is_captured_as_a_pdf(site):
 def test_the_command_captures_addresses_beside_files(site):
     out = StringIO()
     call_command("capture", site + "/article.html", stdout=out, stderr=StringIO())
-    assert "a WARC of the page and 26 resources; 0 left out" in out.getvalue()
+    assert "a WACZ of the page and 26 resources; 0 left out" in out.getvalue()
     assert Entry.objects.count() == 1
 
 

@@ -1,7 +1,7 @@
 """Capture by address: the page fetched with what it needs (``warcs``), written as a WARC,
-and captured as a file is (``services.capture``): the WARC is the entry's original, the
-draft's fields come from the page, duplicates are flagged. A PDF at the address is
-captured as a PDF."""
+packaged as a WACZ (``webarchives``) and captured as a file is (``services.capture``): the
+WACZ is the entry's original, the draft's fields come from the page, duplicates are
+flagged. A PDF at the address is captured as a PDF."""
 
 import datetime
 import io
@@ -17,7 +17,8 @@ from archive.capture.detection import CaptureRefused
 from archive.capture.services import Capture, CaptureFailed, capture
 from archive.capture.web.fetching import Limits, robots_allow
 from archive.capture.web.guard import checked
-from archive.capture.web.warcs import capture_page, write_warc
+from archive.capture.web.warcs import capture_page, page_title, write_warc
+from archive.capture.webarchives import write_wacz
 from archive.services.entries import save_entry
 
 
@@ -45,7 +46,14 @@ def capture_address(url: str, *, ignore_robots: bool = False, dry_run: bool = Fa
     host = urlsplit(answer.url).hostname or "page"
     moment = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d%H%M%S")
     with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as folder:
-        path = write_warc(captured, Path(folder) / f"{host}-{moment}.warc.gz")
+        warc = write_warc(captured, Path(folder) / "data.warc.gz")
+        path = write_wacz(
+            warc,
+            Path(folder) / f"{host}-{moment}.wacz",
+            url=answer.url,
+            captured_at=answer.fetched_at,
+            title=page_title(answer.body),
+        )
         with path.open("rb") as stream:
             result = capture(stream, path.name, dry_run=dry_run)
     result.left_out = captured.left_out

@@ -5,6 +5,7 @@ Redirects are followed to at most ``MAX_REDIRECTS`` checked addresses; a body is
 to a size limit and the whole within a time limit; robots.txt is respected unless the
 editor says otherwise. Each refusal says why."""
 
+import datetime
 import time
 from dataclasses import dataclass, field
 from urllib import robotparser
@@ -40,6 +41,7 @@ class Exchange:
     headers: list[tuple[str, str]]
     body: bytes
     http_version: str = "HTTP/1.1"
+    fetched_at: str = field(default_factory=lambda: warc_date())
 
     def header(self, name: str) -> str:
         for key, value in self.headers:
@@ -134,6 +136,11 @@ def exchange(url: str, limits: Limits) -> Exchange:
         bytes(body),
         version,
     )
+
+
+def warc_date() -> str:
+    """Now, as a WARC-Date (UTC, to the second)."""
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def fetch(url: str, limits: Limits) -> list[Exchange]:

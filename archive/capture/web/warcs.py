@@ -79,6 +79,14 @@ def stylesheet_addresses(css: bytes, base: str) -> list[str]:
     )
 
 
+def page_title(html: bytes) -> str:
+    try:
+        title = lxml.html.fromstring(html).findtext(".//title")
+    except (lxml.etree.ParserError, ValueError):
+        return ""
+    return " ".join((title or "").split())[:500]
+
+
 def capture_page(url: str, limits: Limits) -> PageCapture:
     """The page (CaptureRefused if it cannot be had) and as many of its resources as can."""
     chain = fetch(url, limits)
@@ -141,6 +149,7 @@ def write_warc(captured: PageCapture, path: Path) -> Path:
                 http_headers=StatusAndHeaders(
                     f"GET {target} HTTP/1.1", exchange.request_headers, is_http_request=True
                 ),
+                warc_headers_dict={"WARC-Date": exchange.fetched_at},
             )
             response = writer.create_warc_record(
                 exchange.url,
@@ -151,7 +160,10 @@ def write_warc(captured: PageCapture, path: Path) -> Path:
                     exchange.headers,
                     protocol=exchange.http_version,
                 ),
-                warc_headers_dict={"WARC-IP-Address": exchange.target.address},
+                warc_headers_dict={
+                    "WARC-IP-Address": exchange.target.address,
+                    "WARC-Date": exchange.fetched_at,
+                },
             )
             writer.write_request_response_pair(request, response)
     return path

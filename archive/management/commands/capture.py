@@ -76,7 +76,7 @@ class Command(ArchiveCommand):
                     )
 
             try:
-                if isinstance(path, str):  # an address: fetched, kept as a WARC
+                if isinstance(path, str):  # an address: fetched, kept as a WACZ
                     result = capture_address(path, ignore_robots=ignore_robots, dry_run=dry_run)
                 else:
                     with path.open("rb") as stream:
@@ -122,7 +122,7 @@ class Command(ArchiveCommand):
                 }
                 if result.resources or result.left_out:
                     line += " " + gettext(
-                        "(a WARC of the page and %(fetched)d resources; %(left)d left out)"
+                        "(a WACZ of the page and %(fetched)d resources; %(left)d left out)"
                     ) % {"fetched": result.resources, "left": len(result.left_out)}
                 reading = result.entry.originals.get().latest_reading
                 if reading is not None:
