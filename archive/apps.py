@@ -28,6 +28,7 @@ class ArchiveConfig(AppConfig):
         # once the app registry is ready (and importing them is what connects them).
         from archive import search, signals  # noqa: F401  (versions and index changes)
         from archive.audit import registry  # the models whose changes are recorded
+        from archive.capture import replays  # noqa: F401  (its system check)
         from archive.capture import signals as capture_signals  # noqa: F401  (files)
         from archive.catalogue import EntryCatalogue  # reads the models for the engine
         from archive.thesaurus import signals as thesaurus_signals  # noqa: F401  (links)

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Replays of captured pages only on their own origin, and nothing else there.
+    "archive.web.replay.ReplayOrigin",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The interface's language from the address (/ru/, /ja/; English unprefixed), then a
@@ -350,6 +352,29 @@ ARCHIVE_ENTITIES_POLL_SECONDS = float(os.environ.get("ARCHIVE_ENTITIES_POLL_SECO
 # The archive's public address: the base of the URIs it gives things outside a request
 # (the thesaurus's concepts in SKOS files).
 ARCHIVE_BASE_URL = os.environ.get("ARCHIVE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+# Replay of captured web pages (ReplayWeb.page, archive/web/replay.py) on an origin of its
+# own, which must not share the archive's cookies: another host (best another registrable
+# domain, e.g. https://rjarchive-replay.org beside https://rjarchive.org), never the
+# archive's own. Unset in development: the other spelling of the local host
+# (127.0.0.1 ↔ localhost, same port). Empty in production: no replay, downloads only.
+def _local_replay_origin(base: str) -> str:
+    for ours, other in (("//127.0.0.1", "//localhost"), ("//localhost", "//127.0.0.1")):
+        if ours in base:
+            return base.replace(ours, other, 1)
+    return ""
+
+
+ARCHIVE_REPLAY_ORIGIN = os.environ.get(
+    "ARCHIVE_REPLAY_ORIGIN", "" if PRODUCTION else _local_replay_origin(ARCHIVE_BASE_URL)
+).rstrip("/")
+if ARCHIVE_REPLAY_ORIGIN:
+    _replay_host = ARCHIVE_REPLAY_ORIGIN.split("//", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+    if _replay_host not in ALLOWED_HOSTS and "*" not in ALLOWED_HOSTS:
+        ALLOWED_HOSTS.append(_replay_host)
+# How long a replay address given to an editor (a capture readers may not see) opens it.
+ARCHIVE_REPLAY_KEY_HOURS = float(os.environ.get("ARCHIVE_REPLAY_KEY_HOURS", "12"))
 # OAI-PMH: who harvesters write to (Identify), and how many records a response carries.
 ARCHIVE_ADMIN_EMAIL = os.environ.get("ARCHIVE_ADMIN_EMAIL", "editors@rjarchive.example.org")
 ARCHIVE_OAI_PAGE_SIZE = int(os.environ.get("ARCHIVE_OAI_PAGE_SIZE", "50"))

@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from archive.web import opensearch, sitemaps
+from archive.web import opensearch, replay, sitemaps
 from archive.web.oai.views import endpoint as oai_endpoint
 from archive.web.views import health
 
@@ -33,6 +33,17 @@ urlpatterns = [
     # Browsers add the archive as a search engine from this, with suggestions as typed.
     path("opensearch.xml", opensearch.description, name="opensearch"),
     path("suggest", opensearch.suggestions, name="opensearch-suggest"),
+    # Captured web pages replayed by ReplayWeb.page, only on ARCHIVE_REPLAY_ORIGIN
+    # (archive/web/replay.py): its two files, the viewer, and the capture it reads.
+    path("replay/sw/", replay.index, name="replay-index"),
+    path("replay/sw/index.html", replay.index),
+    path("replay/sw/<str:name>", replay.asset, name="replay-asset"),
+    re_path(r"^replay/(?P<sha256>[0-9a-f]{64})/$", replay.viewer, name="replay"),
+    re_path(
+        r"^replay/(?P<sha256>[0-9a-f]{64})/capture\.(?P<suffix>wacz|warc\.gz)$",
+        replay.capture_file,
+        name="replay-file",
+    ),
     # The language switcher posts here; it remembers the choice in a cookie.
     path("i18n/", include("django.conf.urls.i18n")),
 ]

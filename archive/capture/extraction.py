@@ -73,6 +73,7 @@ class Extraction:
     document_type: Found | None = None  # the archive's type, when the page's markup names one
     notes: list[Said] = field(default_factory=list)
     date_inferred: bool = False  # from the file's own timestamps, not from the document
+    archived: tuple[str, str] | None = None  # a web archive's page: (address, WARC-Date)
 
     FIELDS = (
         "title",
@@ -190,6 +191,7 @@ def _from_web_archive(path: Path, is_wacz: bool) -> Extraction:
     page's text and metadata, and the capture's address and time."""
     page = archived_page(path, is_wacz)
     extraction = _from_page(page.html)
+    extraction.archived = (page.url, page.captured_at)
     if extraction.url is None:
         extraction.url = Found(page.url, said(gettext_noop("the address it was captured from")))
     extraction.notes.append(

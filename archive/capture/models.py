@@ -53,6 +53,9 @@ class EntryOriginal(models.Model):
     )
     extraction = models.JSONField(_("extraction report"), default=dict, blank=True)
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
+    # A web archive (WACZ, WARC): the page it holds, and when that page was captured.
+    captured_url = models.URLField(_("captured address"), max_length=2000, blank=True)
+    captured_at = models.DateTimeField(_("captured"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("original")
@@ -64,6 +67,10 @@ class EntryOriginal(models.Model):
 
     def __str__(self):
         return self.filename
+
+    @property
+    def is_web_archive(self) -> bool:
+        return bool(self.captured_url)
 
     def report_rows(self) -> list[tuple[str, str, str]]:
         """The extraction report as (field, value as shown, where it came from)."""

@@ -12,6 +12,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -118,7 +119,11 @@ def _capture_extracted(
 
         def link_original(entry):
             link = EntryOriginal.objects.create(
-                entry=entry, file=original, filename=name, extraction=extraction.report()
+                entry=entry,
+                file=original,
+                filename=name,
+                extraction=extraction.report(),
+                **captured_page(extraction),
             )
             if read is not None:
                 readings.keep_read_file(link, read)
@@ -153,12 +158,28 @@ def _capture_scan(received, needed: NeedsOcr, dry_run: bool, read_now, progress)
 
         def link_and_queue(entry):
             link = EntryOriginal.objects.create(
-                entry=entry, file=original, filename=name, extraction=extraction.report()
+                entry=entry,
+                file=original,
+                filename=name,
+                extraction=extraction.report(),
+                **captured_page(extraction),
             )
             readings.queue_reading(link, fills_entry=True)
 
         entry = create_entry(status=Status.DRAFT, related=link_and_queue, **fields)
     return Capture(name, entry=entry, created=True, extraction=extraction, scan=scan, pending=True)
+
+
+def captured_page(extraction: Extraction) -> dict:
+    """A web archive's page address and capture time, as its original keeps them."""
+    if extraction.archived is None:
+        return {}
+    url, moment = extraction.archived
+    try:
+        when = parse_datetime(moment)
+    except ValueError:
+        when = None  # a date the file got wrong is left out, not guessed
+    return {"captured_url": url[:2000], "captured_at": when}
 
 
 def attach(entry: Entry, stream, filename: str) -> EntryOriginal:
@@ -176,9 +197,10 @@ def attach_received(entry: Entry, received: originals.Received) -> EntryOriginal
 
 
 def _attach_received(entry: Entry, received: originals.Received) -> EntryOriginal:
-    scan = None
+    scan, captured = None, {}
     try:
-        report = extract(received.path, received.content_type).report()
+        extraction = extract(received.path, received.content_type)
+        report, captured = extraction.report(), captured_page(extraction)
     except NeedsOcr as needed:
         scan = needed.scan
         report = readings.pending_extraction(scan, received.name).report()
@@ -188,7 +210,7 @@ def _attach_received(entry: Entry, received: originals.Received) -> EntryOrigina
         link, created = EntryOriginal.objects.get_or_create(
             entry=entry,
             file=originals.record(received),
-            defaults={"filename": received.name, "extraction": report},
+            defaults={"filename": received.name, "extraction": report, **captured},
         )
         if created and scan is not None:
             readings.queue_reading(link, fills_entry=False)

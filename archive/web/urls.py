@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 
 from archive.capture.downloads import original_view
-from archive.web import api, citation_downloads, concepts, entities, feeds, views
+from archive.web import api, citation_downloads, concepts, entities, feeds, replay, views
 
 app_name = "archive"
 
@@ -23,6 +23,11 @@ urlpatterns = [
         "entries/<int:entry_id>/originals/<str:sha256>/",
         original_view,
         name="original",
+    ),
+    path(
+        "entries/<int:entry_id>/archived/<str:sha256>/",
+        replay.archived_copy,
+        name="archived-copy",
     ),
     path("entries/<int:entry_id>/<str:slug>/", views.entry_detail, name="entry"),
     path("cite.<str:fmt>", citation_downloads.search_citations, name="search-citations"),

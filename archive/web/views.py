@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 
 from archive import citations, search
 from archive.capture.downloads import downloadable_originals
+from archive.capture.replays import replay_origin
 from archive.dates import display_day
 from archive.models import EntryVersion
 from archive.selectors import EntryState, entry_for_visitor
@@ -19,6 +20,7 @@ from archive.web.languages import permalink
 from archive.web.metadata_links import metadata_links
 from archive.web.presentation import FACET_VALUES_SHOWN, present
 from archive.web.ratelimits import rate_limited
+from archive.web.replay import archived_copies
 from archive.web.search_context import (
     HIGHLIGHT,
     neighbourhood,
@@ -184,6 +186,8 @@ def entry_detail(request, entry_id: int, slug: str | None = None):
     context = _entry_page(request, entry, document)
     context["related"] = search.related_entries(entry)
     context["originals"] = downloadable_originals(entry, request.user)
+    context["archived_copies"] = archived_copies(entry, request.user)
+    context["replay_available"] = bool(replay_origin())
     return render(request, "archive/entry_detail.html", context)
 
 

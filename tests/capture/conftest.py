@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfWriter
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from archive.capture.webarchives import write_wacz
 
 WACZ_CHECKER = Path(__file__).resolve().parents[2] / ".venv-wacz" / "bin" / "wacz"
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "capture"
@@ -86,3 +90,39 @@ def assert_valid_wacz(path: Path):
         [str(WACZ_CHECKER), "validate", "-f", str(path)], capture_output=True, text=True
     )
     assert check.returncode == 0 and "is valid" in check.stdout, check.stdout + check.stderr
+
+
+# Web archives ----------------------------------------------------------------------------
+
+
+def warc(*answers: tuple[str, int, dict, bytes]) -> bytes:
+    """A gzipped WARC/1.1 of response records, as any warcio-based crawler writes."""
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True, warc_version="WARC/1.1")
+    for url, status, headers, body in answers:
+        writer.write_record(
+            writer.create_warc_record(
+                url,
+                "response",
+                payload=io.BytesIO(body),
+                http_headers=StatusAndHeaders(
+                    f"{status} {'OK' if status == 200 else 'Found'}",
+                    list(headers.items()),
+                    protocol="HTTP/1.1",
+                ),
+                warc_headers_dict={"WARC-Date": "2026-12-05T12:03:00Z"},
+            )
+        )
+    return out.getvalue()
+
+
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+ARTICLE = "https://www.city.sapporo.jp/news/exchange.html"
+
+
+def wacz_of(warc_bytes: bytes, tmp_path: Path, url: str = ARTICLE) -> bytes:
+    source = tmp_path / "made-elsewhere.warc.gz"
+    source.write_bytes(warc_bytes)
+    return write_wacz(
+        source, tmp_path / "made.wacz", url=url, captured_at="2026-12-05T12:03:00Z", title=""
+    ).read_bytes()

@@ -6,54 +6,25 @@ import gzip
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from archive.capture.said import shown
 from archive.capture.services import CaptureFailed, capture
-from archive.capture.webarchives import write_wacz
 from archive.models import Entry
-from tests.capture.conftest import assert_valid_wacz, fixture_bytes, stored_files
+from tests.capture.conftest import (
+    ARTICLE,
+    HTML,
+    assert_valid_wacz,
+    fixture_bytes,
+    stored_files,
+    wacz_of,
+    warc,
+)
 
 pytestmark = pytest.mark.django_db
 PAGE = fixture_bytes("exchange-en.html")
 OTHER_PAGE = b"<html><head><title>Site index</title></head><body><p>Links only</p></body></html>"
-
-
-def warc(*answers: tuple[str, int, dict, bytes]) -> bytes:
-    """A gzipped WARC/1.1 of response records, as any warcio-based crawler writes."""
-    out = io.BytesIO()
-    writer = WARCWriter(out, gzip=True, warc_version="WARC/1.1")
-    for url, status, headers, body in answers:
-        writer.write_record(
-            writer.create_warc_record(
-                url,
-                "response",
-                payload=io.BytesIO(body),
-                http_headers=StatusAndHeaders(
-                    f"{status} {'OK' if status == 200 else 'Found'}",
-                    list(headers.items()),
-                    protocol="HTTP/1.1",
-                ),
-                warc_headers_dict={"WARC-Date": "2026-12-05T12:03:00Z"},
-            )
-        )
-    return out.getvalue()
-
-
-HTML = {"Content-Type": "text/html; charset=utf-8"}
-ARTICLE = "https://www.city.sapporo.jp/news/exchange.html"
-
-
-def wacz_of(warc_bytes: bytes, tmp_path: Path, url: str = ARTICLE) -> bytes:
-    source = tmp_path / "made-elsewhere.warc.gz"
-    source.write_bytes(warc_bytes)
-    return write_wacz(
-        source, tmp_path / "made.wacz", url=url, captured_at="2026-12-05T12:03:00Z", title=""
-    ).read_bytes()
 
 
 def rezip(data: bytes, change) -> bytes:
