@@ -71,6 +71,7 @@ def bibtex_entry(record: CitationRecord) -> str:
             "Title devised by the archive" if record.title_is_devised else "",
             "Undated" if date.value is None else "",
             record.date_note,
+            archived_note(record),
         )
         if note
     ]
@@ -133,6 +134,7 @@ def ris_entry(record: CitationRecord) -> str:
     for note in (
         "Title devised by the archive." if record.title_is_devised else "",
         record.date_note,
+        archived_note(record),
     ):
         if note:
             lines.append(("N1", note))
@@ -159,6 +161,13 @@ CSL_TYPES = {
 }
 
 
+def archived_note(record: CitationRecord) -> str:
+    """BibTeX's and RIS's place for the archived copy (neither has a field for it)."""
+    if not record.archived_url:
+        return ""
+    return f"Archived copy captured {record.archived_on.isoformat()}: {record.archived_url}."
+
+
 def csl_item(record: CitationRecord) -> dict:
     item = {
         "id": f"rjarchive-{record.entry_id}" + (f"-v{record.version}" if record.version else ""),
@@ -170,7 +179,12 @@ def csl_item(record: CitationRecord) -> dict:
         },
         "archive": "RJ Archive",
         "archive_location": f"entry {record.entry_id}"
-        + (f", version {record.version}" if record.version else ""),
+        + (f", version {record.version}" if record.version else "")
+        + (
+            f"; archived copy captured {record.archived_on.isoformat()}, {record.archived_url}"
+            if record.archived_url
+            else ""
+        ),
     }
     if record.document_type == "press_release":
         item["genre"] = "Press release"

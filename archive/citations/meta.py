@@ -121,6 +121,8 @@ def json_ld(record: CitationRecord) -> dict:
     if record.version:
         data["version"] = str(record.version)
     data["archivedAt"] = record.url
+    if record.archived_url:  # the page as captured, replayed at its own permanent address
+        data["archivedAt"] = [record.url, record.archived_url]
     return {key: value for key, value in data.items() if value is not None}
 
 

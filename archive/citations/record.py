@@ -56,10 +56,21 @@ class CitationRecord:
     url: str  # the archive's permanent URL for what is cited
     original_url: str
     accessed: datetime.date
+    # The page as the archive captured it (a WACZ replayed at this permanent address),
+    # when the entry has a capture readers may open.
+    archived_url: str = ""
+    archived_on: datetime.date | None = None
 
     @classmethod
     def from_snapshot(
-        cls, entry_id: int, snapshot: dict, *, url: str, accessed: datetime.date, version=None
+        cls,
+        entry_id: int,
+        snapshot: dict,
+        *,
+        url: str,
+        accessed: datetime.date,
+        version=None,
+        archived: tuple[str, datetime.date] | None = None,
     ):
         identifiers = snapshot.get("identifiers", [])
         source = snapshot.get("source") or {}
@@ -83,6 +94,8 @@ class CitationRecord:
             url=url,
             original_url=snapshot.get("original_url", ""),
             accessed=accessed,
+            archived_url=archived[0] if archived else "",
+            archived_on=archived[1] if archived else None,
         )
 
     @property

@@ -98,6 +98,10 @@ def _archive_note(record: CitationRecord) -> str:
     return f"RJ Archive, entry {record.entry_id}{version}"
 
 
+def _us_day(day: datetime.date) -> str:
+    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
 def chicago(record: CitationRecord) -> Citation:
     """Chicago Manual of Style, 17th ed., bibliography entry."""
     out = _Builder()
@@ -127,6 +131,8 @@ def chicago(record: CitationRecord) -> Citation:
         out.add(f"https://doi.org/{record.doi[0]}. ")
     elif record.original_url:  # a web document: where it was published, then our copy
         out.add(f"{record.original_url}. ")
+        if record.archived_url:  # Chicago 14.104: the archived copy's date and address
+            out.add(f"Archived {_us_day(record.archived_on)}, at {record.archived_url}. ")
     out.add(f"{_archive_note(record)}. {record.url}.")
     return out.citation("chicago", "Chicago")
 
@@ -173,6 +179,11 @@ def apa(record: CitationRecord) -> Citation:
             out.add(container, italic=True).add(". ")
     if record.doi:
         out.add(f"https://doi.org/{record.doi[0]}")
+    elif record.original_url and record.archived_url:  # where it was, then our capture
+        out.add(
+            f"{record.original_url} (archived {_us_day(record.archived_on)}, at "
+            f"{record.archived_url})"
+        )
     elif record.original_url:  # a web document: where it was published, then our copy
         out.add(f"{record.original_url} (archived at {record.url})")
     else:
@@ -220,7 +231,13 @@ def mla(record: CitationRecord) -> Citation:
         out.add(value, italic=kind == "container")
         out.add(", " if index < len(elements) - 1 else ". ")
     if record.original_url and not record.doi:  # a web document: our copy as a second place
-        out.add(f"{_archive_note(record)}, {record.url}. ")
+        if record.archived_url:  # MLA 9: the archived version, dated, as a second location
+            out.add(
+                f"Archived {_mla_day(record.archived_on)}, {_archive_note(record)}, "
+                f"{record.archived_url}. "
+            )
+        else:
+            out.add(f"{_archive_note(record)}, {record.url}. ")
     out.add(f"Accessed {_mla_day(record.accessed)}.")
     return out.citation("mla", "MLA")
 

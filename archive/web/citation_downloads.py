@@ -82,8 +82,11 @@ def search_citations(request, fmt: str):
     )
     entries = [found[entry_id] for entry_id in page.entry_ids if entry_id in found]
     paths = topic_paths_of(page.entry_ids)
+    archived = citations.archived_copies(page.entry_ids)
     records = [
-        citations.record_for_entry(entry, request.build_absolute_uri(path), paths[entry.pk])
+        citations.record_for_entry(
+            entry, request.build_absolute_uri(path), paths[entry.pk], archived.get(entry.pk)
+        )
         for entry, path in zip(entries, permalinks(entries), strict=True)
     ]
     return _download(records, fmt, "rjarchive-search")

