@@ -24,6 +24,7 @@ from archive.capture.downloads import original_response, searchable_pdf_response
 from archive.capture.models import EntryOriginal, OcrReading
 from archive.capture.ocr import readings
 from archive.capture.originals import size_limit
+from archive.capture.replays import replay_origin
 from archive.capture.uploads import MAX_FILES_AT_ONCE
 from archive.capture.web.capturing import capture_address
 
@@ -150,13 +151,21 @@ class EntryOriginalInline(admin.TabularInline):
             return ""
         download = reverse("admin:archive_entry_original_download", args=[link.entry_id, link.pk])
         reextract = reverse("admin:archive_entry_reextract", args=[link.entry_id, link.pk])
-        return format_html(
+        actions = format_html(
             '<a href="{}">{}</a> · <a href="{}">{}</a>',
             download,
             gettext("Download"),
             reextract,
             gettext("Re-extract"),
         )
+        if link.is_web_archive and replay_origin():
+            replay = reverse("archive:archived-copy", args=[link.entry_id, link.file.sha256])
+            actions += format_html(
+                ' · <a href="{}" target="_blank" rel="noopener">{}</a>',
+                replay,
+                gettext("Replay the archived copy"),
+            )
+        return actions
 
 
 class SourceSuggestingWidget(RelatedFieldWidgetWrapper):

@@ -80,6 +80,8 @@ def test_an_editor_replays_any_capture_by_a_signed_key(captured, editor_client):
     captured.status = Status.DRAFT
     captured.save()
     address = reverse("archive:archived-copy", args=[captured.pk, sha])
+    form = editor_client.get(reverse("admin:archive_entry_change", args=[captured.pk]))
+    assert "Replay the archived copy" in form.content.decode() and address in form.content.decode()
     sent = editor_client.get(address)
     assert sent.status_code == 302
     assert sent["Location"].startswith(f"http://{REPLAY}/replay/{sha}/?key=")
