@@ -13,6 +13,7 @@ class ArchiveConfig(AppConfig):
         "archive.accounts.models",
         "archive.capture.models",
         "archive.entities.models",
+        "archive.lists.models",
         "archive.thesaurus.models",
         "archive.search.sync.models",
     )

@@ -308,6 +308,14 @@ class Entry(models.Model):
         blank=True,
         help_text=_("Copyright and credit lines."),
     )
+    text_mining = models.BooleanField(
+        _("text may be exported for text mining"),
+        default=False,
+        help_text=_(
+            "Its rights allow its full text in researchers' text-mining exports (a list's "
+            "JSONL); otherwise they get its metadata only."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )

@@ -129,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "archive.web.languages.alternates",
+                "archive.web.lists.list_in_header",
             ],
             # The archive's template tags live in its web layer, not the app's top level.
             "libraries": {"citation_tags": "archive.web.templatetags.citation_tags"},
@@ -293,6 +294,8 @@ ARCHIVE_RATE_LIMITS = {
     "export": os.environ.get("ARCHIVE_RATE_LIMIT_EXPORT", "10/m"),
     # OpenSearch suggestions: a request per keystroke in a browser's address bar.
     "suggest": os.environ.get("ARCHIVE_RATE_LIMIT_SUGGEST", "300/m"),
+    # Researchers' lists shared (each makes a permanent list) per client.
+    "share": os.environ.get("ARCHIVE_RATE_LIMIT_SHARE", "20/h"),
     # Searches with * or ? (page, API or export), on top of the limit above.
     "wildcard": os.environ.get("ARCHIVE_RATE_LIMIT_WILDCARD", "10/m"),
 }
@@ -373,6 +376,8 @@ if ARCHIVE_REPLAY_ORIGIN:
     _replay_host = ARCHIVE_REPLAY_ORIGIN.split("//", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
     if _replay_host not in ALLOWED_HOSTS and "*" not in ALLOWED_HOSTS:
         ALLOWED_HOSTS.append(_replay_host)
+# A researcher's list (archive/lists/): the most entries it may hold.
+ARCHIVE_LIST_MAX_ENTRIES = int(os.environ.get("ARCHIVE_LIST_MAX_ENTRIES", "1000"))
 # How long a replay address given to an editor (a capture readers may not see) opens it.
 ARCHIVE_REPLAY_KEY_HOURS = float(os.environ.get("ARCHIVE_REPLAY_KEY_HOURS", "12"))
 # OAI-PMH: who harvesters write to (Identify), and how many records a response carries.

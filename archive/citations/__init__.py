@@ -56,14 +56,16 @@ def record_for_entry(entry, url: str, topic_paths=None, archived=_LOOK) -> Citat
     )
 
 
-def record_for_version(version, url: str) -> CitationRecord:
+def record_for_version(version, url: str, archived=_LOOK) -> CitationRecord:
+    if archived is _LOOK:
+        archived = archived_copies([version.entry_id]).get(version.entry_id)
     return CitationRecord.from_snapshot(
         version.entry_id,
         version.snapshot,
         url=url,
         accessed=timezone.localdate(),
         version=version.number,
-        archived=_absolute(archived_copies([version.entry_id]).get(version.entry_id), url),
+        archived=_absolute(archived, url),
     )
 
 

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 
 from archive.capture.downloads import original_view
-from archive.web import api, citation_downloads, concepts, entities, feeds, replay, views
+from archive.web import api, citation_downloads, concepts, entities, feeds, lists, replay, views
 
 app_name = "archive"
 
@@ -31,6 +31,18 @@ urlpatterns = [
     ),
     path("entries/<int:entry_id>/<str:slug>/", views.entry_detail, name="entry"),
     path("cite.<str:fmt>", citation_downloads.search_citations, name="search-citations"),
+    # A researcher's list (archive/web/lists.py): in the session, then shared for good.
+    path("my-list/", lists.my_list_page, name="my-list"),
+    path("my-list/add/", lists.add, name="my-list-add"),
+    path("my-list/add-all/", lists.add_all, name="my-list-add-all"),
+    path("my-list/remove/", lists.remove, name="my-list-remove"),
+    path("my-list/move/", lists.move, name="my-list-move"),
+    path("my-list/clear/", lists.clear, name="my-list-clear"),
+    path("my-list/note/", lists.note, name="my-list-note"),
+    path("my-list/share/", lists.share_list, name="my-list-share"),
+    path("my-list/cite.<str:fmt>", lists.my_list_export, name="my-list-export"),
+    path("lists/<str:key>/", lists.shared_list_page, name="shared-list"),
+    path("lists/<str:key>/cite.<str:fmt>", lists.shared_list_export, name="shared-list-export"),
     path("feed/", feeds.search_feed, name="feed"),
     path("concepts/", concepts.concept_list, name="concepts"),
     path("concepts/<slug:key>/", concepts.concept_detail, name="concept"),

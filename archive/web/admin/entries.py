@@ -292,6 +292,7 @@ class EntryAdmin(AuditlogHistoryAdminMixin, CaptureAdminMixin, EngineSearchMixin
                     "topics",
                     "original_url",
                     "rights",
+                    "text_mining",
                 ]
             },
         ),
