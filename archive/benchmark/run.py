@@ -17,6 +17,7 @@ from archive.benchmark import corpus
 from archive.benchmark.editors import measure_admin, measure_export, measure_sitemap
 from archive.benchmark.first_time import measure_first_time
 from archive.benchmark.fts5 import Fts5Baseline, fts5_or_query, to_fts5
+from archive.benchmark.lists import measure_lists
 from archive.benchmark.measures import percentiles, timed
 from archive.benchmark.queries import query_mix, questions
 from archive.benchmark.worst_queries import WORST_QUERIES
@@ -221,6 +222,8 @@ def run(entries: int, seed: int, queries: int, work_dir: Path, progress=print) -
     progress("Sitemap, citation export…")
     report["sitemap_ms"] = measure_sitemap(client)
     report["export_ms"] = measure_export(client)
+    progress("A researcher's list…")
+    report["list_ms"] = measure_lists()
     progress("Admin entry list…")
     report["admin_ms"] = measure_admin(progress)
 
@@ -309,6 +312,17 @@ def table(report: dict) -> str:
         f"| citation export (BibTeX) of a search's first {export['records']} results, "
         f"first / again ms | {export['first']} / {export['again']} | | |"
     )
+    lists = report.get("list_ms")
+    if lists:
+        add = lists["add_one_ms"]
+        lines.append(
+            f"| a researcher's list: add one entry p50/p95 ms; add a search's {lists['entries']} "
+            f"results; export BibTeX / CSV / JSONL of them; the list page; share; the shared "
+            f"list's page / BibTeX, ms | {add['p50']} / {add['p95']}; {lists['add_all_ms']}; "
+            f"{lists['export_bib_ms']} / {lists['export_csv_ms']} / {lists['export_jsonl_ms']}; "
+            f"{lists['page_ms']}; {lists['share_ms']}; {lists['shared_page_ms']} / "
+            f"{lists['shared_export_bib_ms']} | | |"
+        )
     admin = report["admin_ms"]
     for name, label in (
         ("list", "admin entry list"),

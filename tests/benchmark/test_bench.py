@@ -108,6 +108,9 @@ def test_bench_runs_end_to_end_and_writes_json(db, tmp_path, settings):
     assert report["sitemap_ms"]["urls"] == 300
     assert report["export_ms"]["records"] > 1
     assert "| citation export (BibTeX)" in out.getvalue()
+    lists = report["list_ms"]
+    assert lists["add_one_ms"]["n"] == 50 and lists["entries"] > 1
+    assert "| a researcher's list: add one entry" in out.getvalue()
     assert "| sitemap: index / a file of 300 entries" in out.getvalue()
     first = report["first_time_ms"]
     assert first["ours_ms"]["n"] == first["fts5_ms"]["n"] == 30
