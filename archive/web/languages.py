@@ -20,6 +20,8 @@ PAGES = {
     "concepts",
     "concept",
     "entity",
+    "my-list",
+    "shared-list",
 }
 
 
