@@ -255,11 +255,18 @@ def my_list_export(request, fmt: str):
     entries = _current_entries(my_list.entry_ids)
     notes = my_list.notes
     if fmt == "jsonl":
-        full = Entry.objects.filter(pk__in=[entry.pk for entry in entries]).in_bulk()
+        ids = [entry.pk for entry in entries]
+        full = (
+            Entry.objects.filter(pk__in=ids)
+            .select_related("source")
+            .prefetch_related("identifiers")
+            .in_bulk()
+        )
+        paths = topic_paths_of(ids)  # every entry's topics in two queries, not a few each
         lines = [
             exports.text_line(
                 full[entry.pk],
-                snapshot(full[entry.pk]),
+                snapshot(full[entry.pk], topic_paths=paths[entry.pk]),
                 request.build_absolute_uri(path),
                 notes[entry.pk],
                 None,
