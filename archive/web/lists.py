@@ -308,8 +308,8 @@ def share_list(request):
     my_list = MyList(request.session)
     title = " ".join(request.POST.get("title", "").split())
     description = request.POST.get("description", "").replace("\x00", "").strip()
-    if not title:
-        return _refused(request, _("Give the list a title to share it."))
+    if not title:  # the date it was shared names it until its maker names it better
+        title = _("A list shared on %(day)s") % {"day": display_day(datetime.date.today())}
     if len(title) > TITLE_MAX or len(description) > DESCRIPTION_MAX:
         return _refused(
             request,

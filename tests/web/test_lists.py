@@ -6,6 +6,7 @@ their text; bad input refused with a clear message and the list unharmed."""
 import csv
 import io
 import json
+import re
 
 import bibtexparser
 import pytest
@@ -251,17 +252,16 @@ def test_an_entry_unpublished_later_shows_as_withdrawn_without_its_text(client, 
     assert "Visa-free" not in Client().get(f"/lists/{key}/cite.bib").content.decode()
 
 
-def test_sharing_an_empty_list_or_without_a_title_is_refused(client, three):
+def test_sharing_an_empty_list_is_refused_and_an_untitled_one_named_by_its_day(client, three):
     assert (
         "Your list is empty"
         in client.post("/my-list/share/", {"title": "Nothing"}, follow=True).content.decode()
     )
-    add(client, three[0].pk)
-    assert (
-        "Give the list a title"
-        in client.post("/my-list/share/", {"title": "  "}, follow=True).content.decode()
-    )
     assert not SharedList.objects.exists()
+    add(client, three[0].pk)
+    answer = client.post("/my-list/share/", {"title": "  "}, follow=True)
+    assert answer.redirect_chain[0][0].startswith("/lists/")
+    assert re.search(r"<h1>A list shared on \d+ \w+ \d{4}</h1>", answer.content.decode())
 
 
 def test_shared_lists_per_client_are_limited(client, three, settings):
