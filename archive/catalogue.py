@@ -13,9 +13,10 @@ from django.utils import translation
 from django.utils.translation import get_language
 
 from archive import vocabularies
+from archive.dates import UNDATED, PartialDate
 from archive.entities.models import SHOWN_STATUSES, Entity, EntryEntity
-from archive.models import DocumentType, Entry, Source, Status, Topic
-from archive.projection import EntryData, entry_data
+from archive.models import DocumentType, Entry, EntryIdentifier, Source, Status, Topic
+from archive.projection import EntryData, SourceData, TopicData
 from archive.search import UNDATED_YEAR, date_number, period
 from archive.thesaurus import snapshot
 
@@ -87,20 +88,11 @@ def entity_labels(kind: str, keys) -> dict[str, str]:
     }
 
 
-def _with_what_documents_need(entries):
-    return (
-        entries.select_related("source")
-        .prefetch_related("topics__parent__parent", "identifiers")
-        .order_by("pk")
-    )
-
-
 def indexed_entries(published: bool):
     """The entries of the public index (published), or of the drafts index (the rest)."""
-    entries = Entry.objects.filter(status=Status.PUBLISHED)
-    if not published:
-        entries = Entry.objects.exclude(status=Status.PUBLISHED)
-    return _with_what_documents_need(entries)
+    if published:
+        return Entry.objects.filter(status=Status.PUBLISHED)
+    return Entry.objects.exclude(status=Status.PUBLISHED)
 
 
 def entity_keys_of(entry_ids) -> dict[int, dict[str, tuple[str, ...]]]:
@@ -118,16 +110,6 @@ def entity_keys_of(entry_ids) -> dict[int, dict[str, tuple[str, ...]]]:
         entry_id: {kind: tuple(sorted(keys)) for kind, keys in kinds.items()}
         for entry_id, kinds in found.items()
     }
-
-
-def document_for(entry: Entry, entity_keys: dict | None = None) -> dict:
-    """The search document of an entry (topic and source names in English, whatever
-    language the interface that saved it was in), without its fingerprint; its entities'
-    keys as ``entity_keys_of`` gives them (read now when not given)."""
-    if entity_keys is None:
-        entity_keys = entity_keys_of([entry.pk]).get(entry.pk, {})
-    with translation.override(settings.LANGUAGE_CODE):
-        return _document_for(entry, entity_keys)
 
 
 def _identifiers(data: EntryData) -> str:
@@ -161,13 +143,86 @@ DOCUMENT_VALUES = {
 ENTITY_FACETS = {"people": "person", "places": "place", "organizations": "organization"}
 
 
-def _document_for(entry: Entry, entity_keys: dict) -> dict:
-    data = entry_data(entry, broader=True, entity_keys=entity_keys)
+def document_of(data: EntryData) -> dict:
+    """The search document of an entry as plain data (``DOCUMENT_VALUES``), without its
+    fingerprint."""
     document = {name: value(data) for name, value in DOCUMENT_VALUES.items()}
     if data.date.value:
         start, end = period(data.date.value, data.date_precision)
         document.update(date_start=date_number(start), date_end=date_number(end))
     return document
+
+
+class DocumentRows:
+    """Search documents from entries' plain rows (a rebuild's serial step): no model
+    object an entry, its topics' links and identifiers read for a whole batch at once, the
+    sources and the topic tree (a few hundred) once. The documents are those
+    the projection of the entry's model object gives (a test compares them)."""
+
+    COLUMNS = (
+        "pk", "title", "summary", "body", "source_id", "authors", "date",
+        "date_precision", "language", "document_type",
+    )  # fmt: skip
+
+    def __init__(self):
+        with translation.override(settings.LANGUAGE_CODE):  # names in English
+            self.sources = {
+                source.pk: (source.slug, source.name) for source in Source.objects.all()
+            }
+            self.ancestry = {
+                topic.pk: [(each.slug, each.name) for each in topic.ancestry()]
+                for topic in Topic.objects.select_related("parent__parent")
+            }
+
+    def documents(self, rows: list[tuple]) -> list[dict]:
+        ids = [row[0] for row in rows]
+        topics: dict[int, set] = {}
+        links = Entry.topics.through.objects.filter(entry_id__in=ids).values_list(
+            "entry_id", "topic_id"
+        )
+        for entry_id, topic_id in links.order_by():
+            topics.setdefault(entry_id, set()).update(self.ancestry.get(topic_id, ()))
+        identifiers: dict[int, list[dict]] = {}
+        values = (
+            EntryIdentifier.objects.filter(entry_id__in=ids)
+            .order_by("entry_id", "scheme", "value")
+            .values_list("entry_id", "scheme", "value")
+        )
+        for entry_id, scheme, value in values:
+            identifiers.setdefault(entry_id, []).append({"scheme": scheme, "value": value})
+        keys = entity_keys_of(ids)
+        return [
+            document_of(self._data(row, topics.get(row[0], ()), identifiers.get(row[0], ()), keys))
+            for row in rows
+        ]
+
+    def _data(self, row, broader, identifiers, keys: dict) -> EntryData:
+        """The entry as the projection's plain data, with the fields a document reads
+        (the others empty: a document never reads them)."""
+        pk, title, summary, body, source_id, authors, day, precision, language, kind = row
+        source = self.sources.get(source_id)
+        return EntryData(
+            id=pk,
+            external_id="",
+            slug="",
+            title=title,
+            title_is_devised=False,
+            summary=summary,
+            body=body,
+            date=PartialDate(day, precision or UNDATED),
+            date_precision=precision,
+            date_note="",
+            source=SourceData(source[0], source[1], "", "", "") if source else None,
+            topics=(),
+            broader_topics=tuple(TopicData(slug, name, "") for slug, name in broader),
+            language=language,
+            document_type=kind,
+            authors=tuple(line.strip() for line in authors.splitlines() if line.strip()),
+            original_url="",
+            identifiers=tuple(identifiers),
+            rights="",
+            entity_keys=keys.get(pk, {}),
+        )
 
 
 class EntryCatalogue:
@@ -180,11 +235,11 @@ class EntryCatalogue:
             entries = entries.filter(pk__in=entry_ids)
         if after:
             entries = entries.filter(pk__gt=after)
-        chosen = iter(entries[:limit] if limit is not None else entries.iterator(chunk_size=500))
-        while batch := list(itertools.islice(chosen, 500)):
-            keys = entity_keys_of(entry.pk for entry in batch)
-            for entry in batch:
-                yield document_for(entry, keys.get(entry.pk, {}))
+        rows = entries.order_by("pk").values_list(*DocumentRows.COLUMNS)
+        chosen = iter(rows[:limit] if limit is not None else rows.iterator(chunk_size=2000))
+        reader = DocumentRows()
+        while batch := list(itertools.islice(chosen, 2000)):
+            yield from reader.documents(batch)
 
     def entries(self, entry_ids, *, published_only: bool = False) -> dict:
         entries = Entry.objects.all()

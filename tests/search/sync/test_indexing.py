@@ -160,10 +160,10 @@ def test_rebuild_swaps_in_a_new_generation_and_keeps_search_answering(indexed_se
 def test_a_failed_rebuild_leaves_the_old_index_in_place(indexed_seed, monkeypatch):
     before = storage.current_generation()
 
-    def broken_document(entry, entity_keys=None):
+    def broken_document(data):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("archive.catalogue.document_for", broken_document)
+    monkeypatch.setattr("archive.catalogue.document_of", broken_document)
     with pytest.raises(RuntimeError):
         search.rebuild()
     monkeypatch.undo()
