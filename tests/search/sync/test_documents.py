@@ -6,7 +6,13 @@ import pytest
 from django.utils import translation
 
 from archive.benchmark.corpus import generate
-from archive.catalogue import EntryCatalogue, document_of, entity_keys_of, indexed_entries
+from archive.catalogue import (
+    DocumentRows,
+    EntryCatalogue,
+    document_of,
+    entity_keys_of,
+    indexed_entries,
+)
 from archive.models import EntryIdentifier, Status
 from archive.projection import entry_data
 
@@ -43,3 +49,14 @@ def test_documents_from_rows_are_the_projections(seed, make_entry):
     some = list(EntryCatalogue().documents(published=True, after=5, limit=7))
     assert [int(d["entry_id"]) for d in some] == sorted(int(d["entry_id"]) for d in some)
     assert len(some) == 7 and all(int(d["entry_id"]) > 5 for d in some)
+
+
+def test_a_renamed_source_is_in_the_next_documents_at_once(seed):
+    entry = next(e for e in seed.values() if e.source_id)
+    kept = DocumentRows.fresh()  # a rebuild's reader, kept for its next batch
+    assert DocumentRows.current() is kept
+    entry.source.name = "Renamed Ministry"
+    entry.source.save()
+    assert DocumentRows.current() is not kept  # forgotten on the save
+    [document] = EntryCatalogue().documents(published=True, entry_ids=[entry.pk])
+    assert document["source"] == "Renamed Ministry"
