@@ -8,8 +8,11 @@ PORT ?= 8000
 
 .PHONY: run serve setup install install-dev browser ocr wacz-check migrate seed index test test-postgres messages lint format clean
 
+# The archive's address follows HOST and PORT (its links, and its replay origin: the other
+# spelling of the local host on the same port, e.g. http://localhost:8000 for replays).
 run: setup ## Set everything up and serve the archive with its seed content
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-true} ARCHIVE_BASE_URL=$${ARCHIVE_BASE_URL:-http://$(HOST):$(PORT)} \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production server: gunicorn with several workers, static files hashed and compressed.
 # Needs SECRET_KEY and ALLOWED_HOSTS (see README); ARCHIVE_HTTPS=false when not behind TLS.
