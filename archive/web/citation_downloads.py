@@ -71,22 +71,33 @@ def search_citations(request, fmt: str):
         load_entries=False,
     )
     page = run(built)
-    # Everything a citation reads, for all the results at once (not a few queries each);
-    # never their texts, which a citation does not quote.
+    records = records_of(request, citable_entries(page.entry_ids))
+    return _download(records, fmt, "rjarchive-search")
+
+
+def citable_entries(entry_ids) -> list[Entry]:
+    """The published ones of these entries, in the order given, with everything a
+    citation reads, for all at once (not a few queries each); never their texts, which a
+    citation does not quote."""
     found = (
         Entry.objects.filter(status=Status.PUBLISHED)
         .defer(*CITATION_UNREAD)
         .select_related("source")
         .prefetch_related("identifiers")
-        .in_bulk(page.entry_ids)
+        .in_bulk(list(entry_ids))
     )
-    entries = [found[entry_id] for entry_id in page.entry_ids if entry_id in found]
-    paths = topic_paths_of(page.entry_ids)
-    archived = citations.archived_copies(page.entry_ids)
-    records = [
+    return [found[entry_id] for entry_id in entry_ids if entry_id in found]
+
+
+def records_of(request, entries: list[Entry]) -> list:
+    """Citation records of many entries (``citable_entries``): their topics' paths and
+    archived copies read for all of them at once."""
+    ids = [entry.pk for entry in entries]
+    paths = topic_paths_of(ids)
+    archived = citations.archived_copies(ids)
+    return [
         citations.record_for_entry(
             entry, request.build_absolute_uri(path), paths[entry.pk], archived.get(entry.pk)
         )
         for entry, path in zip(entries, permalinks(entries), strict=True)
     ]
-    return _download(records, fmt, "rjarchive-search")

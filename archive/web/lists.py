@@ -23,7 +23,12 @@ from archive.lists.models import SharedList
 from archive.lists.sharing import share, shared_entries
 from archive.models import Entry
 from archive.services.versions import snapshot
-from archive.web.citation_downloads import CITATION_UNREAD, EXPORT_LIMIT, topic_paths_of
+from archive.web.citation_downloads import (
+    EXPORT_LIMIT,
+    citable_entries,
+    records_of,
+    topic_paths_of,
+)
 from archive.web.languages import permalinks
 from archive.web.ratelimits import rate_limited
 from archive.web.searching import (
@@ -79,9 +84,10 @@ def _ids(values: list[str]) -> list[int]:
 
 @require_POST
 def add(request):
+    my_list = MyList(request.session)
     try:
         ids = _ids(request.POST.getlist("entry"))
-        added = MyList(request.session).add(ids)
+        added = my_list.add(ids)
     except ListRefused as refusal:
         return _refused(request, str(refusal))
     if added.not_published and not added.added and not added.already:
@@ -90,7 +96,7 @@ def add(request):
         return render(
             request,
             "lists/_added.html",
-            {"entry_id": ids[0], "my_list_count": len(MyList(request.session))},
+            {"entry_id": ids[0], "my_list_count": len(my_list)},
         )
     _say_added(request, added.added, added.already)
     return redirect(_back(request, reverse("archive:my-list")))
@@ -160,11 +166,12 @@ def remove(request):
 @require_POST
 def move(request):
     step = -1 if request.POST.get("direction") == "up" else 1
+    entry_id = _entry_id(request)
     try:
-        MyList(request.session).move(_entry_id(request), step)
+        MyList(request.session).move(entry_id, step)
     except ListRefused as refusal:
         return _refused(request, str(refusal))
-    return redirect(reverse("archive:my-list") + f"#item-{request.POST.get('entry')}")
+    return redirect(reverse("archive:my-list") + f"#item-{entry_id}")
 
 
 @require_POST
@@ -176,23 +183,13 @@ def clear(request):
 
 @require_POST
 def note(request):
+    entry_id = _entry_id(request)
     try:
-        MyList(request.session).set_note(_entry_id(request), request.POST.get("note", ""))
+        MyList(request.session).set_note(entry_id, request.POST.get("note", ""))
     except ListRefused as refusal:
         return _refused(request, str(refusal))
     messages.success(request, _("Note saved."))
-    return redirect(reverse("archive:my-list") + f"#item-{request.POST.get('entry')}")
-
-
-def _current_entries(ids: list[int]) -> list[Entry]:
-    found = (
-        Entry.objects.filter(pk__in=ids)
-        .defer(*CITATION_UNREAD)
-        .select_related("source")
-        .prefetch_related("identifiers")
-        .in_bulk()
-    )
-    return [found[entry_id] for entry_id in ids if entry_id in found]
+    return redirect(reverse("archive:my-list") + f"#item-{entry_id}")
 
 
 def _style(request) -> str:
@@ -204,9 +201,9 @@ def _style(request) -> str:
 def my_list_page(request):
     my_list = MyList(request.session)
     withdrawn = my_list.forget_unpublished() if len(my_list) else 0
-    entries = _current_entries(my_list.entry_ids)
+    entries = citable_entries(my_list.entry_ids)
     style = _style(request)
-    records = _records_now(request, entries) if entries else []
+    records = records_of(request, entries)
     notes = my_list.notes
     return render(
         request,
@@ -238,21 +235,10 @@ def _export_links(base: str, style: str) -> list[tuple[str, str]]:
     ]
 
 
-def _records_now(request, entries: list[Entry]):
-    paths = topic_paths_of([entry.pk for entry in entries])
-    archived = citations.archived_copies([entry.pk for entry in entries])
-    return [
-        citations.record_for_entry(
-            entry, request.build_absolute_uri(path), paths[entry.pk], archived.get(entry.pk)
-        )
-        for entry, path in zip(entries, permalinks(entries), strict=True)
-    ]
-
-
 @require_GET
 def my_list_export(request, fmt: str):
     my_list = MyList(request.session)
-    entries = _current_entries(my_list.entry_ids)
+    entries = citable_entries(my_list.entry_ids)
     notes = my_list.notes
     if fmt == "jsonl":
         ids = [entry.pk for entry in entries]
@@ -274,7 +260,7 @@ def my_list_export(request, fmt: str):
             for entry, path in zip(entries, permalinks(entries), strict=True)
         ]
         return _file(exports.jsonl_text(lines), "jsonl", "rjarchive-my-list")
-    records = _records_now(request, entries)
+    records = records_of(request, entries)
     rows = [
         exports.row_of(position, record, notes[record.entry_id], None)
         for position, record in enumerate(records, start=1)

@@ -276,3 +276,10 @@ def test_the_list_pages_speak_russian_and_japanese(client, three):
     add(client, three[0].pk)
     assert "Мой список" in client.get("/ru/my-list/").content.decode()
     assert "マイリスト" in client.get("/ja/my-list/").content.decode()
+
+
+def test_an_entry_unpublished_after_it_was_added_leaves_the_lists_exports(client, three):
+    add(client, three[0].pk, three[1].pk)
+    Entry.objects.filter(pk=three[1].pk).update(status=Status.DRAFT)
+    exported = client.get("/my-list/cite.bib").content.decode()
+    assert "Fisheries talks conclude" in exported and "Visa-free" not in exported
