@@ -21,6 +21,7 @@ import gzip
 import hashlib
 import json
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin, urlsplit
@@ -165,8 +166,8 @@ def archived_page(path: Path, is_wacz: bool) -> ArchivedPage:
     if not is_wacz:
         with path.open("rb") as stream:
             return _page_in_warc(stream, None)
-    with _opened_wacz(path) as package:
-        main = _main_page_address(package)
+    with _opened_wacz(path) as (package, datapackage):
+        main = _main_page_address(package, datapackage)
         warcs = [name for name in package.namelist() if _is_warc_name(name)]
         if not warcs:
             raise CaptureRefused(_("the WACZ file holds no WARC file"))
@@ -182,27 +183,16 @@ def _is_warc_name(name: str) -> bool:
     return name.startswith("archive/") and name.endswith((".warc", ".warc.gz"))
 
 
-class _opened_wacz:  # noqa: N801 (used as a context manager, read as a phrase)
-    """A WACZ's ZIP, opened after the checks of its members and datapackage."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def __enter__(self) -> zipfile.ZipFile:
-        try:
-            self.package = zipfile.ZipFile(self.path)
-        except (zipfile.BadZipFile, OSError, ValueError):
-            raise CaptureRefused(_("the WACZ file is not a readable ZIP package")) from None
-        try:
-            _check_members(self.package, self.path.stat().st_size)
-            _check_datapackage(self.package)
-        except BaseException:
-            self.package.close()
-            raise
-        return self.package
-
-    def __exit__(self, *exc):
-        self.package.close()
+@contextmanager
+def _opened_wacz(path: Path):
+    """A WACZ's ZIP and its datapackage, after the checks of its members and datapackage."""
+    try:
+        package = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise CaptureRefused(_("the WACZ file is not a readable ZIP package")) from None
+    with package:
+        _check_members(package, path.stat().st_size)
+        yield package, _checked_datapackage(package)
 
 
 def _check_members(package: zipfile.ZipFile, size: int):
@@ -244,7 +234,8 @@ def _read_member(package: zipfile.ZipFile, name: str, limit: int) -> bytes:
     return data
 
 
-def _check_datapackage(package: zipfile.ZipFile):
+def _checked_datapackage(package: zipfile.ZipFile) -> dict:
+    """The datapackage, once every file it lists is checked against it."""
     names = set(package.namelist())
     if "datapackage.json" not in names:
         raise CaptureRefused(_("the WACZ file has no datapackage.json"))
@@ -291,6 +282,7 @@ def _check_datapackage(package: zipfile.ZipFile):
                 _("%(path)s in the WACZ file differs from the hash its datapackage declares")
                 % {"path": path[:200]}
             )
+    return datapackage
 
 
 def _same_hash(declared: str, data: bytes) -> bool:
@@ -300,7 +292,7 @@ def _same_hash(declared: str, data: bytes) -> bool:
     return hashlib.new(algorithm, data).hexdigest() == expected.lower()
 
 
-def _main_page_address(package: zipfile.ZipFile) -> str | None:
+def _main_page_address(package: zipfile.ZipFile, datapackage: dict) -> str | None:
     """The first page its pages list names (else the datapackage's main page)."""
     if "pages/pages.jsonl" in package.namelist():
         for line in _read_member(package, "pages/pages.jsonl", 16 * _CHUNK).splitlines():
@@ -310,10 +302,7 @@ def _main_page_address(package: zipfile.ZipFile) -> str | None:
                 continue
             if isinstance(page, dict) and page.get("url"):
                 return str(page["url"])
-    try:
-        return json.loads(_read_member(package, "datapackage.json", 4 * _CHUNK)).get("mainPageURL")
-    except (ValueError, AttributeError):
-        return None
+    return datapackage.get("mainPageURL")
 
 
 def _page_in_warc(stream, wanted: str | None, quiet: bool = False) -> ArchivedPage | None:
