@@ -8,6 +8,7 @@ import datetime
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -373,7 +374,7 @@ ARCHIVE_REPLAY_ORIGIN = os.environ.get(
     "ARCHIVE_REPLAY_ORIGIN", "" if PRODUCTION else _local_replay_origin(ARCHIVE_BASE_URL)
 ).rstrip("/")
 if ARCHIVE_REPLAY_ORIGIN:
-    _replay_host = ARCHIVE_REPLAY_ORIGIN.split("//", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+    _replay_host = urlsplit(ARCHIVE_REPLAY_ORIGIN).hostname or ""
     if _replay_host not in ALLOWED_HOSTS and "*" not in ALLOWED_HOSTS:
         ALLOWED_HOSTS.append(_replay_host)
 # A researcher's list (archive/lists/): the most entries it may hold.

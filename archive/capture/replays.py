@@ -8,6 +8,8 @@ capture readers may download (its entry published, its original marked downloada
 any capture with a signed key the archive gave an editor (valid for
 ``ARCHIVE_REPLAY_KEY_HOURS``)."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core import checks, signing
@@ -20,6 +22,11 @@ SALT = "archive.capture.replays"
 
 def replay_origin() -> str:
     return settings.ARCHIVE_REPLAY_ORIGIN
+
+
+def replay_host() -> str:
+    """The replay origin's host and port, as a request's Host header names them."""
+    return urlsplit(replay_origin()).netloc.lower()
 
 
 def web_archives(links) -> list[EntryOriginal]:
@@ -68,7 +75,7 @@ def replay_origin_is_apart(app_configs=None, **kwargs) -> list[checks.CheckMessa
     origin = replay_origin()
     if not origin:
         return []
-    host = origin.split("//", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].lower()
+    host = urlsplit(origin).hostname or ""
     problems = []
     if origin.lower() == settings.ARCHIVE_BASE_URL.lower():
         problems.append(

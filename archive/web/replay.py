@@ -38,7 +38,7 @@ from django.views.decorators.http import require_safe
 
 from archive.capture.models import EntryOriginal
 from archive.capture.originals import open_original
-from archive.capture.replays import replay_address, replay_origin, replayable
+from archive.capture.replays import replay_address, replay_host, replay_origin, replayable
 from archive.dates import display_day
 from archive.selectors import EntryState, entry_for_visitor
 
@@ -54,10 +54,6 @@ FILE_POLICY = "sandbox; default-src 'none'"
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
-def _host(origin: str) -> str:
-    return origin.split("//", 1)[-1].split("/", 1)[0].lower()
-
-
 class ReplayOrigin:
     """Replays only on the replay origin, and nothing else there."""
 
@@ -67,7 +63,7 @@ class ReplayOrigin:
     def __call__(self, request):
         origin = replay_origin()
         if origin:
-            on_replay_origin = request.get_host().lower() == _host(origin)
+            on_replay_origin = request.get_host().lower() == replay_host()
             replay_path = request.path_info.startswith("/replay/")
             if on_replay_origin and not replay_path:
                 return HttpResponseNotFound(
