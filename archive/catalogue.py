@@ -164,33 +164,6 @@ class DocumentRows:
         "date_precision", "language", "document_type",
     )  # fmt: skip
 
-    KEPT_SECONDS = 60.0  # a rebuild asks for its batches one after another
-    _kept: "tuple[float, DocumentRows] | None" = None
-    _lock = threading.Lock()
-
-    @classmethod
-    def current(cls) -> "DocumentRows":
-        """The reader kept from the last reading (its sources and topic tree), for the
-        next batch of a rebuild; read again after ``KEPT_SECONDS`` or as soon as a source
-        or topic is saved or deleted here."""
-        with cls._lock:
-            kept = cls._kept
-        if kept is None or time.monotonic() - kept[0] > cls.KEPT_SECONDS:
-            return cls.fresh()
-        return kept[1]
-
-    @classmethod
-    def fresh(cls) -> "DocumentRows":
-        reader = cls()
-        with cls._lock:
-            cls._kept = (time.monotonic(), reader)
-        return reader
-
-    @classmethod
-    def forget(cls, **kwargs):
-        with cls._lock:
-            cls._kept = None
-
     def __init__(self):
         with translation.override(settings.LANGUAGE_CODE):  # names in English
             self.sources = {
@@ -252,11 +225,6 @@ class DocumentRows:
         )
 
 
-for _model in (Source, Topic):
-    post_save.connect(DocumentRows.forget, sender=_model, weak=False)
-    post_delete.connect(DocumentRows.forget, sender=_model, weak=False)
-
-
 class EntryCatalogue:
     def count(self, *, published: bool) -> int:
         return indexed_entries(published).count()
@@ -269,9 +237,7 @@ class EntryCatalogue:
             entries = entries.filter(pk__gt=after)
         rows = entries.order_by("pk").values_list(*DocumentRows.COLUMNS)
         chosen = iter(rows[:limit] if limit is not None else rows.iterator(chunk_size=2000))
-        # A rebuild's later batches (``after``) reuse the reader of its first; any other
-        # reading (a save's, the change log's) reads the sources and topics afresh.
-        reader = DocumentRows.current() if after else DocumentRows.fresh()
+        reader = DocumentRows()  # the sources and topic tree: ~6 ms, once a call
         while batch := list(itertools.islice(chosen, 2000)):
             yield from reader.documents(batch)
 
