@@ -264,20 +264,19 @@ def _checked_datapackage(package: zipfile.ZipFile) -> dict:
                 _("the WACZ file lacks %(path)s, which its datapackage lists")
                 % {"path": path[:200]}
             )
-        algorithm, _colon, expected = declared.partition(":")
-        if algorithm not in ("sha256", "md5", "sha1"):
+        known = _declared_hash(declared)
+        if known is None:
             raise CaptureRefused(
                 _("the WACZ file's datapackage uses an unknown hash (%(hash)s)")
-                % {"hash": algorithm[:20]}
+                % {"hash": declared.partition(":")[0][:20]}
             )
+        algorithm, expected = known
         digest, size = hashlib.new(algorithm), 0
         with package.open(path) as stream:
             while chunk := stream.read(_CHUNK):
                 digest.update(chunk)
                 size += len(chunk)
-        if digest.hexdigest() != expected.lower() or (
-            "bytes" in resource and resource["bytes"] != size
-        ):
+        if digest.hexdigest() != expected or ("bytes" in resource and resource["bytes"] != size):
             raise CaptureRefused(
                 _("%(path)s in the WACZ file differs from the hash its datapackage declares")
                 % {"path": path[:200]}
@@ -285,11 +284,15 @@ def _checked_datapackage(package: zipfile.ZipFile) -> dict:
     return datapackage
 
 
-def _same_hash(declared: str, data: bytes) -> bool:
+def _declared_hash(declared) -> tuple[str, str] | None:
+    """A datapackage's "algorithm:hex" as (algorithm, hex), if the algorithm is known."""
     algorithm, _colon, expected = str(declared).partition(":")
-    if algorithm not in ("sha256", "md5", "sha1"):
-        return False
-    return hashlib.new(algorithm, data).hexdigest() == expected.lower()
+    return (algorithm, expected.lower()) if algorithm in ("sha256", "md5", "sha1") else None
+
+
+def _same_hash(declared, data: bytes) -> bool:
+    known = _declared_hash(declared)
+    return known is not None and hashlib.new(known[0], data).hexdigest() == known[1]
 
 
 def _main_page_address(package: zipfile.ZipFile, datapackage: dict) -> str | None:
