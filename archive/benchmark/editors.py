@@ -41,16 +41,21 @@ def first_and_again(client, url, params=None) -> dict:
 
 def measure_sitemap(client) -> dict:
     """The sitemap index and its first file (up to 50,000 entries) generated afresh, then
-    the file again from the cache."""
+    the file again from the cache, and its last file afresh."""
     cache.clear()
     index = timed(lambda: client.get("/sitemap.xml"))
     first = timed(lambda: client.get("/sitemap-entries.xml"))
     again = timed(lambda: client.get("/sitemap-entries.xml"))
     urls = client.get("/sitemap-entries.xml").content.count(b"<loc>")
+    files = client.get("/sitemap.xml").content.count(b"<sitemap>")
+    # The last file: the one furthest into the entries (50,000 × (files − 1) before it).
+    last = timed(lambda: client.get("/sitemap-entries.xml", {"p": files})) if files > 1 else first
     return {
         "index": round(index, 1),
         "file": round(first, 1),
         "file_cached": round(again, 1),
+        "last_file": round(last, 1),
+        "files": files,
         "urls": urls,
     }
 

@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 
 from archive import search
@@ -17,6 +17,7 @@ from archive.benchmark import corpus
 from archive.benchmark.editors import measure_admin, measure_export, measure_sitemap
 from archive.benchmark.first_time import measure_first_time
 from archive.benchmark.fts5 import Fts5Baseline, fts5_or_query, to_fts5
+from archive.benchmark.harvest import measure_harvest
 from archive.benchmark.lists import measure_lists
 from archive.benchmark.measures import percentiles, timed
 from archive.benchmark.queries import query_mix, questions
@@ -132,9 +133,46 @@ def measure_expansion(client) -> dict:
     }
 
 
+class Steps:
+    """Names each step on the progress line and keeps how long it took (seconds)."""
+
+    def __init__(self, progress):
+        self.progress, self.seconds = progress, {}
+        self._current, self._started = None, 0.0
+
+    def __call__(self, name: str):
+        self.finish()
+        self.progress(name)
+        self._current, self._started = name.rstrip("…"), time.perf_counter()
+
+    def finish(self):
+        if self._current is not None:
+            self.seconds[self._current] = round(time.perf_counter() - self._started, 1)
+            self._current = None
+
+
+def database_bytes() -> int | None:
+    """The database's size on disk: the SQLite file (and its write-ahead log), or
+    PostgreSQL's own count."""
+    if connection.vendor == "sqlite":
+        name = Path(connection.settings_dict["NAME"])
+        files = [path for path in (name, name.with_name(name.name + "-wal")) if path.exists()]
+        return sum(path.stat().st_size for path in files) if files else None  # None: in memory
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            return cursor.fetchone()[0]
+    return None
+
+
+def _mib(size: int | None) -> float | None:
+    return None if size is None else round(size / 1_048_576, 1)
+
+
 def run(entries: int, seed: int, queries: int, work_dir: Path, progress=print) -> dict:
     work_dir.mkdir(parents=True, exist_ok=True)
     report = {"machine": machine(), "entries": entries, "seed": seed, "queries": queries}
+    progress = Steps(progress)
 
     have = corpus.generated_count(seed)
     if have < entries:
@@ -219,8 +257,9 @@ def run(entries: int, seed: int, queries: int, work_dir: Path, progress=print) -
         [timed(lambda e=entry: search.related_entries(e)) for entry in sample]
     )
 
-    progress("Sitemap, citation export…")
+    progress("Sitemap, OAI-PMH, citation export…")
     report["sitemap_ms"] = measure_sitemap(client)
+    report["oai_ms"] = measure_harvest(client)
     report["export_ms"] = measure_export(client)
     progress("A researcher's list…")
     report["list_ms"] = measure_lists()
@@ -249,7 +288,18 @@ def run(entries: int, seed: int, queries: int, work_dir: Path, progress=print) -
         save_times.append((time.perf_counter() - started) * 1000)
     report["save_to_searchable_ms"] = percentiles(save_times)
     Entry._base_manager.filter(title__startswith="Benchmark benchmark").delete()
+    progress.finish()
     report["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    # The largest child: a rebuild's worker (the rebuild's parent is this process).
+    report["peak_rss_rebuild_worker_mib"] = round(
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    )
+    report["disk_mib"] = {
+        "database": _mib(database_bytes()),
+        "index": report["rebuild"]["size_mib"],
+        "fts5": report["fts5_build"]["size_mib"],
+    }
+    report["steps_seconds"] = progress.seconds
     report["index_dir"] = str(settings.ARCHIVE_INDEX_DIR)
     return report
 
@@ -304,9 +354,20 @@ def table(report: dict) -> str:
     lines.append(f"| worst queries through the API, once each, ms | {worst} | | |")
     sitemap = report["sitemap_ms"]
     lines.append(
-        f"| sitemap: index / a file of {sitemap['urls']} entries / the file from the cache, ms"
-        f" | {sitemap['index']} / {sitemap['file']} / {sitemap['file_cached']} | | |"
+        f"| sitemap: index / a file of {sitemap['urls']} entries / the file from the cache / "
+        f"the last of {sitemap.get('files', 1)} files, ms | {sitemap['index']} / "
+        f"{sitemap['file']} / {sitemap['file_cached']} / {sitemap.get('last_file', '')} | | |"
     )
+    oai = report.get("oai_ms")
+    if oai:
+        pages = "; ".join(
+            f"{depth} {row['page']} / {row['next_page'] if row['next_page'] is not None else '–'}"
+            for depth, row in oai["pages"].items()
+        )
+        lines.append(
+            f"| OAI-PMH ListRecords at each depth of a harvest of {oai['records']} records: "
+            f"the page / the next page by its token, ms | {pages} | | |"
+        )
     export = report["export_ms"]
     lines.append(
         f"| citation export (BibTeX) of a search's first {export['records']} results, "
@@ -357,6 +418,16 @@ def table(report: dict) -> str:
     save = report["save_to_searchable_ms"]
     lines.append(f"| save → searchable p50/p95 ms | {save['p50']} / {save['p95']} | | |")
     lines.append(f"| peak RSS of the benchmark process | {report['peak_rss_mib']} MiB | | |")
+    if "peak_rss_rebuild_worker_mib" in report:
+        lines.append(
+            f"| peak RSS of a rebuild's worker | {report['peak_rss_rebuild_worker_mib']} MiB | | |"
+        )
+    disk = report.get("disk_mib")
+    if disk:
+        lines.append(
+            f"| disk: database / index / FTS5 table, MiB | {disk['database']} / {disk['index']} "
+            f"| {disk['fts5']} | |"
+        )
     cache = report["postings_cache"]
     lines.append(
         f"| postings cache after the mix | {cache['used_mib']} of {cache['budget_mib']} MiB, "
@@ -373,4 +444,8 @@ def table(report: dict) -> str:
         "p95 by query kind (facets + snippets), ms: "
         + ", ".join(f"{kind} {value}" for kind, value in slow.items())
     )
+    steps = report.get("steps_seconds")
+    if steps:
+        lines.append("")
+        lines.append("Each step, s: " + "; ".join(f"{name} {s}" for name, s in steps.items()))
     return "\n".join(lines)

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from archive import search
-from archive.benchmark import corpus
+from archive.benchmark import corpus, curve
 from archive.benchmark.fts5 import Fts5Baseline, to_fts5
 from archive.models import Entry
 from archive.search.analysis import STOP_WORDS
@@ -112,6 +112,31 @@ def test_bench_runs_end_to_end_and_writes_json(db, tmp_path, settings):
     assert lists["add_one_ms"]["n"] == 50 and lists["entries"] > 1
     assert "| a researcher's list: add one entry" in out.getvalue()
     assert "| sitemap: index / a file of 300 entries" in out.getvalue()
+    assert report["sitemap_ms"]["files"] == 1
+    oai = report["oai_ms"]
+    assert oai["records"] == 300
+    assert set(oai["pages"]) == {"0%", "25%", "50%", "75%", "100%"}
+    # Pages of 50: a harvest's start has a next page, reached by its resumption token.
+    assert oai["pages"]["0%"]["next_page"] > 0
+    assert oai["slowest"] == max(
+        time for row in oai["pages"].values() for time in row.values() if time is not None
+    )
+    assert "| OAI-PMH ListRecords at each depth of a harvest of 300 records" in out.getvalue()
+    steps = report["steps_seconds"]
+    assert {"Rebuilding the index", "Building the FTS5 baseline", "Save until searchable"} <= set(
+        steps
+    )
+    assert "Each step, s: " in out.getvalue()
+    # The cost curve reads the report: its table has every row, its plot is a PNG.
+    drawn = curve.curve([report])
+    assert drawn["sizes"] == [300]
+    table = curve.markdown(drawn)
+    assert "| OAI-PMH page, slowest depth, ms | " in table
+    assert "| full rebuild, s | " in table and "– |" not in table.split("\n")[2]
+    assert curve.plot(drawn, tmp_path / "curve.png").read_bytes().startswith(b"\x89PNG")
+    disk = report["disk_mib"]
+    assert disk["index"] > 0 and disk["fts5"] > 0
+    assert disk["database"] is None or disk["database"] > 0  # None: the tests' in-memory SQLite
     first = report["first_time_ms"]
     assert first["ours_ms"]["n"] == first["fts5_ms"]["n"] == 30
     assert "| first time: each query once" in out.getvalue()
