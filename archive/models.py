@@ -220,6 +220,28 @@ class EntryQuerySet(models.QuerySet):
             return [code for (code,) in cursor.fetchall()]
 
 
+class NewestFirstIndex(models.Index):
+    """(date DESC NULLS LAST, id DESC), the entries' default order. PostgreSQL needs the
+    NULLS clause for the index to serve that order; SQLite's DESC already puts NULLs last
+    and its CREATE INDEX refuses a NULLS clause. Declared on the model (not written by
+    hand in a migration) so that SQLite's table remakes keep it: the hand-written one of
+    migration 0011 was lost in the first of them."""
+
+    def __init__(self, *, name: str, **kwargs):
+        kwargs.pop("fields", None)
+        super().__init__(models.F("date").desc(nulls_last=True), models.F("id").desc(), name=name)
+
+    def deconstruct(self):
+        path, _, kwargs = super().deconstruct()
+        return path, (), {"name": kwargs["name"]}
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "sqlite":
+            plain = models.Index(fields=["-date", "-id"], name=self.name)
+            return plain.create_sql(model, schema_editor, using, **kwargs)
+        return super().create_sql(model, schema_editor, using, **kwargs)
+
+
 class Entry(models.Model):
     """One archived document with its curated metadata.
 
@@ -360,6 +382,9 @@ class Entry(models.Model):
             models.Index(
                 fields=["status", "id", "updated_at", "slug"], name="entry_sitemap_columns"
             ),
+            # The admin's order (newest first, undated last): a page of its list reads 50
+            # index entries instead of sorting every row.
+            NewestFirstIndex(name="entry_newest_first"),
         ]
 
     def __str__(self):
