@@ -51,6 +51,24 @@ def test_the_index_splits_entries_into_files_of_the_limit(client, shelf, monkeyp
     assert client.get("/sitemap-nothing.xml").status_code == 404
 
 
+def test_files_filled_exactly_leave_no_empty_file_and_drafts_no_gap(
+    client, shelf, make_entry, monkeypatch
+):
+    """Each file's end is found from the previous one's: with 6 published entries (a draft
+    among them) in files of 3, two full files, each with its own newest change."""
+    monkeypatch.setattr(sitemaps, "URLS_PER_FILE", 3)
+    make_entry(title="Published 5")
+    index = client.get("/sitemap.xml").content.decode()
+    assert locations(index) == [
+        "http://testserver/sitemap-entries.xml",
+        "http://testserver/sitemap-entries.xml?p=2",
+    ]
+    assert index.count("<lastmod>") == 2
+    second = locations(client.get("/sitemap-entries.xml", {"p": 2}).content.decode())
+    assert len(second) == 3 and "secret-draft" not in " ".join(second)
+    assert client.get("/sitemap-entries.xml", {"p": 3}).status_code == 404
+
+
 def test_drafts_are_never_listed(client, shelf):
     text = client.get("/sitemap-entries.xml").content.decode()
     assert len(locations(text)) == 5
