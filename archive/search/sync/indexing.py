@@ -30,6 +30,7 @@ from archive.search.catalogue import catalogue
 from archive.search.derived import DERIVATION, with_derived
 from archive.search.fields import DATE_FIELDS, DOCUMENT_FIELDS, VOCABULARY_FIELDS
 from archive.search.segments.format import SEGMENT_FILES
+from archive.search.segments.merging import merge_small_tiers
 from archive.search.sync import applied_position, change_log, locks, storage
 
 logger = logging.getLogger("archive.search")
@@ -150,7 +151,7 @@ def index_writer(timeout: float | None = None, folder: Path | None = None):
         recorded = writers.position
         yield writers
         if writers.drafts_changed and not writers.discard:
-            drafts_writer.commit()
+            drafts_writer.commit(mergetype=merge_small_tiers)
         else:  # most saves touch no draft: no new table of contents for the drafts index
             drafts_writer.cancel()
         drafts_writer = None
@@ -159,7 +160,7 @@ def index_writer(timeout: float | None = None, folder: Path | None = None):
             return
         if writers.position is not None:
             applied_position.record(generation, writer.generation, writers.position)
-        writer.commit()
+        writer.commit(mergetype=merge_small_tiers)
         if writers.position is not None and writers.position != recorded:
             applied_position.forget_before(generation, writer.generation)
     except BaseException:
