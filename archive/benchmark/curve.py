@@ -1,10 +1,13 @@
 """The cost curve: `bench` reports at several sizes (10,000, 100,000, 1,000,000 entries)
 as one table, one JSON and one plot, so that what grows faster than the archive shows.
 
-Pure Python over the reports' JSON (no Django); the plot needs matplotlib, which only
-the development requirements install (``scripts/cost_curve.py`` draws it)."""
+Pure Python over the reports' JSON (no Django); the plot is drawn with matplotlib,
+which only the development requirements install (``scripts/cost_curve.py`` draws it)."""
 
 from pathlib import Path
+
+from matplotlib import ticker
+from matplotlib.figure import Figure
 
 KINDS = ("term-common", "term-rare", "phrase", "and", "or", "not", "field", "prefix")
 KINDS += ("russian", "japanese")
@@ -156,13 +159,9 @@ def _cell(value) -> str:
 def plot(result: dict, destination: Path) -> Path:
     """Two panels: first-time p95 by query kind (ours, and FTS5's over the mix) against
     the entries, and the full rebuild's time (ours, FTS5's), both on log–log axes."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot, ticker
-
     sizes = result["sizes"]
-    figure, (latency, rebuild) = pyplot.subplots(1, 2, figsize=(12, 5), dpi=110)
+    figure = Figure(figsize=(12, 5), dpi=110)  # no pyplot: no window, no global state
+    latency, rebuild = figure.subplots(1, 2)
     for kind, values in result["first_time_p95_by_kind"].items():
         latency.plot(sizes, values, marker="o", linewidth=1.2, label=kind)
     first = _row(result, "first time (API: results + facets + snippets), p95 ms")
@@ -189,7 +188,6 @@ def plot(result: dict, destination: Path) -> Path:
     figure.suptitle(f"RJ Archive cost curve — {result['machine']}", fontsize=10)
     figure.tight_layout()
     figure.savefig(destination)
-    pyplot.close(figure)
     return destination
 
 
