@@ -227,8 +227,7 @@ class NewestFirstIndex(models.Index):
     hand in a migration) so that SQLite's table remakes keep it: the hand-written one of
     migration 0011 was lost in the first of them."""
 
-    def __init__(self, *, name: str, **kwargs):
-        kwargs.pop("fields", None)
+    def __init__(self, *, name: str):
         super().__init__(models.F("date").desc(nulls_last=True), models.F("id").desc(), name=name)
 
     def deconstruct(self):
