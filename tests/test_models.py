@@ -158,6 +158,47 @@ def test_the_years_of_entries_are_found_without_reading_every_row(make_entry):
     assert [d.month for d in Entry.objects.dates("date", "month")] == [5, 5, 5]
 
 
+def test_the_first_and_last_dates_are_read_from_the_ends_of_the_date_index(make_entry):
+    """The admin's drill-down asks every page of the unfiltered list for the first and
+    last date. One MIN and MAX statement reads the whole index on SQLite (72 ms at
+    1,000,000 entries, twice a page); each bound alone is one look at an end of it."""
+    from django.db import connection, models
+    from django.test.utils import CaptureQueriesContext
+
+    bounds = {"first": models.Min("date"), "last": models.Max("date")}
+    assert Entry.objects.aggregate(**bounds) == {"first": None, "last": None}
+    make_entry()  # undated: never a bound
+    for year in (1956, 1991, 2021):
+        make_entry(date=datetime.date(year, 5, 1), date_precision="day")
+    make_entry()
+    with CaptureQueriesContext(connection) as queries:
+        found = Entry.objects.aggregate(**bounds)
+    assert found == {"first": datetime.date(1956, 5, 1), "last": datetime.date(2021, 5, 1)}
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            assert "LIMIT 1" in query["sql"] and "MIN(" not in query["sql"]
+            if connection.vendor == "sqlite":
+                cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+                plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+                assert "COVERING INDEX entry_newest_first" in plan and "TEMP B-TREE" not in plan
+            else:
+                cursor.execute("SET enable_seqscan = off")  # as on a large table
+                cursor.execute(f"EXPLAIN {query['sql']}")
+                plan = " ".join(row[0] for row in cursor.fetchall())
+                assert "entry_newest_first" in plan and "Sort" not in plan
+    # Filtered lists and other aggregates are Django's own answer.
+    since = Entry.objects.filter(date__gte=datetime.date(1990, 1, 1))
+    assert since.aggregate(**bounds) == {
+        "first": datetime.date(1991, 5, 1),
+        "last": datetime.date(2021, 5, 1),
+    }
+    assert Entry.objects.aggregate(models.Count("id"), last=models.Max("date")) == {
+        "id__count": 5,
+        "last": datetime.date(2021, 5, 1),
+    }
+    assert Entry.objects.aggregate(last=models.Max("id"))["last"] == Entry.objects.latest("id").id
+
+
 def test_bulk_create_takes_a_generator(db):
     created = Entry.objects.bulk_create(Entry(title=f"Made {n}", body="text") for n in range(3))
     assert len(created) == 3 and Entry.objects.count() == 3
