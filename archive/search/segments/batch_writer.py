@@ -22,10 +22,11 @@ from operator import itemgetter
 
 import numpy as np
 from whoosh.index import TOC, LockError, clean_files
+from whoosh.reading import SegmentReader
 
 from archive.search.analysis import ScriptAnalyzer
 from archive.search.fields import ONCE_PER_SEGMENT, VOCABULARY_FIELDS
-from archive.search.segments import common_pairs, varints
+from archive.search.segments import common_pairs, facts, varints
 from archive.search.segments.compact_postings import FieldPostings, encode_field
 from archive.search.segments.format import SEGMENT_FILES, CompactPositions
 
@@ -194,6 +195,12 @@ class SegmentBuilder:
         fields.close()
         common_pairs.write(self.storage, self.segment, pairs)
         self.segment.set_doc_count(self.docnum)
+        # Its facts too, here where the segment was written, not in a search's time.
+        reader = SegmentReader(self.storage, self.schema, self.segment)
+        try:
+            facts.write_side_file(reader)
+        finally:
+            reader.close()
         self.segments.append(self.segment)
         self._begin()
 

@@ -8,6 +8,7 @@ recently used segments of any searcher in this process.
 """
 
 import bisect
+import contextlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from whoosh.util.numeric import byte_to_length
 
 from archive.search.fields import FACET_FIELDS
 from archive.search.query.limits import not_counted
+from archive.search.segments import facts_file
 from archive.search.segments.docsets import DOCNUM, marked, segment_key, term_docs
 from archive.search.sort_keys import KEY_BYTES
 
@@ -224,14 +226,38 @@ _cache: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 
 
+def stored_or_built(reader) -> SegmentFacts:
+    """The segment's facts from its side file (``facts_file``), or built from its postings
+    and written to that file for every other process (best effort: a read-only or full
+    disk leaves them in this process alone)."""
+    path = facts_file.path_of(reader)
+    if path is not None:
+        stored = facts_file.read(path, Vocabulary, SingleValued, MultiValued, SegmentFacts)
+        if stored is not None:
+            return stored
+    with not_counted():
+        facts = build(reader)
+    if path is not None:
+        with contextlib.suppress(OSError):
+            facts_file.write(path, facts)
+    return facts
+
+
+def write_side_file(reader) -> None:
+    """Build a new segment's facts and write its side file (what a rebuild does for each
+    segment it writes, so that no search has to build them)."""
+    path = facts_file.path_of(reader)
+    if path is not None:
+        facts_file.write(path, build(reader))
+
+
 def facts_for(reader) -> SegmentFacts:
     """The facts of one segment's reader, from the cache when it was read before."""
     key = segment_key(reader)
     with _lock:
         facts = _cache.get(key)
         if facts is None:
-            with not_counted():
-                facts = build(reader)
+            facts = stored_or_built(reader)
             _cache[key] = facts
             while len(_cache) > CACHED_SEGMENTS:
                 _cache.popitem(last=False)
