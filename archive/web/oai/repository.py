@@ -168,8 +168,12 @@ def record(entry_id: int) -> Record | None:
 
 
 def _with_what_records_show(entries):
-    return entries.select_related("source").prefetch_related(
-        "topics__parent__parent", "identifiers"
+    """Records show the entry's description, never its text (nor the raw capture): a
+    page of 50 need not read megabytes of rows."""
+    return (
+        entries.select_related("source")
+        .prefetch_related("topics__parent__parent", "identifiers")
+        .defer("body", "raw_capture")
     )
 
 

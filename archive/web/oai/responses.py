@@ -1,11 +1,12 @@
 """The XML of OAI-PMH responses (lxml), as the protocol's schema requires them."""
 
 import datetime
+from dataclasses import dataclass
 
 from lxml import etree
 
 from archive import citations
-from archive.entities.models import EntityKind, shown_links
+from archive.entities.models import EntityKind, shown_links_of
 from archive.web.oai.repository import Record, oai_identifier
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
@@ -14,6 +15,22 @@ DC = "http://purl.org/dc/elements/1.1/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
+
+
+@dataclass(frozen=True)
+class PageReads:
+    """What the records of one page show beyond their entries, read for all of them at
+    once (two queries a page, not two a record): archived copies and entity links."""
+
+    archived: dict  # entry id → (path, capture day), as citations.archived_copies
+    links: dict  # entry id → its shown entity links, as shown_links_of
+
+    @classmethod
+    def of(cls, records) -> "PageReads":
+        ids = [record.entry_id for record in records if record.entry is not None]
+        if not ids:
+            return cls({}, {})
+        return cls(citations.archived_copies(ids), shown_links_of(ids))
 
 
 def utc(moment: datetime.datetime) -> str:
@@ -54,14 +71,19 @@ def header(parent, record: Record):
     return element
 
 
-def dublin_core(parent, record: Record, permalink_url: str):
-    """oai_dc: the entry's Dublin Core, as its page's DC.* tags give it."""
+def dublin_core(parent, record: Record, permalink_url: str, page: "PageReads | None" = None):
+    """oai_dc: the entry's Dublin Core, as its page's DC.* tags give it. ``page``: what
+    was read for a whole page of records at once (else read here, for this one)."""
     metadata = sub(parent, "metadata")
     dc = etree.SubElement(
         metadata, f"{{{OAI_DC}}}dc", nsmap={"oai_dc": OAI_DC, "dc": DC, "xsi": XSI}
     )
     dc.set(f"{{{XSI}}}schemaLocation", f"{OAI_DC} {OAI_DC_SCHEMA}")
-    citation = citations.record_for_entry(record.entry, permalink_url)
+    if page is None:
+        page = PageReads.of([record])
+    citation = citations.record_for_entry(
+        record.entry, permalink_url, archived=page.archived.get(record.entry_id)
+    )
     for name, value in citations.dublin_core(citation):
         element = etree.SubElement(dc, f"{{{DC}}}{name.removeprefix('DC.')}")
         element.text = _xml_text(value)
@@ -69,7 +91,8 @@ def dublin_core(parent, record: Record, permalink_url: str):
     etree.SubElement(dc, f"{{{DC}}}type").text = str(document_type)
     # Its people and organizations as subjects, its places as (spatial) coverage, as DCMI
     # defines the two; in English, the harvest's language.
-    entities = sorted((link.entity for link in shown_links(record.entry)), key=_by_kind)
+    links = page.links.get(record.entry_id, ())
+    entities = sorted((link.entity for link in links), key=_by_kind)
     for entity in entities:
         element = "coverage" if entity.kind == EntityKind.PLACE else "subject"
         etree.SubElement(dc, f"{{{DC}}}{element}").text = _xml_text(entity.label("en"))

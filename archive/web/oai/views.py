@@ -16,6 +16,7 @@ from archive.web.oai import repository, tokens
 from archive.web.oai.responses import (
     OAI_DC,
     OAI_DC_SCHEMA,
+    PageReads,
     dublin_core,
     envelope,
     header,
@@ -185,12 +186,13 @@ def _list(root, arguments, request, verb: str):
     element = sub(root, verb)
     links = permalinks([record.entry for record in page if record.entry is not None])
     urls = iter(links)
+    reads = PageReads.of(page) if verb == "ListRecords" else None
     for record in page:
         if verb == "ListIdentifiers":
             header(element, record)
         else:
             url = next(urls) if record.entry is not None else ""
-            _write_record(sub(element, "record"), record, request, url)
+            _write_record(sub(element, "record"), record, request, url, reads)
     cursor = state.get("cursor", 0)
     if more or after:
         attributes = {"cursor": str(cursor)}
@@ -203,10 +205,10 @@ def _list(root, arguments, request, verb: str):
             sub(element, "resumptionToken", "", **attributes)
 
 
-def _write_record(element, record, request, path: str):
+def _write_record(element, record, request, path: str, reads: PageReads | None = None):
     header(element, record)
     if not record.deleted:
-        dublin_core(element, record, request.build_absolute_uri(path))
+        dublin_core(element, record, request.build_absolute_uri(path), reads)
 
 
 def _harvest_state(arguments: dict) -> dict:
