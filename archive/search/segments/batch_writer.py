@@ -195,14 +195,15 @@ class SegmentBuilder:
         fields.close()
         common_pairs.write(self.storage, self.segment, pairs)
         self.segment.set_doc_count(self.docnum)
+        written = self.segment
+        self.segments.append(written)
+        self._begin()  # lets go of the segment's postings before its facts are read
         # Its facts too, here where the segment was written, not in a search's time.
-        reader = SegmentReader(self.storage, self.schema, self.segment)
+        reader = SegmentReader(self.storage, self.schema, written)
         try:
             facts.write_side_file(reader)
         finally:
             reader.close()
-        self.segments.append(self.segment)
-        self._begin()
 
     def _write_term_postings(self, fields, postings: list):
         postings.sort(key=itemgetter(0, 1))
