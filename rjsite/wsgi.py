@@ -9,7 +9,12 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rjsite.settings")
 application = get_wsgi_application()
 
+from django.conf import settings  # noqa: E402
+
 from archive import search  # noqa: E402 (needs the application set up)
+from archive.processes import give_large_blocks_back  # noqa: E402
+
+give_large_blocks_back(settings.ARCHIVE_MALLOC_MMAP_THRESHOLD)
 
 
 def _warm_up_search():

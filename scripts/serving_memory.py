@@ -28,12 +28,20 @@ QUERY_MIX = (
 
 
 def memory_mib(pid: int) -> dict:
+    """A worker's resident memory: peak and now, and now's two parts: its own (anonymous:
+    objects, arrays) and the index's files it has mapped (shared with every process
+    through the page cache, and given back by the kernel when memory runs short)."""
     fields = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         name, _, value = line.partition(":")
-        if name in {"VmHWM", "VmRSS"}:
+        if name in {"VmHWM", "VmRSS", "RssAnon", "RssFile"}:
             fields[name] = round(int(value.split()[0]) / 1024, 1)
-    return {"peak_mib": fields.get("VmHWM"), "now_mib": fields.get("VmRSS")}
+    return {
+        "peak_mib": fields.get("VmHWM"),
+        "now_mib": fields.get("VmRSS"),
+        "own_mib": fields.get("RssAnon"),
+        "mapped_files_mib": fields.get("RssFile"),
+    }
 
 
 def main():

@@ -127,3 +127,30 @@ def test_a_russian_surname_in_a_mans_case_is_found_and_a_womans_name_is_not(
     assert set(titles(run("ラブロフ"))) == {"Переговоры", "О визите"}
     assert titles(run("Galuzin")) == ["О визите"]
     assert titles(run("Ivanov")) == ["Ivanov"]
+
+
+def test_kana_is_read_in_latin_letters_without_the_kanji_dictionary(names):
+    """A reading in one kana script gets the letters pykakasi's whole converter gives it,
+    from its kana converter alone: the kanji dictionary (91 MiB of objects a process) is
+    loaded only for text with kanji."""
+    import random
+
+    from archive.search.names import finding
+
+    finding.kana_form.cache_clear()
+    finding.kana_in_latin.cache_clear()
+    finding._kakasi.cache_clear()
+    run("メドベージェフ")  # a name in katakana, never seen before in this process
+    assert finding.kana_in_latin.cache_info().currsize > 0  # kana was read in letters…
+    assert finding._kakasi.cache_info().currsize == 0  # …without the kanji dictionary
+    run("小泉")  # kanji: pykakasi's own reading of them is matched too (文雄: フミオ)
+    assert finding._kakasi.cache_info().currsize == 1
+    katakana = [chr(code) for code in range(0x30A1, 0x30F7)] + ["ー", "ッ", "ャ", "ョ"]
+    hiragana = [chr(code) for code in range(0x3041, 0x3097)] + ["ー"]
+    draw = random.Random(32)
+    for _ in range(2000):
+        letters = katakana if draw.random() < 0.5 else hiragana
+        kana = "".join(draw.choice(letters) for _ in range(draw.randint(1, 8)))
+        whole = "".join(part["hepburn"] for part in finding._kakasi().convert(kana))
+        assert finding.kana_in_latin(kana) == whole, kana
+    assert finding.kana_in_latin("岸田") == "kishida"  # kanji: the whole converter

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import fugashi
 import pykakasi
+from pykakasi.scripts import IConv
 
 from archive.search.analysis import STOP_WORDS
 from archive.search.names.keys import skeleton, spelling_key
@@ -65,13 +66,29 @@ def japanese_words(text: str) -> list[tuple[str, str, str]]:
     ]
 
 
+# Text in one kana script (UniDic's readings are katakana), the long vowel mark included.
+_ONE_KANA_SCRIPT = re.compile(r"^(?:[\u30a1-\u30f6\u30fc]+|[\u3041-\u3096\u30fc]+)$")
+
+
 @lru_cache(maxsize=1)
 def _kakasi():
+    """pykakasi whole: its kanji dictionary is 91 MiB of Python objects a process."""
     return pykakasi.kakasi()
+
+
+@lru_cache(maxsize=1)
+def _kana_converter():
+    """pykakasi's kana converter alone (what its whole converter uses for kana)."""
+    return IConv()
 
 
 @lru_cache(maxsize=50_000)
 def kana_in_latin(kana: str) -> str:
+    """Japanese text in Hepburn's Latin letters. Kana of one script (a name's reading) is
+    converted by pykakasi's kana converter alone, the same letters (a test compares them)
+    without its kanji dictionary: a process that only ever reads kana never loads it."""
+    if _ONE_KANA_SCRIPT.match(kana):
+        return _kana_converter().convert(kana, kana)["hepburn"]
     return "".join(part["hepburn"] for part in _kakasi().convert(kana))
 
 
