@@ -23,8 +23,9 @@ def give_large_blocks_back(threshold: int) -> bool:
 
     glibc raises that threshold each time it frees a large mapped block (up to 32 MB), so
     a search's temporary arrays soon come from the heap, which keeps the high-water mark
-    of the largest search a worker ever ran. Fixed, it keeps a worker's own memory near
-    what it holds: after the query mix at 1,000,000 entries 531 → 457 MiB."""
+    of the largest searches a worker ran. Fixed, a worker's own memory stays nearer what
+    it holds, and each large array costs fresh pages: a trade an operator chooses
+    (``ARCHIVE_MALLOC_MMAP_THRESHOLD``, docs/operations.md)."""
     if threshold <= 0:
         return False
     try:

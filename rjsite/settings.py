@@ -420,5 +420,6 @@ ARCHIVE_REBUILD_MEMORY_MB = int(os.environ.get("ARCHIVE_REBUILD_MEMORY_MB", "102
 # Megabytes per process for decoded posting lists of frequent words (0: no cache).
 ARCHIVE_POSTINGS_CACHE_MB = float(os.environ.get("ARCHIVE_POSTINGS_CACHE_MB", "128"))
 # Bytes from which a serving process's allocations get mappings of their own, given back
-# when freed (archive/processes.py; 0: the C library's default, which keeps them).
-ARCHIVE_MALLOC_MMAP_THRESHOLD = int(os.environ.get("ARCHIVE_MALLOC_MMAP_THRESHOLD", "131072"))
+# when freed (archive/processes.py): less memory, slower searches (docs/operations.md).
+# 0, the default: the C library's own policy.
+ARCHIVE_MALLOC_MMAP_THRESHOLD = int(os.environ.get("ARCHIVE_MALLOC_MMAP_THRESHOLD", "0"))
