@@ -202,7 +202,12 @@ class EntryQuerySet(models.QuerySet):
         MAX in one statement by reading the whole index, each alone by one look at its
         end. So, for such a question of an unfiltered list, one indexed look per bound.
         Anything else as Django does it."""
-        if args or not kwargs or self.query.where or self.query.is_sliced:
+        query = self.query
+        plain_rows = (
+            not (query.where or query.is_sliced or query.annotations or query.combinator)
+            and query.group_by is None
+        )
+        if args or not kwargs or not plain_rows:
             return super().aggregate(*args, **kwargs)
         if not all(_is_plain_bound(function) for function in kwargs.values()):
             return super().aggregate(*args, **kwargs)

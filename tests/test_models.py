@@ -197,6 +197,9 @@ def test_the_first_and_last_dates_are_read_from_the_ends_of_the_date_index(make_
         "last": datetime.date(2021, 5, 1),
     }
     assert Entry.objects.aggregate(last=models.Max("id"))["last"] == Entry.objects.latest("id").id
+    per_year = Entry.objects.values("date_precision").annotate(newest=models.Max("date"))
+    # Grouped rows (the newest date of each precision: 2021 and none) are Django's too.
+    assert per_year.aggregate(first=models.Min("newest")) == {"first": datetime.date(2021, 5, 1)}
 
 
 def test_bulk_create_takes_a_generator(db):
