@@ -4,6 +4,8 @@ same terms, postings, positions, field lengths, stored fields and columns as Who
 own writer produces from the same documents; and generations written before keep
 working."""
 
+import random
+
 import numpy as np
 import pytest
 from whoosh import index as whoosh_index
@@ -12,7 +14,13 @@ from whoosh.fields import TEXT
 
 from archive.benchmark import corpus
 from archive.search.schema import build_schema
-from archive.search.segments.batch_writer import SegmentBuilder, index_locked, replace_content
+from archive.search.segments.batch_writer import (
+    _CHUNK,
+    SegmentBuilder,
+    TermPostings,
+    index_locked,
+    replace_content,
+)
 from archive.search.segments.docsets import term_positions, term_postings
 from archive.search.segments.format import SEGMENT_FILES, ArchiveCodec, CompactCodec
 from archive.search.sync import indexing
@@ -222,3 +230,23 @@ def test_a_rebuild_gives_each_word_to_the_vocabulary_once_a_segment(documents, t
     found = {term.decode() for term in reader.lexicon("vocabulary")}
     assert found == expected and "kuril" in found and "the" not in found
     assert all(reader.doc_frequency("vocabulary", word) == 1 for word in ("kuril", "елка"))
+
+
+def test_a_fields_postings_come_out_by_term_then_document_across_chunks():
+    """The other fields' postings are held in columns and read in chunks: a term whose
+    documents straddle a chunk's end comes out whole, in the order Whoosh writes."""
+    draw = random.Random(7)
+    postings = TermPostings()
+    added = []
+    for docnum in range(_CHUNK + 5_000):
+        for term in draw.sample([b"en", b"ja", b"ru", b"news", b"journal-article"], 2):
+            value = b"" if term != b"news" else bytes([docnum % 3])
+            postings.add(term, docnum, 1.0, value)
+            added.append((term, docnum, 1.0, value))
+    written = [
+        (term, docnum, weight, value)
+        for term, group in postings.by_term()
+        for docnum, weight, value in group
+    ]
+    assert written == sorted(added, key=lambda posting: (posting[0], posting[1]))
+    assert len({term for term, _ in postings.by_term()}) == 5  # each term's group once
