@@ -23,6 +23,8 @@ import uuid
 
 import numpy as np
 
+from archive.search.segments.docsets import segment_key
+
 EXTENSION = ".facts"
 VERSION = 1
 _LENGTH = struct.Struct("<Q")
@@ -34,8 +36,7 @@ _MULTI_ARRAYS = ("starts", "ordinals", "owners")
 
 def path_of(reader) -> str | None:
     """Where the side file of the reader's segment is (None for an index in memory)."""
-    storage = reader.storage()
-    folder = getattr(getattr(storage, "b", storage), "folder", None)
+    folder, _ = segment_key(reader)
     if folder is None:
         return None
     return os.path.join(folder, reader.segment().make_filename(EXTENSION))
