@@ -58,6 +58,12 @@ class Vocabulary:
     ordinal: dict[str, int]  # value → ordinal
     _numbers: dict = field(default_factory=dict, compare=False, repr=False)
 
+    @classmethod
+    def of(cls, values) -> "Vocabulary":
+        """The vocabulary of these values, in ordinal order."""
+        values = tuple(values)
+        return cls(values, {value: i for i, value in enumerate(values)})
+
     def ordinals(self, values) -> np.ndarray:
         return np.array([self.ordinal[v] for v in values if v in self.ordinal], dtype=DOCNUM)
 
@@ -164,7 +170,7 @@ def _vocabulary(reader, fieldname) -> tuple[Vocabulary, list[np.ndarray]]:
     for term in reader.lexicon(fieldname):
         values.append(term.decode("utf-8"))
         docs.append(term_docs(reader, fieldname, term))
-    return Vocabulary(tuple(values), {value: i for i, value in enumerate(values)}), docs
+    return Vocabulary.of(values), docs
 
 
 def _single_valued(reader, fieldname) -> SingleValued:
@@ -241,17 +247,32 @@ def stored_or_built(reader) -> SegmentFacts:
     """The segment's facts from its side file (``facts_file``), or built from its postings
     and written to that file for every other process (best effort: a read-only or full
     disk leaves them in this process alone)."""
-    path = facts_file.path_of(reader)
-    if path is not None:
-        stored = facts_file.read(path, Vocabulary, SingleValued, MultiValued, SegmentFacts)
-        if stored is not None:
-            return stored
+    stored = read_side_file(reader)
+    if stored is not None:
+        return stored
     with not_counted():
         facts = build(reader)
+    path = facts_file.path_of(reader)
     if path is not None:
         with contextlib.suppress(OSError):
             facts_file.write(path, facts)
     return facts
+
+
+def read_side_file(reader) -> SegmentFacts | None:
+    """The segment's facts as its side file holds them; None without a readable one."""
+    path = facts_file.path_of(reader)
+    stored = facts_file.read(path) if path is not None else None
+    if stored is None:
+        return None
+    arrays, facets = stored
+    return SegmentFacts({name: _stored_facet(*facet) for name, facet in facets.items()}, **arrays)
+
+
+def _stored_facet(values: tuple, arrays: dict):
+    """A facet read from a side file: several values a document when it has owners."""
+    kind = MultiValued if "owners" in arrays else SingleValued
+    return kind(Vocabulary.of(values), **arrays)
 
 
 def write_side_file(reader) -> None:

@@ -87,9 +87,10 @@ def write(path: str, facts) -> None:
             os.remove(temporary)
 
 
-def read(path: str, vocabulary, single, multi, segment_facts):
-    """The facts in the file at ``path``, as ``segment_facts`` (the classes are passed in:
-    ``facts`` imports this module), or None when there is no readable file."""
+def read(path: str) -> tuple[dict, dict] | None:
+    """The arrays in the file at ``path`` as ``encode`` placed them: the segment's own
+    (by name) and each facet's values and arrays (field → (values, arrays by name)), or
+    None when there is no readable file."""
     try:
         with open(path, "rb") as file:
             mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
@@ -102,18 +103,17 @@ def read(path: str, vocabulary, single, multi, segment_facts):
             return None
         base = -(-(_LENGTH.size + length) // _ALIGN) * _ALIGN
 
-        def array(where) -> np.ndarray:
-            at, dtype, count = where
-            return np.frombuffer(mapped, dtype=np.dtype(dtype), count=count, offset=base + at)
+        def arrays(places: dict) -> dict[str, np.ndarray]:
+            return {
+                name: np.frombuffer(mapped, dtype=np.dtype(dtype), count=count, offset=base + at)
+                for name, (at, dtype, count) in places.items()
+            }
 
-        facets = {}
-        for fieldname, entry in header["facets"].items():
-            values = tuple(entry["values"])
-            words = vocabulary(values, {value: i for i, value in enumerate(values)})
-            arrays = {name: array(where) for name, where in entry["arrays"].items()}
-            kind = multi if "owners" in arrays else single
-            facets[fieldname] = kind(words, **arrays)
-        tops = {name: array(header["arrays"][name]) for name in _TOP_ARRAYS}
-        return segment_facts(facets, **tops)
+        facets = {
+            fieldname: (tuple(entry["values"]), arrays(entry["arrays"]))
+            for fieldname, entry in header["facets"].items()
+        }
+        own = arrays(header["arrays"])
+        return {name: own[name] for name in _TOP_ARRAYS}, facets
     except (ValueError, KeyError, TypeError, struct.error, UnicodeDecodeError):
         return None

@@ -49,9 +49,7 @@ def test_a_rebuild_writes_each_segments_facts_and_a_new_process_reads_them(
         for leaf in leaves:
             path = facts_file.path_of(leaf)
             assert os.path.exists(path)
-            stored = facts_file.read(
-                path, facts.Vocabulary, facts.SingleValued, facts.MultiValued, facts.SegmentFacts
-            )
+            stored = facts.read_side_file(leaf)
             _same(facts.build(leaf), stored)
     finally:
         reader.close()
@@ -72,9 +70,7 @@ def test_an_unreadable_side_file_is_built_again_and_written_whole(indexed_seed):
         file.write(b"\x10\x00\x00\x00\x00\x00\x00\x00{not json")
     facts.clear()
     assert _answer() == before
-    assert facts_file.read(
-        path, facts.Vocabulary, facts.SingleValued, facts.MultiValued, facts.SegmentFacts
-    )
+    assert facts_file.read(path)
 
 
 def test_saved_segments_get_theirs_from_the_first_search_and_lose_them_when_merged(
