@@ -2,12 +2,13 @@
 own (``services/entries.py``): an entry saved, deleted, updated or created in bulk, its
 topics and identifiers changed, outside a service (the shell, a test, a data migration)
 is followed by its version and its index change all the same. A renamed source or topic
-logs the entries whose documents name it."""
+logs the entries whose documents name it. Topics given or taken, however, are copied to
+the topics' timelines (``TopicTimeline``)."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from archive.models import Entry, EntryIdentifier, Source, Topic, entries_changed
+from archive.models import Entry, EntryIdentifier, Source, Topic, TopicTimeline, entries_changed
 from archive.search import queue_entries
 from archive.services.entries import leave_tombstone, record_changes, recorded_by_a_service
 
@@ -39,6 +40,19 @@ def entry_topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
         queue_entries(Entry.objects.values_list("pk", flat=True))
     else:
         queue_entries(pk_set or [])
+
+
+@receiver(m2m_changed, sender=Entry.topics.through)
+def topic_timelines_follow(sender, instance, action, reverse, pk_set, **kwargs):
+    """The topics' timelines after any change of entries' topics, by a service or not."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        TopicTimeline.refresh([instance.pk])
+    elif action == "post_clear":  # a topic cleared of its entries
+        TopicTimeline.objects.filter(topic_id=instance.pk).delete()
+    else:
+        TopicTimeline.refresh(pk_set or [])
 
 
 @receiver(post_save, sender=EntryIdentifier)

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from archive.dates import InvalidPartialDate, PartialDate
 from archive.identifiers import validate_identifier
-from archive.models import Entry, EntryIdentifier, Topic
+from archive.models import Entry, EntryIdentifier, Topic, TopicTimeline
 
 
 def test_undated_entry_with_a_date_is_refused_by_the_database(db):
@@ -205,3 +205,80 @@ def test_the_first_and_last_dates_are_read_from_the_ends_of_the_date_index(make_
 def test_bulk_create_takes_a_generator(db):
     created = Entry.objects.bulk_create(Entry(title=f"Made {n}", body="text") for n in range(3))
     assert len(created) == 3 and Entry.objects.count() == 3
+
+
+def test_a_topics_timeline_follows_every_change_of_its_entries_topics_and_dates(make_entry):
+    """Each topic's timeline (its entries with their dates, what the admin counts and
+    lists a topic's entries from) is the links and the entries' dates, whichever way they
+    change: a save, a queryset update, topics given or taken from either side, a delete."""
+    energy, fishing = Topic.objects.create(name="Energy"), Topic.objects.create(name="Fishing")
+
+    def timeline(topic):
+        return sorted(TopicTimeline.objects.filter(topic=topic).values_list("entry_id", "date"))
+
+    def as_linked(topic):
+        return sorted(topic.entries.values_list("id", "date"))
+
+    may_1956 = {"date": datetime.date(1956, 5, 1), "date_precision": "day"}
+    first, second, undated = make_entry(**may_1956), make_entry(**may_1956), make_entry()
+    first.topics.set([energy, fishing])
+    second.topics.add(energy)
+    energy.entries.add(undated)
+    assert timeline(energy) == as_linked(energy) and len(timeline(energy)) == 3
+    assert timeline(fishing) == [(first.pk, datetime.date(1956, 5, 1))]
+
+    first.date = datetime.date(1991, 12, 26)
+    first.save()
+    Entry.objects.filter(pk=second.pk).update(date=datetime.date(2021, 1, 1))
+    assert timeline(energy) == as_linked(energy)
+    assert (first.pk, datetime.date(1991, 12, 26)) in timeline(fishing)
+    assert (second.pk, datetime.date(2021, 1, 1)) in timeline(energy)
+
+    first.topics.remove(energy)
+    energy.entries.remove(undated)
+    assert timeline(energy) == as_linked(energy) == [(second.pk, datetime.date(2021, 1, 1))]
+    fishing.entries.clear()
+    second.topics.clear()
+    assert timeline(fishing) == timeline(energy) == []
+
+    energy.entries.set([first, undated])
+    undated.delete()
+    assert timeline(energy) == as_linked(energy) == [(first.pk, datetime.date(1991, 12, 26))]
+
+
+def test_a_topics_entries_are_counted_and_bounded_from_its_timeline_alone(make_entry):
+    """A topic's count, first and last dates and years are read from its timeline's
+    index (a query that never joins the entries); narrowed further, Django's own answer."""
+    from django.db import connection, models
+    from django.test.utils import CaptureQueriesContext
+
+    energy, other = Topic.objects.create(name="Energy"), Topic.objects.create(name="Other")
+    for year in (1956, 1991, 1991, 2021):
+        make_entry(date=datetime.date(year, 5, 1), date_precision="day").topics.add(energy)
+    make_entry().topics.add(energy)  # undated
+    make_entry(date=datetime.date(2000, 1, 1), date_precision="day").topics.add(other)
+    in_energy = Entry.objects.in_topic(energy.pk)
+    bounds = {"first": models.Min("date"), "last": models.Max("date")}
+    with CaptureQueriesContext(connection) as queries:
+        count, found, years = (
+            in_energy.count(),
+            in_energy.aggregate(**bounds),
+            in_energy.dates("date", "year"),
+        )
+    assert count == 5
+    assert found == {"first": datetime.date(1956, 5, 1), "last": datetime.date(2021, 5, 1)}
+    assert years == [datetime.date(y, 1, 1) for y in (1956, 1991, 2021)]
+    assert all('"archive_entry"' not in query["sql"] for query in queries.captured_queries)
+    # The same answers as through the links.
+    linked = Entry.objects.filter(topics=energy)
+    assert (linked.count(), linked.aggregate(**bounds)) == (count, found)
+    assert list(linked.dates("date", "year")) == years
+    assert list(in_energy.newest_first()) == list(linked.order_by(*Entry._meta.ordering))
+    # Narrowed further: the entries' own rows.
+    since = in_energy.filter(date__gte=datetime.date(1990, 1, 1))
+    assert since.count() == 3
+    assert list(since.dates("date", "year")) == [
+        datetime.date(1991, 1, 1),
+        datetime.date(2021, 1, 1),
+    ]
+    assert since.aggregate(**bounds)["first"] == datetime.date(1991, 5, 1)

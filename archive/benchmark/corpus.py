@@ -25,6 +25,7 @@ from archive.models import (
     EntryVersion,
     Source,
     Topic,
+    TopicTimeline,
     text_fingerprint,
 )
 
@@ -376,6 +377,11 @@ def _generate(entries: int, seed: int, progress, batch_size: int) -> int:
                 for entry, entry_topics in zip(created, links, strict=True)
                 for topic in entry_topics
             )
+            TopicTimeline.objects.bulk_create(
+                TopicTimeline(entry_id=entry.pk, topic_id=topic.pk, date=entry.date)
+                for entry, entry_topics in zip(created, links, strict=True)
+                for topic in entry_topics
+            )
             EntryEntity.objects.bulk_create(
                 EntryEntity(entry_id=entry.pk, entity_id=entity_id, mentions=1)
                 for entry, entity_ids in zip(created, named, strict=True)
@@ -392,6 +398,7 @@ def remove_generated() -> int:
         generated = Entry._base_manager.filter(external_id__startswith=PREFIX)
         ids = list(generated.values_list("pk", flat=True))
         Entry.topics.through.objects.filter(entry_id__in=ids).delete()
+        TopicTimeline.objects.filter(entry_id__in=ids).delete()
         for model in (EntryIdentifier, EntryVersion, EntryEntity):
             model.objects.filter(entry_id__in=ids).delete()
         generated._raw_delete(generated.db)

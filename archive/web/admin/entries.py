@@ -3,6 +3,7 @@
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef
@@ -180,6 +181,14 @@ LIST_DEFERRED = (
 )
 
 
+def number_in(value: str) -> int:
+    """A filter's id as typed in the address; anything else is the admin's "invalid
+    filter" (a 500 before: the database was asked to compare an id with letters)."""
+    if not value.isdigit():
+        raise IncorrectLookupParameters(value)
+    return int(value)
+
+
 class SourceFilter(admin.SimpleListFilter):
     """Every source (a few hundred), not only those entries use: finding those meant a
     pass over every entry."""
@@ -191,11 +200,12 @@ class SourceFilter(admin.SimpleListFilter):
         return [(str(source.pk), source.name) for source in Source.objects.order_by("name")]
 
     def queryset(self, request, queryset):
-        return queryset.filter(source_id=self.value()) if self.value() else queryset
+        return queryset.filter(source_id=number_in(self.value())) if self.value() else queryset
 
 
 class TopicFilter(admin.SimpleListFilter):
-    """Every topic with its place in the tree, read in one query."""
+    """Every topic with its place in the tree, read in one query. A topic's entries are
+    counted, drilled down and listed newest first from its timeline (``in_topic``)."""
 
     title = _("topic")
     parameter_name = "topics__id__exact"
@@ -205,7 +215,7 @@ class TopicFilter(admin.SimpleListFilter):
         return sorted(((str(topic.pk), str(topic)) for topic in topics), key=lambda t: t[1])
 
     def queryset(self, request, queryset):
-        return queryset.filter(topics__id=self.value()) if self.value() else queryset
+        return queryset.in_topic(number_in(self.value())) if self.value() else queryset
 
 
 class LanguageFilter(admin.SimpleListFilter):

@@ -119,6 +119,14 @@ def rank_of(ids: list[int]) -> RawSQL:
 
 
 class RankedChangeList(ChangeList):
+    def get_ordering(self, request, queryset):
+        """A topic's entries in their default order read in its timeline's order (the
+        same order, from an index: ``EntryQuerySet.newest_first``)."""
+        in_topic = getattr(queryset, "topic", None) is not None
+        if in_topic and ORDER_VAR not in self.params and not self.query.strip():
+            return list(queryset.newest_first().query.order_by)
+        return super().get_ordering(request, queryset)
+
     def get_ordering_field_columns(self):
         """No column is marked as the sort while results are listed best first."""
         if self.query.strip() and ORDER_VAR not in self.params:
