@@ -5,6 +5,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connections, models
@@ -218,13 +219,29 @@ class DatedQuerySet(models.QuerySet):
         return years if order == "ASC" else years[::-1]
 
 
+@dataclass(frozen=True)
+class TopicNarrowing:
+    """How ``EntryQuerySet.in_topic`` narrowed entries: to a topic, perhaps to dates
+    [since, before), with how many conditions (nothing else narrowed them if the query
+    still has exactly those)."""
+
+    topic_id: int
+    dates: tuple[datetime.date, datetime.date] | None
+    conditions: int | None  # None: other conditions were there before
+
+    def timeline(self):
+        rows = TopicTimeline.objects.filter(topic_id=self.topic_id)
+        if self.dates:
+            rows = rows.filter(date__gte=self.dates[0], date__lt=self.dates[1])
+        return rows
+
+
 class EntryQuerySet(DatedQuerySet):
-    # The topic ``in_topic`` narrowed these entries to (None: not narrowed so).
-    _in_topic: int | None = None
+    _narrowing: TopicNarrowing | None = None
 
     def _clone(self):
         clone = super()._clone()
-        clone._in_topic = self._in_topic
+        clone._narrowing = self._narrowing
         return clone
 
     def update(self, **kwargs):
@@ -238,37 +255,45 @@ class EntryQuerySet(DatedQuerySet):
     @property
     def topic(self) -> int | None:
         """The topic ``in_topic`` narrowed these entries to, if it did."""
-        return self._in_topic
+        return self._narrowing.topic_id if self._narrowing else None
 
-    def in_topic(self, topic_id: int):
-        """These entries that have this topic, through its timeline (``TopicTimeline``):
-        counted, bounded and drilled down by year from the timeline's index while nothing
-        else narrows them, and listed newest first in its order (``newest_first``)."""
-        narrowed = self.filter(timelines__topic_id=topic_id)
-        narrowed._in_topic = topic_id
+    def in_topic(self, topic_id: int, dates: tuple[datetime.date, datetime.date] | None = None):
+        """These entries that have this topic (and a date in [since, before) if ``dates``
+        are given), found through its timeline (``TopicTimeline``): counted, bounded and
+        drilled down by date from the timeline's index while nothing else narrows them,
+        and listed newest first in its order (``newest_first``)."""
+        conditions = {"timelines__topic_id": topic_id}
+        if dates:
+            conditions.update(timelines__date__gte=dates[0], timelines__date__lt=dates[1])
+        narrowed = self.filter(**conditions)
+        alone = not self.query.where
+        narrowed._narrowing = TopicNarrowing(
+            topic_id, dates, len(narrowed.query.where.children) if alone else None
+        )
         return narrowed
 
     def newest_first(self):
         """Newest first, undated last (the model's order); a topic's entries in its
         timeline's order, which is the same order read from the timeline's index."""
-        if self._in_topic is None:
+        if self._narrowing is None:
             return self.order_by(*Entry._meta.ordering)
         return self.order_by(
             models.F("timelines__date").desc(nulls_last=True), "-timelines__entry_id"
         )
 
     def _timeline_alone(self):
-        """The timeline of the topic these entries are narrowed to, if nothing else
-        narrows them (so its rows are exactly these entries); else None."""
-        query = self.query
+        """The timeline rows of the topic (and dates) these entries are narrowed to, if
+        nothing else narrows them (so those rows are exactly these entries); else None."""
+        query, narrowing = self.query, self._narrowing
         alone = (
-            self._in_topic is not None
-            and len(query.where.children) == 1
+            narrowing is not None
+            and narrowing.conditions == len(query.where.children)
+            and query.where.connector == "AND"
             and not (query.where.negated or query.is_sliced or query.combinator)
             and not query.distinct
             and query.group_by is None
         )
-        return TopicTimeline.objects.filter(topic_id=self._in_topic) if alone else None
+        return narrowing.timeline() if alone else None
 
     def count(self):
         timeline = self._timeline_alone()
@@ -292,11 +317,17 @@ class EntryQuerySet(DatedQuerySet):
         end. So, for such a question of an unfiltered list, one indexed look per bound.
         Anything else as Django does it."""
         query = self.query
+        # Annotations that are not aggregates (the admin's "text pending") leave the rows
+        # as they are; a bound of an annotation is Django's to compute.
         plain_rows = (
-            not (query.where or query.is_sliced or query.annotations or query.combinator)
+            not (query.where or query.is_sliced or query.combinator)
             and query.group_by is None
+            and not any(annotation.contains_aggregate for annotation in query.annotations.values())
         )
-        if args or not kwargs or not all(_is_plain_bound(f) for f in kwargs.values()):
+        bounds = kwargs.values()
+        if args or not kwargs or not all(_is_plain_bound(f) for f in bounds):
+            return super().aggregate(*args, **kwargs)
+        if any(_field_of(f) in query.annotations for f in bounds):
             return super().aggregate(*args, **kwargs)
         timeline = self._timeline_alone()
         if timeline is not None and all(_field_of(f) == "date" for f in kwargs.values()):
@@ -310,11 +341,11 @@ class EntryQuerySet(DatedQuerySet):
         asks on every page of its list): the first and last dates from the index, then
         one indexed look per year between them. Anything else as Django does it."""
         timeline = self._timeline_alone()
-        if field_name != "date" or kind != "year":
+        if field_name != "date":
             return super().dates(field_name, kind, order)
-        if timeline is not None:
-            return timeline._years(order)
-        if self.query.where:
+        if timeline is not None:  # a topic's: from its timeline's index
+            return timeline._years(order) if kind == "year" else timeline.dates("date", kind, order)
+        if kind != "year" or self.query.where:
             return super().dates(field_name, kind, order)
         return self._years(order)
 

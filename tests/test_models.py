@@ -282,3 +282,29 @@ def test_a_topics_entries_are_counted_and_bounded_from_its_timeline_alone(make_e
         datetime.date(2021, 1, 1),
     ]
     assert since.aggregate(**bounds)["first"] == datetime.date(1991, 5, 1)
+    # Within dates, as the admin's drill-down narrows a topic: still the timeline alone.
+    in_1991 = Entry.objects.in_topic(
+        energy.pk, dates=(datetime.date(1991, 1, 1), datetime.date(1992, 1, 1))
+    )
+    with CaptureQueriesContext(connection) as queries:
+        count, months = in_1991.count(), list(in_1991.dates("date", "month"))
+    assert (count, months) == (2, [datetime.date(1991, 5, 1)])
+    assert all('"archive_entry"' not in query["sql"] for query in queries.captured_queries)
+
+
+def test_an_annotated_lists_first_and_last_dates_are_read_from_the_index_ends(make_entry):
+    """The admin's list annotates each entry (a scan being read): its drill-down's first
+    and last dates are still one look at each end of the date index, Django's answer."""
+    from django.db import connection, models
+    from django.test.utils import CaptureQueriesContext
+
+    for year in (1956, 2021):
+        make_entry(date=datetime.date(year, 5, 1), date_precision="day")
+    annotated = Entry.objects.annotate(dated=models.Exists(Entry.objects.filter(pk=1)))
+    bounds = {"first": models.Min("date"), "last": models.Max("date")}
+    with CaptureQueriesContext(connection) as queries:
+        found = annotated.aggregate(**bounds)
+    assert found == {"first": datetime.date(1956, 5, 1), "last": datetime.date(2021, 5, 1)}
+    assert all("LIMIT 1" in query["sql"] for query in queries.captured_queries)
+    counted = Entry.objects.annotate(topic_count=models.Count("topics"))
+    assert counted.aggregate(most=models.Max("topic_count")) == {"most": 0}

@@ -1,5 +1,7 @@
 """The editors' admin: entries, sources and topics, with publishing and duplicate checks."""
 
+import datetime
+
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django import forms
 from django.contrib import admin, messages
@@ -189,6 +191,28 @@ def number_in(value: str) -> int:
     return int(value)
 
 
+def drill_down_dates(params, field: str) -> tuple[datetime.date, datetime.date] | None:
+    """The dates [since, before) the date drill-down's year, month and day in ``params``
+    stand for, taken out of ``params``, as Django's list reads them; None without a year."""
+    year = params.pop(f"{field}__year", None)
+    if year is None:
+        return None
+    month, day = params.pop(f"{field}__month", None), params.pop(f"{field}__day", None)
+    try:
+        since = datetime.date(
+            int(year[-1]), int(month[-1] if month else 1), int(day[-1] if day else 1)
+        )
+    except ValueError as error:
+        raise IncorrectLookupParameters(error) from error
+    if day:
+        before = since + datetime.timedelta(days=1)
+    elif month:
+        before = (since + datetime.timedelta(days=32)).replace(day=1)
+    else:
+        before = since.replace(year=since.year + 1)
+    return since, before
+
+
 class SourceFilter(admin.SimpleListFilter):
     """Every source (a few hundred), not only those entries use: finding those meant a
     pass over every entry."""
@@ -205,17 +229,26 @@ class SourceFilter(admin.SimpleListFilter):
 
 class TopicFilter(admin.SimpleListFilter):
     """Every topic with its place in the tree, read in one query. A topic's entries are
-    counted, drilled down and listed newest first from its timeline (``in_topic``)."""
+    counted, drilled down and listed newest first from its timeline (``in_topic``), within
+    the drill-down's dates: with a topic chosen, this filter takes the drill-down's year,
+    month and day, which Django would otherwise check against each entry's row."""
 
     title = _("topic")
     parameter_name = "topics__id__exact"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        chosen = self.value() and self.lookup_choices
+        self.dates = drill_down_dates(params, model_admin.date_hierarchy) if chosen else None
 
     def lookups(self, request, model_admin):
         topics = Topic.objects.select_related("parent__parent")
         return sorted(((str(topic.pk), str(topic)) for topic in topics), key=lambda t: t[1])
 
     def queryset(self, request, queryset):
-        return queryset.in_topic(number_in(self.value())) if self.value() else queryset
+        if not self.value():
+            return queryset
+        return queryset.in_topic(number_in(self.value()), dates=self.dates)
 
 
 class LanguageFilter(admin.SimpleListFilter):

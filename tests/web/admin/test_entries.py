@@ -357,10 +357,24 @@ def test_a_topics_list_is_read_from_its_timeline(superuser_client, make_entry):
             plan = " ".join(str(row[-1]) for row in cursor.fetchall())
         assert "topic_timeline_newest_first" in plan and "TEMP B-TREE" not in plan
     # Drilled down to a year, and sorted by a column: the same entries as Django's way.
-    in_1991 = superuser_client.get(
-        CHANGELIST_URL, {"topics__id__exact": energy.pk, "date__year": 1991}
-    )
+    with CaptureQueriesContext(connection) as queries:
+        in_1991 = superuser_client.get(
+            CHANGELIST_URL, {"topics__id__exact": energy.pk, "date__year": 1991}
+        )
     assert in_1991.context["cl"].result_count == 2
+    assert {entry.pk for entry in in_1991.context["cl"].result_list} == set(
+        Entry.objects.filter(topics=energy, date__year=1991).values_list("pk", flat=True)
+    )
+    assert "date__month=5" in in_1991.content.decode()  # the months of the year's entries
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert counts and all('"archive_entry"' not in sql for sql in counts)
+    in_may = superuser_client.get(
+        CHANGELIST_URL,
+        {"topics__id__exact": energy.pk, "date__year": 1991, "date__month": 5, "date__day": 1},
+    )
+    assert in_may.context["cl"].result_count == 2
+    not_a_day = {"topics__id__exact": energy.pk, "date__year": 1991, "date__month": 13}
+    assert superuser_client.get(CHANGELIST_URL, not_a_day).status_code == 302
     by_title = superuser_client.get(CHANGELIST_URL, {"topics__id__exact": energy.pk, "o": "1"})
     titles = [entry.title for entry in by_title.context["cl"].result_list]
     assert titles == sorted(titles) and len(titles) == 5
