@@ -8,7 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import Q
 from django.dispatch import Signal
 from django.urls import reverse
@@ -705,6 +705,22 @@ class TopicTimeline(models.Model):
                 cls(entry_id=entry_id, topic_id=topic_id, date=date)
                 for entry_id, topic_id, date in links
             )
+
+    @classmethod
+    def rebuild_all(cls) -> int:
+        """Every topic's timeline anew from the links and the entries' dates, in one
+        statement (after either was edited in raw SQL). Returns how many rows."""
+        links, entries = Entry.topics.through._meta.db_table, Entry._meta.db_table
+        quote = connections[cls.objects.db].ops.quote_name
+        with transaction.atomic(), connections[cls.objects.db].cursor() as cursor:
+            cls.objects.all().delete()
+            cursor.execute(
+                f"INSERT INTO {quote(cls._meta.db_table)} (topic_id, entry_id, date) "
+                f"SELECT links.topic_id, links.entry_id, entries.date "
+                f"FROM {quote(links)} AS links "
+                f"JOIN {quote(entries)} AS entries ON entries.id = links.entry_id"
+            )
+        return cls.objects.count()
 
 
 REFRESH_BATCH = 500  # entries a refresh reads at once (SQLite's limit on parameters)

@@ -308,3 +308,28 @@ def test_an_annotated_lists_first_and_last_dates_are_read_from_the_index_ends(ma
     assert all("LIMIT 1" in query["sql"] for query in queries.captured_queries)
     counted = Entry.objects.annotate(topic_count=models.Count("topics"))
     assert counted.aggregate(most=models.Max("topic_count")) == {"most": 0}
+
+
+def test_refresh_topic_timelines_rebuilds_them_after_raw_edits(make_entry):
+    """The links and dates edited behind the app's back (raw SQL, as an operator might)
+    are what ``manage.py refresh_topic_timelines`` rebuilds the timelines from."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    energy = Topic.objects.create(name="Energy")
+    entry = make_entry(date=datetime.date(1956, 5, 1), date_precision="day")
+    entry.topics.add(energy)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE archive_entry SET date = %s WHERE id = %s",
+            [datetime.date(1991, 1, 1), entry.pk],
+        )
+    assert TopicTimeline.objects.get().date == datetime.date(1956, 5, 1)  # not seen
+    output = StringIO()
+    call_command("refresh_topic_timelines", stdout=output)
+    assert "timelines: 1 link." in output.getvalue()
+    assert list(TopicTimeline.objects.values_list("topic_id", "entry_id", "date")) == [
+        (energy.pk, entry.pk, datetime.date(1991, 1, 1))
+    ]
