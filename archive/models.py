@@ -314,8 +314,9 @@ class EntryQuerySet(DatedQuerySet):
         """The admin's drill-down asks every unfiltered page for the first and last date
         (``aggregate(first=Min("date"), last=Max("date"))``): SQLite answers a MIN and a
         MAX in one statement by reading the whole index, each alone by one look at its
-        end. So, for such a question of an unfiltered list, one indexed look per bound.
-        Anything else as Django does it."""
+        end. So, for such a question of an unfiltered list, one indexed look per bound;
+        of a topic's entries (``in_topic``), the ends of its timeline's index. Anything
+        else as Django does it."""
         query = self.query
         # Annotations that are not aggregates (the admin's "text pending") leave the rows
         # as they are; a bound of an annotation is Django's to compute.
@@ -339,7 +340,8 @@ class EntryQuerySet(DatedQuerySet):
     def dates(self, field_name, kind, order="ASC"):
         """The years of all entries without reading every row (the admin's drill-down
         asks on every page of its list): the first and last dates from the index, then
-        one indexed look per year between them. Anything else as Django does it."""
+        one indexed look per year between them. A topic's years, months or days
+        (``in_topic``) from its timeline's index. Anything else as Django does it."""
         timeline = self._timeline_alone()
         if field_name != "date":
             return super().dates(field_name, kind, order)
