@@ -83,12 +83,18 @@ def test_an_excluded_word_is_never_brought_back(index):
     assert set(_evaluated(index, query)) == {"3", "5"}
 
 
-def test_sorted_intersection_agrees_with_numpy():
+@pytest.mark.parametrize("longer", [300, 80], ids=["binary search", "merge"])
+def test_sorted_intersection_agrees_with_numpy(longer):
+    """Both ways (a much longer array searched, or two of similar lengths merged) give
+    numpy's answer, in the shorter array's type."""
     rng = np.random.default_rng(3)
     for _ in range(50):
         first = np.unique(rng.integers(0, 500, rng.integers(0, 80)))
-        second = np.unique(rng.integers(0, 500, rng.integers(0, 300)))
-        assert sorted_intersection(first, second).tolist() == np.intersect1d(first, second).tolist()
+        second = np.unique(rng.integers(0, 500, rng.integers(0, longer))).astype(np.int32)
+        found = sorted_intersection(first, second)
+        assert found.tolist() == np.intersect1d(first, second).tolist()
+        shorter = first if len(first) <= len(second) else second
+        assert found.dtype == shorter.dtype
 
 
 def test_words_scored_at_chosen_documents_score_as_they_do_everywhere(index):
