@@ -253,15 +253,17 @@ def index_status() -> dict:
     """For health checks: can the index be read, how many documents, how far behind the
     change log it is (``lagging`` once its oldest unapplied change has waited longer than
     ``ARCHIVE_INDEX_MAX_LAG_SECONDS``)."""
+    # The position first, then the documents: an index only grows between the two reads,
+    # so the documents counted are never fewer than the position says were applied.
+    try:
+        behind = lag()
+    except Exception:  # The database's own check reports a database failure.
+        behind = None
     try:
         documents = storage.searchers.get().doc_count()
         state = "ok"
     except IndexUnavailable as error:
         documents, state = None, f"unavailable: {error}"
-    try:
-        behind = lag()
-    except Exception:  # The database's own check reports a database failure.
-        behind = None
     return {
         "state": state,
         "documents": documents,
