@@ -293,3 +293,31 @@ def test_a_position_file_removed_as_it_is_read_is_looked_for_again(empty_index, 
     monkeypatch.setattr(Path, "read_text", removed_once)
     assert applied_position.read(folder) == expected
     assert removed
+
+
+def test_health_never_reports_the_head_with_the_documents_of_before(
+    make_entry, committed, empty_index, client, monkeypatch
+):
+    """A node's follower may commit between the two reads of a health check: its
+    position is read first, so the documents counted are never fewer than the position
+    says were applied (counted first, a node at the head showed the documents of before,
+    and the test of a node killed while applying failed on it)."""
+    from archive.search import engine
+
+    _, index = storage.open_current()
+    holder = index.writer()  # the change waits in the log
+    try:
+        with committed():
+            make_entry(body="Applied between the reads")
+    finally:
+        holder.cancel()
+    real_lag = engine.lag
+
+    def lag_after_a_commit():
+        search.catch_up()  # the follower commits just as the check reads
+        return real_lag()
+
+    monkeypatch.setattr(engine, "lag", lag_after_a_commit)
+    health = client.get("/healthz").json()
+    assert health["index_position"] == change_log.head()
+    assert health["indexed_entries"] == 1
