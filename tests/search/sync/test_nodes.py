@@ -169,6 +169,11 @@ def test_a_node_killed_while_applying_the_log_resumes_where_its_index_stopped(
     two.start(env={"LOG_LEVEL": "DEBUG"})  # its log names each batch of changes applied
     after = two.wait_until(at_head, "the head of the change log after the restart")
     reference = one.wait_until(at_head, "the head of the change log")
+    # The batch is logged once committed: the health check may see the head first.
+    deadline = time.monotonic() + 30
+    while f"-{head} to the index" not in two.log():
+        assert time.monotonic() < deadline, f"no batch up to {head} logged:\n{two.log()[-3000:]}"
+        time.sleep(0.05)
     applied = sorted(
         (int(first), int(last))
         for first, last in re.findall(r"Applied changes (\d+)-(\d+)", two.log())
