@@ -372,15 +372,17 @@ def _generate(entries: int, seed: int, progress, batch_size: int) -> int:
             named.append(_draw_entities(rng, pools))
         with transaction.atomic():
             created = Entry._base_manager.bulk_create(batch)
-            through.objects.bulk_create(
-                through(entry_id=entry.pk, topic_id=topic.pk)
+            linked = [
+                (entry, topic)
                 for entry, entry_topics in zip(created, links, strict=True)
                 for topic in entry_topics
+            ]
+            through.objects.bulk_create(
+                through(entry_id=entry.pk, topic_id=topic.pk) for entry, topic in linked
             )
             TopicTimeline.objects.bulk_create(
                 TopicTimeline(entry_id=entry.pk, topic_id=topic.pk, date=entry.date)
-                for entry, entry_topics in zip(created, links, strict=True)
-                for topic in entry_topics
+                for entry, topic in linked
             )
             EntryEntity.objects.bulk_create(
                 EntryEntity(entry_id=entry.pk, entity_id=entity_id, mentions=1)
