@@ -331,7 +331,7 @@ class EntryQuerySet(DatedQuerySet):
         if any(_field_of(f) in query.annotations for f in bounds):
             return super().aggregate(*args, **kwargs)
         timeline = self._timeline_alone()
-        if timeline is not None and all(_field_of(f) == "date" for f in kwargs.values()):
+        if timeline is not None and all(_field_of(f) == "date" for f in bounds):
             return {name: timeline._bound(function) for name, function in kwargs.items()}
         if not plain_rows:
             return super().aggregate(*args, **kwargs)
