@@ -25,7 +25,7 @@ from whoosh.reading import SegmentReader
 
 from archive.search.analysis import ScriptAnalyzer
 from archive.search.fields import ONCE_PER_SEGMENT, VOCABULARY_FIELDS
-from archive.search.segments import common_pairs, facts, varints
+from archive.search.segments import common_pairs, facts, term_counts, varints
 from archive.search.segments.compact_postings import FieldPostings, encode_field
 from archive.search.segments.format import SEGMENT_FILES, CompactPositions
 
@@ -75,6 +75,9 @@ class SegmentBuilder:
         self.budget = max(1, limitmb) * 1_048_576 // BYTES_PER_OCCURRENCE
         self.segments = []
         self.array_fields = {name for name, field in self.schema.items() if _is_array_field(field)}
+        self.counting = {
+            name: term_counts.counting_for(field) for name, field in self.schema.items()
+        }
         self.vocabulary = vocabulary
         self._begin()
 
@@ -164,12 +167,13 @@ class SegmentBuilder:
         return number
 
     def _add_terms(self, fieldname: str, field, value) -> int:
-        length = 0
-        for term, frequency, weight, encoded in field.index(value):
-            if field.scorable:
-                length += frequency
-            self.postings[fieldname].add(term, self.docnum, weight, encoded)
-        return length
+        counting = self.counting[fieldname]
+        if counting is not None and isinstance(value, str):
+            postings = term_counts.postings_of(field, counting(value))
+        else:
+            postings = list(field.index(value))
+        length = self.postings[fieldname].add_document(self.docnum, postings)
+        return length if field.scorable else 0
 
     def finish(self) -> list:
         """Write what is held; the segments written, in order."""
@@ -206,7 +210,11 @@ class SegmentBuilder:
             reader.close()
 
     def _write_term_postings(self, fields, postings: "TermPostings"):
-        for term, group in postings.by_term():
+        arranged = postings.arranged()
+        if arranged is not None:
+            self._write_encoded(fields, *arranged)
+            return
+        for term, group in postings.by_term():  # a weight that is not a whole number
             fields.start_term(term)
             for docnum, weight, encoded in group:
                 fields.add(docnum, weight, encoded, None)
@@ -215,9 +223,12 @@ class SegmentBuilder:
     def _write_text_postings(self, fields, occurrences: list):
         texts = list(self.term_numbers)  # by number
         field_postings, terms = text_postings(occurrences, texts)
-        encoded = encode_field(field_postings, self.codec._blocklimit)  # noqa: SLF001
+        self._write_encoded(fields, field_postings, [term.encode("utf-8") for term in terms])
+
+    def _write_encoded(self, fields, postings: FieldPostings, terms: list[bytes]):
+        encoded = encode_field(postings, self.codec._blocklimit)  # noqa: SLF001
         for term, (data, weight, df, highest, first, last) in zip(terms, encoded, strict=True):
-            fields.add_encoded_term(term.encode("utf-8"), data, weight, df, highest, first, last)
+            fields.add_encoded_term(term, data, weight, df, highest, first, last)
 
 
 class TermPostings:
@@ -239,6 +250,53 @@ class TermPostings:
         self.docs.append(docnum)
         self.weights.append(weight)
         self.values.append(self.value_number.setdefault(encoded, len(self.value_number)))
+
+    def add_document(self, docnum: int, postings: list) -> int:
+        """A document's postings, (term, frequency, weight, encoded value) as
+        ``field.index`` yields them; the sum of their frequencies."""
+        term_number, value_number = self.term_number, self.value_number
+        self.terms.extend([term_number.setdefault(term, len(term_number)) for term, *_ in postings])
+        self.docs.extend([docnum] * len(postings))
+        self.weights.extend([weight for _, _, weight, _ in postings])
+        self.values.extend(
+            [value_number.setdefault(value, len(value_number)) for *_, value in postings]
+        )
+        return sum(frequency for _, frequency, _, _ in postings)
+
+    def arranged(self) -> "tuple[FieldPostings, list[bytes]] | None":
+        """The postings sorted by term then document as ``encode_field`` takes them, and
+        the terms in that order; None when a weight is not a whole number (a field
+        boost), which only ``encode_term`` writes (``by_term``). Array operations over
+        the whole field: per posting in Python, this was a third of a segment's
+        writing."""
+        weights = np.frombuffer(self.weights, dtype=np.float64)
+        if len(weights) and not (
+            np.all(weights >= 0)
+            and np.all(weights < 2**32)
+            and np.all(weights == np.floor(weights))
+        ):
+            return None
+        texts = list(self.term_number)
+        rank = np.empty(len(texts), dtype=np.int64)
+        by_text = sorted(range(len(texts)), key=texts.__getitem__)
+        rank[by_text] = np.arange(len(texts))
+        ranked = rank[np.frombuffer(self.terms, dtype=np.int32)]
+        order = np.argsort(ranked, kind="stable")  # documents were added in order
+        ranked = ranked[order]
+        new_term = np.ones(len(ranked), dtype=bool)
+        new_term[1:] = ranked[1:] != ranked[:-1]
+        term_starts = np.append(np.flatnonzero(new_term), len(ranked))
+        value_lengths, value_bytes = _gathered(
+            list(self.value_number), np.frombuffer(self.values, dtype=np.int32)[order]
+        )
+        postings = FieldPostings(
+            term_starts=term_starts,
+            docs=np.frombuffer(self.docs, dtype=np.int32)[order],
+            weights=weights[order].astype(np.int64),
+            value_bytes=value_bytes,
+            value_lengths=value_lengths,
+        )
+        return postings, [texts[by_text[at]] for at in ranked[term_starts[:-1]].tolist()]
 
     def by_term(self):
         """(term, [(document, weight, encoded value)…]) in term order, each term's
@@ -270,6 +328,20 @@ class TermPostings:
                 group.append((doc, weight, values[value]))
         if group:
             yield texts[current], group
+
+
+def _gathered(values: list[bytes], numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The byte lengths of ``values[n]`` for each n of ``numbers``, and those values'
+    bytes one after the other (uint8)."""
+    lengths_of = np.array([len(value) for value in values], dtype=np.int64)
+    starts_of = np.cumsum(lengths_of) - lengths_of
+    lengths = lengths_of[numbers] if len(values) else np.zeros(0, dtype=np.int64)
+    table = np.frombuffer(b"".join(values), dtype=np.uint8)
+    ends = np.cumsum(lengths)
+    at = np.repeat(starts_of[numbers] - (ends - lengths), lengths) + np.arange(
+        int(ends[-1]) if len(ends) else 0
+    )
+    return lengths, table[at]
 
 
 def _pairs_of(occurrences: list, texts: list[str]):
