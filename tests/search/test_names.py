@@ -82,6 +82,17 @@ def test_distractors_are_not_matched():
     assert kishi.key != kishida.key
 
 
+def test_a_capitalized_word_is_read_only_where_a_word_begins():
+    text = "Lavrov met Shoigu.\nKishida, «Кисида» and McDonald; x_Ivanov 3Petrov naïveTé"
+    assert [form.written for form in names_in(text)] == [
+        "Lavrov",
+        "Shoigu",
+        "Kishida",
+        "Кисида",
+        "McDonald",
+    ]
+
+
 def test_a_common_word_is_not_read_as_a_name():
     assert names_in("the meeting was held in the city") == []
     assert [form.written for form in names_in("砂糖と佐藤")] == ["佐藤"]
