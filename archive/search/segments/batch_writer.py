@@ -87,7 +87,7 @@ class SegmentBuilder:
         self.docnum = 0
         self.term_numbers: dict[str, int] = {}  # term text → number
         self.pieces: dict[tuple, dict[str, int]] = defaultdict(dict)  # per analysis
-        self.occurrences = defaultdict(list)  # field → [(doc, term numbers, first position)]
+        self.occurrences = defaultdict(TextOccurrences)  # the text fields' words
         self.held = 0  # occurrences held
         self.postings = defaultdict(TermPostings)  # the other fields' postings
         self.words_seen: set[str] = set()  # of VOCABULARY_FIELDS, in this segment
@@ -149,15 +149,8 @@ class SegmentBuilder:
                 self._number(known, analyzer, piece) if number is None else number
                 for piece, number in zip(pieces, numbers, strict=True)
             ]
-        numbers = np.array(numbers, dtype=np.int32)
-        kept = numbers >= 0
-        count = int(kept.sum())
-        if count:
-            # Positions skip stop words: the first word kept is at its place among all
-            # pieces, the others follow it one by one (as ScriptAnalyzer numbers them).
-            first = int(np.argmax(kept))
-            self.occurrences[fieldname].append((self.docnum, numbers[kept], first))
-            self.held += count
+        count = self.occurrences[fieldname].add(self.docnum, numbers)
+        self.held += count
         return count if field.scorable else 0
 
     def _number(self, known: dict, analyzer, piece: str) -> int:
@@ -226,9 +219,7 @@ class SegmentBuilder:
         self._write_encoded(fields, field_postings, [term.encode("utf-8") for term in terms])
 
     def _write_encoded(self, fields, postings: FieldPostings, terms: list[bytes]):
-        encoded = encode_field(postings, self.codec._blocklimit)  # noqa: SLF001
-        for term, (data, weight, df, highest, first, last) in zip(terms, encoded, strict=True):
-            fields.add_encoded_term(term, data, weight, df, highest, first, last)
+        fields.add_encoded_terms(terms, encode_field(postings, self.codec._blocklimit))  # noqa: SLF001
 
 
 class TermPostings:
@@ -344,24 +335,63 @@ def _gathered(values: list[bytes], numbers: np.ndarray) -> tuple[np.ndarray, np.
     return lengths, table[at]
 
 
-def _pairs_of(occurrences: list, texts: list[str]):
-    counts = [len(numbers) for _, numbers, _ in occurrences]
-    docs = np.repeat(np.array([doc for doc, _, _ in occurrences], dtype=np.int32), counts)
-    numbers = np.concatenate([numbers for _, numbers, _ in occurrences])
-    return common_pairs.field_pairs(docs, numbers, texts)
+class TextOccurrences:
+    """A text field's words in a segment, in document order: for each document with a
+    word kept, its number, how many words it keeps and the place of the first, and the
+    term numbers of all its pieces (stop words as STOPPED), in arrays that grow. One
+    ``extend`` a document: numpy arrays of each document's words cost more to make than
+    to fill."""
+
+    def __init__(self):
+        self.docs = array("i")
+        self.counts = array("i")
+        self.firsts = array("i")
+        self.numbers = array("i")
+
+    def add(self, docnum: int, numbers: list[int]) -> int:
+        """A document's pieces' term numbers, in order; how many are kept."""
+        count = len(numbers) - numbers.count(STOPPED)
+        if count:
+            # Positions skip stop words: the first word kept is at its place among all
+            # pieces, the others follow it one by one (as ScriptAnalyzer numbers them).
+            first = 0
+            while numbers[first] == STOPPED:
+                first += 1
+            self.docs.append(docnum)
+            self.counts.append(count)
+            self.firsts.append(first)
+            self.numbers.extend(numbers)
+        return count
+
+    def kept_counts(self) -> np.ndarray:
+        return np.frombuffer(self.counts, dtype=np.int32).astype(np.int64)
+
+    def kept_numbers(self) -> np.ndarray:
+        """The term numbers of the words kept, document after document."""
+        numbers = np.frombuffer(self.numbers, dtype=np.int32)
+        return numbers[numbers != STOPPED]
+
+    def word_docs(self) -> np.ndarray:
+        """The document of each word kept."""
+        return np.repeat(np.frombuffer(self.docs, dtype=np.int32), self.kept_counts())
 
 
-def text_postings(occurrences: list, texts: list[str]) -> tuple[FieldPostings, list[str]]:
-    """A field's occurrences (per document: its number, its term numbers in order, the
-    position of the first) as postings sorted by term text (Python orders strings as
+def _pairs_of(occurrences: TextOccurrences, texts: list[str]):
+    return common_pairs.field_pairs(occurrences.word_docs(), occurrences.kept_numbers(), texts)
+
+
+def text_postings(
+    occurrences: TextOccurrences, texts: list[str]
+) -> tuple[FieldPostings, list[str]]:
+    """A field's occurrences as postings sorted by term text (Python orders strings as
     UTF-8 orders their bytes, the order of the terms file), and the terms in that order.
 
     Arrays of 32 bits, each let go once used: a segment's occurrences are tens of
     millions, and this is the peak of a rebuild's memory."""
-    counts = np.array([len(numbers) for _, numbers, _ in occurrences], dtype=np.int64)
-    numbers = np.concatenate([numbers for _, numbers, _ in occurrences])
+    counts = occurrences.kept_counts()
+    numbers = occurrences.kept_numbers()
     # Each document's positions: its first, then one by one.
-    firsts = np.array([first for _, _, first in occurrences], dtype=np.int64)
+    firsts = np.frombuffer(occurrences.firsts, dtype=np.int32).astype(np.int64)
     shift = np.repeat((np.cumsum(counts) - counts - firsts).astype(np.int32), counts)
     used = np.unique(numbers)
     used_texts = [texts[number] for number in used.tolist()]
@@ -373,7 +403,7 @@ def text_postings(occurrences: list, texts: list[str]) -> tuple[FieldPostings, l
     # Stable: within a term, occurrences stay in document order, positions ascending.
     by_term = np.argsort(ranked, kind="stable")
     ranked = ranked[by_term]
-    docs = np.repeat(np.array([doc for doc, _, _ in occurrences], dtype=np.int32), counts)[by_term]
+    docs = occurrences.word_docs()[by_term]
     positions = (by_term.astype(np.int32) - shift[by_term]).astype(np.int32)
     del by_term, shift
 

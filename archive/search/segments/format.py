@@ -2,6 +2,7 @@
 load no Django models) write segments exactly as the serving processes do."""
 
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
+from whoosh.filedb.filetables import _lengths as _HASH_RECORD_LENGTHS
 from whoosh.formats import Positions
 from whoosh.system import pack_ushort
 
@@ -12,6 +13,8 @@ from archive.search.segments.compact_postings import (
     CompactPostingsWriter,
     term_info_bytes,
 )
+
+WRITE_CHUNK_BYTES = 4 << 20  # of posting lists, written at once by add_encoded_terms
 
 
 class ArchiveCodec(W3Codec):
@@ -45,11 +48,43 @@ class CompactFieldWriter(W3FieldWriter):
     """Whoosh's terms file writer, which also takes a posting list already encoded (by
     ``compact_postings.encode_field``, for a rebuild's batch writer)."""
 
-    def add_encoded_term(self, term: bytes, data: bytes, weight, df, highest, first, last):
+    def add_encoded_terms(self, terms, encoded):
+        """Terms in order, each with its posting list already encoded and its statistics
+        (``encode_field``'s bytes, total weight, document count, highest weight, first
+        and last document), written a chunk at a time. The terms file is Whoosh's
+        ordered hash file: its records, hashes and positions are made here as
+        ``OrderedHashWriter.add`` makes them, in one loop; one ``add`` a term, each
+        record written through Whoosh's file wrapper, was most of a rebuild's writing
+        of a segment's terms."""
+        tindex = self._tindex
+        hashfn, buckets, positions = tindex.hashfn, tindex.buckets, tindex.index
+        prefix = pack_ushort(self._fieldid)
         offset = self._postfile.tell()
-        self._postfile.write(data)
-        info = term_info_bytes(weight, df, highest, first, last, offset, len(data))
-        self._tindex.add(pack_ushort(self._fieldid) + term, info)
+        at = tindex.dbfile.tell()
+        lastkey = tindex.lastkey
+        postings, records, held = [], [], 0
+        for term, (data, weight, df, highest, first, last) in zip(terms, encoded, strict=True):
+            key = prefix + term
+            if key <= lastkey:
+                raise ValueError(f"Keys must increase: {lastkey!r}..{key!r}")
+            info = term_info_bytes(weight, df, highest, first, last, offset, len(data))
+            record = _HASH_RECORD_LENGTHS.pack(len(key), len(info)) + key + info
+            positions.append(at)
+            hashed = hashfn(key)
+            buckets[hashed & 255].append((hashed, at))
+            postings.append(data)
+            records.append(record)
+            offset += len(data)
+            at += len(record)
+            held += len(data)
+            lastkey = key
+            if held >= WRITE_CHUNK_BYTES:
+                self._postfile.write(b"".join(postings))
+                tindex.dbfile.write(b"".join(records))
+                postings, records, held = [], [], 0
+        self._postfile.write(b"".join(postings))
+        tindex.dbfile.write(b"".join(records))
+        tindex.lastkey = lastkey
 
 
 class CompactPositions(Positions):

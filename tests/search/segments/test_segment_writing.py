@@ -14,6 +14,7 @@ from whoosh.fields import TEXT
 
 from archive.benchmark import corpus
 from archive.search.schema import build_schema
+from archive.search.segments import format as segment_format
 from archive.search.segments.batch_writer import (
     _CHUNK,
     SegmentBuilder,
@@ -88,7 +89,11 @@ def _everything(index) -> dict:
     }
 
 
-def test_the_batch_writer_writes_what_whoosh_writes(documents, tmp_path):
+@pytest.mark.parametrize(
+    "chunk", [segment_format.WRITE_CHUNK_BYTES, 1], ids=["in-chunks", "term-by-term"]
+)
+def test_the_batch_writer_writes_what_whoosh_writes(documents, tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(segment_format, "WRITE_CHUNK_BYTES", chunk)
     by_whoosh = _everything(_index(tmp_path / "whoosh", "a", documents, batch=False))
     by_batch = _everything(_index(tmp_path / "batch", "b", documents, batch=True))
     assert by_batch["postings"].keys() == by_whoosh["postings"].keys()
