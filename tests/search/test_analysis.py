@@ -74,3 +74,19 @@ def test_word_counts_are_the_analysers_tokens_counted(text):
         token.text for token in analyzer(text) if len(token.text) > 1 and not token.text.isdigit()
     )
     assert analyzer.word_counts(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "snake_case_word __init__ a_'b x'_y _x_ it's 'quoted' rock’n’roll O'Neil's",
+        "Переговоры_о_мире: ёлка's ２０２４ ｆｕｌｌ_ｗｉｄｔｈ",
+        "",
+    ],
+)
+def test_a_text_without_japanese_is_cut_as_a_text_with_it(text):
+    """Texts without CJK take a faster expression (underscores read as spaces first):
+    the same pieces as the expression that also cuts CJK runs."""
+    from archive.search.analysis import _TOKEN
+
+    assert multilingual_analyzer().pieces(text) == _TOKEN.findall(text)

@@ -86,11 +86,10 @@ class SegmentBuilder:
         self.perdoc = self.codec.per_document_writer(self.storage, self.segment)
         self.docnum = 0
         self.term_numbers: dict[str, int] = {}  # term text → number
-        self.pieces: dict[tuple, dict[str, int]] = defaultdict(dict)  # per analysis
+        self.pieces: dict[tuple, dict[str, int]] = defaultdict(dict)  # piece → term number
         self.occurrences = defaultdict(TextOccurrences)  # the text fields' words
         self.held = 0  # occurrences held
         self.postings = defaultdict(TermPostings)  # the other fields' postings
-        self.words_seen: set[str] = set()  # of VOCABULARY_FIELDS, in this segment
         self.terms_seen: set[str] = set()  # of ONCE_PER_SEGMENT fields, in this segment
 
     def add(self, document: dict):
@@ -136,15 +135,19 @@ class SegmentBuilder:
 
     def _add_text(self, fieldname: str, field, value: str) -> int:
         analyzer = field.analyzer
-        known = self.pieces[(analyzer.stemming, analyzer.minsize)]
+        # The fields whose words the vocabulary takes number their pieces apart from the
+        # others': a piece they have not numbered yet is one no earlier document of the
+        # segment gave the vocabulary.
+        suggested = self.vocabulary and fieldname in VOCABULARY_FIELDS
+        known = self.pieces[(analyzer.stemming, analyzer.minsize, suggested)]
         pieces = analyzer.pieces(value)
-        if self.vocabulary and fieldname in VOCABULARY_FIELDS:
-            new = set(pieces)
-            new -= self.words_seen
-            self.words_seen |= new
-            self.new_words |= new
         numbers = list(map(known.get, pieces))
         if None in numbers:
+            if suggested:
+                new = (
+                    piece for piece, number in zip(pieces, numbers, strict=True) if number is None
+                )
+                self.new_words.update(new)
             numbers = [
                 self._number(known, analyzer, piece) if number is None else number
                 for piece, number in zip(pieces, numbers, strict=True)
