@@ -164,11 +164,16 @@ class SegmentBuilder:
 
     def _add_terms(self, fieldname: str, field, value) -> int:
         counting = self.counting[fieldname]
+        postings = self.postings[fieldname]
         if counting is not None and isinstance(value, str):
-            postings = term_counts.postings_of(field, counting(value))
+            length = postings.add_counts(
+                self.docnum,
+                counting(value),
+                field.format.field_boost,
+                term_counts.keeps_frequencies(field),
+            )
         else:
-            postings = list(field.index(value))
-        length = self.postings[fieldname].add_document(self.docnum, postings)
+            length = postings.add_document(self.docnum, list(field.index(value)))
         return length if field.scorable else 0
 
     def finish(self) -> list:
@@ -256,6 +261,28 @@ class TermPostings:
             [value_number.setdefault(value, len(value_number)) for *_, value in postings]
         )
         return sum(frequency for _, frequency, _, _ in postings)
+
+    def add_counts(self, docnum: int, counts: dict, boost: float, frequencies: bool) -> int:
+        """A document's terms and how often each is in it (``term_counts``), stored as
+        ``add_document`` stores what ``field.index`` yields for the same value, without a
+        tuple a term; the sum of their frequencies."""
+        term_number, value_number = self.term_number, self.value_number
+        terms = [term.encode("utf-8") for term in counts]
+        self.terms.extend([term_number.setdefault(term, len(term_number)) for term in terms])
+        self.docs.extend([docnum] * len(terms))
+        if not frequencies:
+            self.weights.extend([boost] * len(terms))
+            self.values.extend([value_number.setdefault(b"", len(value_number))] * len(terms))
+            return len(terms)
+        counted = list(counts.values())
+        self.weights.extend([frequency * boost for frequency in counted])
+        self.values.extend(
+            [
+                value_number.setdefault(term_counts.encoded_frequency(frequency), len(value_number))
+                for frequency in counted
+            ]
+        )
+        return sum(counted)
 
     def arranged(self) -> "tuple[FieldPostings, list[bytes]] | None":
         """The postings sorted by term then document as ``encode_field`` takes them, and

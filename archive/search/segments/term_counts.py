@@ -19,30 +19,36 @@ from whoosh.system import pack_uint
 
 from archive.search.analysis import ScriptAnalyzer
 
-Counting = Callable[[str], Counter]
+Counting = Callable[[str], dict[str, int]]
 
 _SPACE_SEPARATED = re.compile(r"[^ \t\r\n]+")  # Whoosh's SpaceSeparatedTokenizer
 _COMMA_SEPARATED = re.compile(r"[^,]+")  # Whoosh's CommaSeparatedTokenizer, then strip()
 
 
+def _counted(terms: list[str]) -> dict[str, int]:
+    """Each term and how often it is in the list (most values repeat none)."""
+    counts = dict.fromkeys(terms, 1)
+    return counts if len(counts) == len(terms) else Counter(terms)
+
+
 def _script_words(analyzer: ScriptAnalyzer) -> Counting:
-    def count(value: str) -> Counter:
+    def count(value: str) -> dict[str, int]:
         forms = map(analyzer.form, analyzer.pieces(value))
-        return Counter(text for text, stopped in forms if not stopped)
+        return _counted([text for text, stopped in forms if not stopped])
 
     return count
 
 
-def _space_separated(value: str) -> Counter:
-    return Counter(_SPACE_SEPARATED.findall(value))
+def _space_separated(value: str) -> dict[str, int]:
+    return _counted(_SPACE_SEPARATED.findall(value))
 
 
-def _comma_separated(value: str) -> Counter:
-    return Counter(item.strip() for item in _COMMA_SEPARATED.findall(value))
+def _comma_separated(value: str) -> dict[str, int]:
+    return _counted([item.strip() for item in _COMMA_SEPARATED.findall(value)])
 
 
-def _whole(value: str) -> Counter:
-    return Counter((value,))
+def _whole(value: str) -> dict[str, int]:
+    return {value: 1}
 
 
 def counting_for(field) -> Counting | None:
@@ -65,13 +71,13 @@ def counting_for(field) -> Counting | None:
     return None
 
 
-def postings_of(field, counts: Counter) -> list[tuple[bytes, int, float, bytes]]:
-    """(term, frequency, weight, encoded value) of each term counted, as
-    ``field.index`` yields them."""
-    boost = field.format.field_boost
-    if type(field.format) is Existence:
-        return [(term.encode("utf-8"), 1, boost, b"") for term in counts]
-    return [
-        (term.encode("utf-8"), frequency, frequency * boost, pack_uint(frequency))
-        for term, frequency in counts.items()
-    ]
+def keeps_frequencies(field) -> bool:
+    """Whether the field's postings hold each term's frequency (Whoosh's Frequency
+    format: weight the frequency times the field's boost, value the frequency packed),
+    or only that the term is there (Existence: weight the boost, no value)."""
+    return type(field.format) is Frequency
+
+
+def encoded_frequency(frequency: int) -> bytes:
+    """A frequency as Whoosh's Frequency format encodes it."""
+    return pack_uint(frequency)

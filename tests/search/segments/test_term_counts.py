@@ -1,13 +1,14 @@
 """A rebuild counts the terms of names, facets, ids and the vocabulary itself
-(``term_counts``), as Whoosh's ``field.index`` would: the same terms, frequencies,
-weights and encoded values for every field of the schema it counts."""
+(``term_counts``) and holds them as Whoosh's ``field.index`` would have them held: the
+same terms, weights, encoded values and field lengths for every field it counts."""
 
 from whoosh.fields import KEYWORD, TEXT
+from whoosh.system import pack_uint
 
 from archive.search.schema import build_schema
 from archive.search.segments.batch_writer import TermPostings
 from archive.search.segments.compact_postings import encode_field, encode_term
-from archive.search.segments.term_counts import counting_for, postings_of
+from archive.search.segments.term_counts import counting_for, keeps_frequencies
 
 VALUES = [
     "",
@@ -22,17 +23,30 @@ VALUES = [
 ]
 
 
-def test_every_field_counted_here_is_counted_as_whoosh_counts_it():
+def _held_by_counts(field, value) -> tuple:
+    postings = TermPostings()
+    counts = counting_for(field)(value)
+    boost = field.format.field_boost
+    length = postings.add_counts(7, counts, boost, keeps_frequencies(field))
+    return length, list(postings.by_term())
+
+
+def _held_by_whoosh(field, value) -> tuple:
+    postings = TermPostings()
+    length = postings.add_document(7, list(field.index(value)))
+    return length, list(postings.by_term())
+
+
+def test_every_field_counted_here_is_held_as_whoosh_would_index_it():
     schema = build_schema()
     counted = {name for name, field in schema.items() if counting_for(field)}
     # The plain kinds: names' keys, facets of one and of several values, ids, vocabulary.
     assert {"name_key", "topic_facet", "language_facet", "entry_id", "vocabulary"} <= counted
     assert not counted & {"title", "body", "date_start"}  # positions; numbers: Whoosh's
     for name in sorted(counted):
-        field = schema[name]
         for value in VALUES:
-            expected = sorted(field.index(value))
-            assert sorted(postings_of(field, counting_for(field)(value))) == expected, (name, value)
+            expected = _held_by_whoosh(schema[name], value)
+            assert _held_by_counts(schema[name], value) == expected, (name, value)
 
 
 def test_a_field_analysed_otherwise_is_left_to_whoosh():
@@ -43,15 +57,9 @@ def test_a_field_analysed_otherwise_is_left_to_whoosh():
 
 def test_a_boosted_field_is_weighted_as_whoosh_weights_it():
     field = KEYWORD(field_boost=2.0, scorable=True)
-    counted = postings_of(field, counting_for(field)("a b a"))
-    assert (
-        sorted(counted)
-        == sorted(field.index("a b a"))
-        == [
-            (b"a", 2, 4.0, counted[0][3]),
-            (b"b", 1, 2.0, counted[1][3]),
-        ]
-    )
+    held = _held_by_counts(field, "a b a")
+    assert held == _held_by_whoosh(field, "a b a")
+    assert held == (3, [(b"a", [(7, 4.0, pack_uint(2))]), (b"b", [(7, 2.0, pack_uint(1))])])
 
 
 def test_held_postings_encode_as_each_term_alone_would():
