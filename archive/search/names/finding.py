@@ -11,6 +11,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import islice
 
 import fugashi
 import pykakasi
@@ -184,6 +185,13 @@ def _japanese_names(run: str, every_word: bool = False) -> list[NameForm]:
     return found
 
 
+@lru_cache(maxsize=200_000)
+def _capitalized_forms(word: str) -> tuple[NameForm, ...] | None:
+    """A capitalized word's name forms; None for a stop word, a name only inside a
+    sentence. One cached look a word of a text, most of which repeat."""
+    return None if word.casefold() in STOP_WORDS else spelled_forms(word)
+
+
 def names_in(text: str, *, every_word: bool = False) -> list[NameForm]:
     """The names a text holds (repeats kept): in Latin and Cyrillic letters, then in
     Japanese, each in the order written. ``every_word``: a query's words are all looked
@@ -199,17 +207,16 @@ def names_in(text: str, *, every_word: bool = False) -> list[NameForm]:
             else:
                 found += _japanese_names(match.group("japanese"), every_word=True)
         return found
-    for count, match in enumerate(_CAPITALIZED.finditer(text)):
-        if count >= MAX_WORDS:
-            break
-        word = match.group()
-        if word.casefold() in STOP_WORDS:
+    for match in islice(_CAPITALIZED.finditer(text), MAX_WORDS):
+        forms = _capitalized_forms(match.group())
+        if forms is None:  # a stop word
             # A capitalized function word begins a sentence ("The", «Того же»); the same
             # word inside one is a name (Кадзухико Того).
             before = text[max(0, match.start() - 4) : match.start()].rstrip()
             if not before or before[-1] in '.!?。…:«"“(':
                 continue
-        found += spelled_forms(word)
+            forms = spelled_forms(match.group())
+        found += forms
     for count, match in enumerate(_JAPANESE_RUN.finditer(text)):
         if count >= MAX_WORDS:
             break

@@ -27,6 +27,7 @@ from archive.search.analysis import ScriptAnalyzer
 from archive.search.fields import ONCE_PER_SEGMENT, VOCABULARY_FIELDS
 from archive.search.segments import common_pairs, facts, term_counts, varints
 from archive.search.segments.compact_postings import FieldPostings, encode_field
+from archive.search.segments.docsets import DOCNUM
 from archive.search.segments.format import SEGMENT_FILES, CompactPositions
 
 _CHUNK = 65_536  # postings of a field turned into Python numbers at a time, when written
@@ -187,7 +188,7 @@ class SegmentBuilder:
     def _write_segment(self):
         self.perdoc.close()
         fields = self.codec.field_writer(self.storage, self.segment)
-        pairs = {}
+        pairs, lexicons = {}, {}
         for fieldname in sorted(set(self.occurrences) | set(self.postings)):
             fields.start_field(fieldname, self.schema[fieldname])
             if fieldname in self.occurrences:
@@ -195,7 +196,9 @@ class SegmentBuilder:
                 self._write_text_postings(fields, occurrences)
                 pairs[fieldname] = _pairs_of(occurrences, list(self.term_numbers))
             else:
-                self._write_term_postings(fields, self.postings[fieldname])
+                lexicon = self._write_term_postings(fields, self.postings[fieldname])
+                if fieldname in facts.FIELDS_READ and lexicon is not None:
+                    lexicons[fieldname] = lexicon
             fields.finish_field()
         fields.close()
         common_pairs.write(self.storage, self.segment, pairs)
@@ -206,20 +209,25 @@ class SegmentBuilder:
         # Its facts too, here where the segment was written, not in a search's time.
         reader = SegmentReader(self.storage, self.schema, written)
         try:
-            facts.write_side_file(reader)
+            facts.write_side_file(reader, lexicons)
         finally:
             reader.close()
 
-    def _write_term_postings(self, fields, postings: "TermPostings"):
+    def _write_term_postings(self, fields, postings: "TermPostings") -> "facts.Lexicon | None":
+        """Write a field's postings; its terms and each one's documents, for its facts."""
         arranged = postings.arranged()
         if arranged is not None:
-            self._write_encoded(fields, *arranged)
-            return
+            field_postings, terms = arranged
+            self._write_encoded(fields, field_postings, terms)
+            starts = field_postings.term_starts
+            docs = field_postings.docs.astype(DOCNUM)
+            return terms, np.split(docs, starts[1:-1]) if terms else []
         for term, group in postings.by_term():  # a weight that is not a whole number
             fields.start_term(term)
             for docnum, weight, encoded in group:
                 fields.add(docnum, weight, encoded, None)
             fields.finish_term()
+        return None
 
     def _write_text_postings(self, fields, occurrences: list):
         texts = list(self.term_numbers)  # by number

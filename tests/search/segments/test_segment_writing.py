@@ -14,6 +14,7 @@ from whoosh.fields import TEXT
 
 from archive.benchmark import corpus
 from archive.search.schema import build_schema
+from archive.search.segments import facts
 from archive.search.segments import format as segment_format
 from archive.search.segments.batch_writer import (
     _CHUNK,
@@ -107,6 +108,28 @@ def test_the_batch_writer_writes_what_whoosh_writes(documents, tmp_path, monkeyp
     body = by_batch["postings"]
     assert [positions for _, positions in body["body", b"kuril"]] == [[3, 4]]
     assert body["body", "領土".encode()][-1][1] == [2]  # 北方 方領 領土: the third pair
+
+
+def test_the_facts_a_rebuild_writes_are_those_its_segments_postings_give(documents, tmp_path):
+    """A segment's facets and dates are taken from the terms its writer had in hand,
+    not read back: the same facts as built from the segment's postings."""
+    odd = {"entry_id": "900006", "topic_facet": "", "language_facet": "", "date_start": 0}
+    index = _index(tmp_path / "facts", "f", [*documents, odd], batch=True)
+    reader = index.reader()
+    stored = facts.read_side_file(reader)
+    built = facts.build(reader)
+    assert stored.facets.keys() == built.facets.keys()
+    for name in ("date_start", "date_end", "entry_ids", "sort_titles"):
+        assert np.array_equal(getattr(stored, name), getattr(built, name)), name
+    for fieldname, facet in built.facets.items():
+        assert stored.facets[fieldname].vocabulary.values == facet.vocabulary.values
+        for array in ("starts", "ordinals", "owners"):
+            if hasattr(facet, array):
+                assert np.array_equal(
+                    getattr(stored.facets[fieldname], array), getattr(facet, array)
+                )
+    assert set(built.date_start.tolist()) > {0, 19990101}
+    assert any(len(facet.vocabulary.values) > 2 for facet in built.facets.values())
 
 
 def test_a_small_memory_budget_writes_several_segments_with_the_same_content(documents, tmp_path):
