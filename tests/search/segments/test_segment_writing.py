@@ -16,15 +16,10 @@ from archive.benchmark import corpus
 from archive.search.schema import build_schema
 from archive.search.segments import facts
 from archive.search.segments import format as segment_format
-from archive.search.segments.batch_writer import (
-    _CHUNK,
-    SegmentBuilder,
-    TermPostings,
-    index_locked,
-    replace_content,
-)
+from archive.search.segments.batch_writer import SegmentBuilder, index_locked, replace_content
 from archive.search.segments.docsets import term_positions, term_postings
 from archive.search.segments.format import SEGMENT_FILES, ArchiveCodec, CompactCodec
+from archive.search.segments.held import _CHUNK, TermPostings
 from archive.search.sync import indexing
 
 ODD_DOCUMENTS = [

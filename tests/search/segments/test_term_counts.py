@@ -6,8 +6,8 @@ from whoosh.fields import KEYWORD, TEXT
 from whoosh.system import pack_uint
 
 from archive.search.schema import build_schema
-from archive.search.segments.batch_writer import TermPostings
 from archive.search.segments.compact_postings import encode_field, encode_term
+from archive.search.segments.held import TermPostings
 from archive.search.segments.term_counts import counting_for, keeps_frequencies
 
 VALUES = [
