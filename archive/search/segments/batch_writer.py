@@ -3,13 +3,14 @@
 Whoosh's writer handles one posting at a time in Python (each word a token object, a
 pool of tuples sorted, each posting encoded and written on its own). Here a full-text
 field is cut into pieces with one regular expression call, each distinct piece gets a
-term number once (a dictionary), and a document becomes two small arrays (term numbers
-and positions). At the end the segment's occurrences are sorted by term in one stable
-sort, split into postings and encoded whole (``compact_postings.encode_field``). Stored
-fields, field lengths and columns go through Whoosh's own per-document writer, and
-fields of other kinds (ids, keywords, numbers, the vocabulary) through its field writer,
-exactly as Whoosh's ``SegmentWriter.add_document`` sends them; a test compares the two
-writers' segments.
+term number once (a dictionary), and a document's term numbers join its field's array
+(``held.TextOccurrences``). Fields of other kinds (ids, keywords, names, the vocabulary)
+are counted without Whoosh's tokens (``term_counts``; numbers by Whoosh's own
+``field.index``) into columns (``held.TermPostings``). At the end each field's postings
+are sorted by term in one stable sort and encoded whole
+(``compact_postings.encode_field``), and the terms file written a chunk at a time.
+Stored fields, field lengths and columns go through Whoosh's own per-document writer. A
+test compares the segments with those Whoosh's own writer makes of the same documents.
 
 Memory is bounded: when the occurrences held reach ``limitmb``, the segment is written
 and a new one begun.
