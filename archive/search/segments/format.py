@@ -45,7 +45,7 @@ class CompactCodec(ArchiveCodec):
 
 
 class CompactFieldWriter(W3FieldWriter):
-    """Whoosh's terms file writer, which also takes a posting list already encoded (by
+    """Whoosh's terms file writer, which also takes posting lists already encoded (by
     ``compact_postings.encode_field``, for a rebuild's batch writer)."""
 
     def add_encoded_terms(self, terms, encoded):

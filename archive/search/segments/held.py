@@ -27,12 +27,6 @@ class TermPostings:
         self.weights = array("d")
         self.values = array("i")
 
-    def add(self, term: bytes, docnum: int, weight: float, encoded: bytes):
-        self.terms.append(self.term_number.setdefault(term, len(self.term_number)))
-        self.docs.append(docnum)
-        self.weights.append(weight)
-        self.values.append(self.value_number.setdefault(encoded, len(self.value_number)))
-
     def add_document(self, docnum: int, postings: list) -> int:
         """A document's postings, (term, frequency, weight, encoded value) as
         ``field.index`` yields them; the sum of their frequencies."""

@@ -264,7 +264,7 @@ def test_a_fields_postings_come_out_by_term_then_document_across_chunks():
     for docnum in range(_CHUNK + 5_000):
         for term in draw.sample([b"en", b"ja", b"ru", b"news", b"journal-article"], 2):
             value = b"" if term != b"news" else bytes([docnum % 3])
-            postings.add(term, docnum, 1.0, value)
+            postings.add_document(docnum, [(term, 1, 1.0, value)])
             added.append((term, docnum, 1.0, value))
     written = [
         (term, docnum, weight, value)
