@@ -17,7 +17,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
-from archive.search.fields import FACET_FIELDS
+from archive.search.fields import DATE_FIELDS, FACET_FIELDS
 from archive.search.query.limits import not_counted
 from archive.search.segments import facts_file
 from archive.search.segments.docsets import DOCNUM, marked, segment_key, term_docs
@@ -168,7 +168,6 @@ def _field_lengths(reader, fieldname: str) -> FieldLengths:
 
 
 # The fields whose terms the facts are made of: the facets' and the dates'.
-DATE_FIELDS = ("date_start", "date_end")
 FIELDS_READ = (*(facet.index_field for facet in FACET_FIELDS), *DATE_FIELDS)
 
 

@@ -74,16 +74,11 @@ class TermPostings:
             and np.all(weights == np.floor(weights))
         ):
             return None
-        texts = list(self.term_number)
-        rank = np.empty(len(texts), dtype=np.int64)
-        by_text = sorted(range(len(texts)), key=texts.__getitem__)
-        rank[by_text] = np.arange(len(texts))
-        ranked = rank[np.frombuffer(self.terms, dtype=np.int32)]
-        order = np.argsort(ranked, kind="stable")  # documents were added in order
-        ranked = ranked[order]
-        new_term = np.ones(len(ranked), dtype=bool)
-        new_term[1:] = ranked[1:] != ranked[:-1]
-        term_starts = np.append(np.flatnonzero(new_term), len(ranked))
+        texts, order = self._in_term_order()
+        numbers = np.frombuffer(self.terms, dtype=np.int32)[order]
+        new_term = np.ones(len(numbers), dtype=bool)
+        new_term[1:] = numbers[1:] != numbers[:-1]
+        term_starts = np.append(np.flatnonzero(new_term), len(numbers))
         value_lengths, value_bytes = _gathered(
             list(self.value_number), np.frombuffer(self.values, dtype=np.int32)[order]
         )
@@ -94,21 +89,26 @@ class TermPostings:
             value_bytes=value_bytes,
             value_lengths=value_lengths,
         )
-        return postings, [texts[by_text[at]] for at in ranked[term_starts[:-1]].tolist()]
+        return postings, [texts[number] for number in numbers[term_starts[:-1]].tolist()]
+
+    def _in_term_order(self) -> tuple[list[bytes], np.ndarray]:
+        """The distinct terms by number, and the postings' order: by the terms' bytes
+        (the terms file's order), each term's postings as added (in document order)."""
+        texts = list(self.term_number)
+        rank = np.empty(len(texts), dtype=np.int64)
+        rank[sorted(range(len(texts)), key=texts.__getitem__)] = np.arange(len(texts))
+        return texts, np.argsort(rank[np.frombuffer(self.terms, dtype=np.int32)], kind="stable")
 
     def by_term(self):
         """(term, [(document, weight, encoded value)…]) in term order, each term's
         documents ascending (they were added in document order). Read in chunks: the
         whole field as Python numbers would be the writer's largest allocation."""
-        texts = list(self.term_number)
+        texts, order = self._in_term_order()
         values = list(self.value_number)
-        rank = np.empty(len(texts), dtype=np.int64)
-        rank[sorted(range(len(texts)), key=texts.__getitem__)] = np.arange(len(texts))
         terms = np.frombuffer(self.terms, dtype=np.int32)
         docs = np.frombuffer(self.docs, dtype=np.int32)
         weights = np.frombuffer(self.weights, dtype=np.float64)
         value_numbers = np.frombuffer(self.values, dtype=np.int32)
-        order = np.argsort(rank[terms], kind="stable")
         current, group = None, []
         for at in range(0, len(order), _CHUNK):
             chunk = order[at : at + _CHUNK]
