@@ -1,11 +1,13 @@
 """Rewriting parsed queries. Whoosh's ``apply()`` rebuilds a compound query from its
 class, boost and children only, dropping an OR's ``scale`` (how "any of the words"
-ranks entries matching more of them) and ``minmatch``; this keeps them."""
+ranks entries matching more of them) and ``minmatch``; this keeps them. A binary query
+(``a -b`` is an AND NOT) is read through its ``a`` and ``b``, which this rewrites with
+its children."""
 
 import copy
 
 from whoosh import query as whoosh_query
-from whoosh.query.compound import CompoundQuery
+from whoosh.query.compound import BinaryQuery, CompoundQuery
 
 
 def children(query) -> list:
@@ -14,6 +16,11 @@ def children(query) -> list:
 
 def rewrite(query, function):
     """The query with ``function`` applied to each child, every other attribute kept."""
+    if isinstance(query, BinaryQuery):  # AndNot, AndMaybe, Require, Otherwise
+        rewritten = copy.copy(query)
+        rewritten.a, rewritten.b = function(query.a), function(query.b)
+        rewritten.subqueries = (rewritten.a, rewritten.b)
+        return rewritten
     if isinstance(query, CompoundQuery):
         rewritten = copy.copy(query)
         rewritten.subqueries = [function(child) for child in query.subqueries]

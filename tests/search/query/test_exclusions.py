@@ -44,3 +44,23 @@ def test_the_entry_page_never_marks_an_excluded_word(ferries, client):
     page = client.get(entry.get_absolute_url(), {"q": "ferry -Wakkanai"}).content.decode()
     assert "<mark" in page and ">ferry</mark>" in page
     assert ">Wakkanai</mark>" not in page
+
+
+def test_what_a_query_wants_is_ranked_the_same_with_an_exclusion(ferries):
+    """``a -b`` is an AND NOT: its wanted part is read as the query alone is (words
+    across fields, ranked as one), so excluding a word leaves the other entries' scores
+    and order as they were."""
+    alone = {hit.entry.title: hit.score for hit in run("sakhalin fisheries").hits}
+    excluding = {hit.entry.title: hit.score for hit in run("sakhalin fisheries -wakkanai").hits}
+    assert excluding and excluding == {
+        title: score for title, score in alone.items() if "Wakkanai" not in title
+    }
+
+
+def test_the_bounds_on_a_query_hold_beside_an_exclusion(ferries, settings):
+    settings.ARCHIVE_SEARCH_MAX_EXPANSIONS = 1  # "f*" stands for "ferry", not "fisheries"
+    alone = run("f*")
+    excluding = run("f* -wakkanai")
+    assert any("at most 1 word" in note for note in excluding.notes)
+    assert set(titles(alone)) == {"Sakhalin ferry to Wakkanai", "Ferry timetable"}
+    assert titles(excluding) == ["Ferry timetable"]
