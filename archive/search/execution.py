@@ -207,7 +207,7 @@ def execute(request: SearchRequest, searcher) -> SearchPage:
     entry_ids = ids_of_entries(searcher, [docnum for docnum, _ in ranked])
     entries = catalogue().entries(entry_ids) if request.load_entries else {}
     words = (
-        searched_words(found.query, searcher.reader()) | words_of_forms(found.names)
+        searched_words(matches.query, searcher.reader()) | words_of_forms(found.names)
         if request.snippets and not parsed.browse_all
         else frozenset()
     )

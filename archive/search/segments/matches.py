@@ -13,6 +13,7 @@ import numpy as np
 from whoosh import query as whoosh_query
 
 from archive.search.segments import docsets
+from archive.search.segments.absent import without_absent
 from archive.search.segments.facts import VALUE_NUMBERS, SegmentFacts, facts_for
 
 # Sort keys that put undated documents last whichever way dates are sorted.
@@ -53,13 +54,15 @@ class Matches:
         """``filters`` maps a field name to the values to keep (any of them)."""
         self.segments = []
         self.statistics = statistics = docsets.IndexStatistics(searcher)
+        # What the segments evaluate: the query without what no entry holds (absent.py).
+        self.query = query if everything else without_absent(query, statistics)
         for segment_searcher, offset in searcher.leaf_searchers():
             reader = segment_searcher.reader()
             if not reader.doc_count_all():
                 continue
             facts = facts_for(reader)
             evaluator = docsets.Evaluator(segment_searcher, searcher, facts, statistics)
-            scored = evaluator.live(whoosh_query.Every() if everything else query)
+            scored = evaluator.live(whoosh_query.Every() if everything else self.query)
             docs = scored.docs
             masks = {
                 field: facts.facets[field].mask(values)[docs] for field, values in filters.items()

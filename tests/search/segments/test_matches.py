@@ -291,3 +291,46 @@ def test_the_most_frequent_values_agree_with_every_count(changed_corpus, field):
             rarest = min(every, key=lambda value: (every[value], value))
             assert matches.top_counts(field, 1, selected=[rarest])[rarest] == every[rarest]
     assert most > 30  # more values than any limit tried: the cut was tested
+
+
+@pytest.mark.parametrize("text", ["japan", '"russia japan"', "japan -energy", "日本政府", "exch*"])
+def test_what_no_entry_holds_is_left_out_with_the_same_matches_and_scores(changed_corpus, text):
+    """A thesaurus' labels searched in every field are mostly words no entry holds: they
+    become NullQuery once, before any segment is read, and nothing else changes."""
+    import numpy as np
+    from whoosh import query as q
+
+    from archive.search import SearchRequest
+    from archive.search.segments import docsets
+
+    parsed = parse(text, changed_corpus.schema)
+    query = q.AndNot(
+        q.Or(
+            [
+                parsed.query,
+                q.Phrase("body", ["zzqx", "japan"]),
+                q.Term("title", "zzqx"),
+                q.And([q.Term("body", "japan"), q.Term("summary", "zzqx")]),
+                q.Phrase("body", ["japan", "russia"]),
+            ],
+            scale=0.9,
+        ),
+        q.Term("body", "zzqy"),
+    )
+    matches = _matches(changed_corpus, parsed, query, SearchRequest(query=text))
+    wanted = matches.query.a.subqueries
+    assert wanted[1] is wanted[2] is wanted[3].subqueries[1] is matches.query.b is q.NullQuery
+    assert wanted[3].subqueries[0] == q.Term("body", "japan")
+    assert wanted[4] == q.Phrase("body", ["japan", "russia"])
+    segments = [
+        (leaf, offset)
+        for leaf, offset in changed_corpus.leaf_searchers()
+        if leaf.reader().doc_count_all()
+    ]
+    assert len(segments) == len(matches.segments) > 1
+    for (leaf, _), segment in zip(segments, matches.segments, strict=True):
+        evaluator = docsets.Evaluator(leaf, changed_corpus, segment.facts)
+        whole = evaluator.live(query)  # every part read in every segment
+        assert np.array_equal(whole.docs, segment.docs)
+        assert np.allclose(whole.scores, segment.scores)
+    assert matches.total > 0
