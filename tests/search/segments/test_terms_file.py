@@ -6,7 +6,7 @@ import random
 
 import pytest
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3TermsReader
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.reading import TermNotFound
 
@@ -37,17 +37,9 @@ def segment(request, tmp_path):
 def _whooshs_own(reader, storage):
     """A plain Whoosh terms reader over the same segment's file."""
     segment = reader._segment
-    codec = segment.codec()
-    storage = segment.storage if hasattr(segment, "storage") else storage
     if segment.is_compound():
         storage = segment.open_compound_file(storage)
-    name = segment.make_filename(codec.TERMS_EXT)
-    return W3TermsReader(
-        codec,
-        storage.open_file(name),
-        storage.file_length(name),
-        segment.open_file(storage, codec.POSTS_EXT),
-    )
+    return W3Codec.terms_reader(segment.codec(), storage, segment)
 
 
 def test_each_look_up_answers_as_whooshs_own_reads(segment):
