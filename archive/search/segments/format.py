@@ -13,7 +13,6 @@ from archive.search.segments.compact_postings import (
     CompactPostingsWriter,
     term_info_bytes,
 )
-from archive.search.segments.terms_file import MappedTermsReader
 
 WRITE_CHUNK_BYTES = 4 << 20  # of posting lists, written at once by add_encoded_terms
 
@@ -26,16 +25,6 @@ class ArchiveCodec(W3Codec):
     Segments written before ``CompactCodec`` name this class; it still reads them."""
 
     length_stats = False
-
-    def terms_reader(self, storage, segment):
-        # Whoosh's own, with its look-ups read from a memory map (terms_file.py).
-        name = segment.make_filename(self.TERMS_EXT)
-        return MappedTermsReader(
-            self,
-            storage.open_file(name),
-            storage.file_length(name),
-            segment.open_file(storage, self.POSTS_EXT),
-        )
 
 
 class CompactCodec(ArchiveCodec):
