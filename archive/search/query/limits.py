@@ -6,6 +6,7 @@ The limits are settings (``ARCHIVE_SEARCH_*``, documented in the README), as Luc
 clause and expansion limits and Elasticsearch's ``allow_expensive_queries`` are.
 """
 
+import copy
 import heapq
 import threading
 import time
@@ -95,6 +96,10 @@ class _Bounding:
         self.clauses = 0
         self.dropped_clauses = 0
         self.shortened_phrases = False
+        # Inside what the query excludes (``-word``, NOT): a bound that narrows what is
+        # searched would let excluded entries back in, so none applies but the scan of a
+        # wildcard's words and the repair of a leading wildcard.
+        self.excluding = False
 
     def bound(self, query):
         query = self._visit(query)
@@ -102,14 +107,32 @@ class _Bounding:
         return query
 
     def _visit(self, query):
+        if isinstance(query, whoosh_query.AndNot):
+            bounded = copy.copy(query)
+            bounded.a, bounded.b = self._visit(query.a), self._excluded(query.b)
+            bounded.subqueries = (bounded.a, bounded.b)
+            return bounded
+        if isinstance(query, whoosh_query.Not):
+            bounded = copy.copy(query)
+            bounded.query = self._excluded(query.query)
+            return bounded
         # A word searched in several fields is one clause: count it once.
         if not children(query) or one_word_across_fields(query):
             return self._clause(query)
         return rewrite(query, self._visit)
 
+    def _excluded(self, query):
+        excluding, self.excluding = self.excluding, True
+        try:
+            return self._visit(query)
+        finally:
+            self.excluding = excluding
+
     def _clause(self, query):
         if query is whoosh_query.NullQuery or isinstance(query, whoosh_query.Every):
             return query
+        if self.excluding:
+            return rewrite(query, self._leaf) if children(query) else self._leaf(query)
         if self.clauses >= self.limits.max_clauses:
             self.dropped_clauses += 1
             return whoosh_query.NullQuery
@@ -122,6 +145,7 @@ class _Bounding:
         if (
             isinstance(query, whoosh_query.Phrase)
             and len(query.words) > self.limits.max_phrase_words
+            and not self.excluding  # a shorter phrase would exclude more
         ):
             self.shortened_phrases = True
             return whoosh_query.Phrase(
@@ -139,6 +163,8 @@ class _Bounding:
             if not _is_wildcard(query):
                 return query
             pattern = _pattern(query)
+        if self.excluding:
+            return self._expand(query, pattern)
         if pattern not in self.patterns:
             if len(self.patterns) >= self.limits.max_wildcards:
                 if pattern not in self.dropped_patterns:
@@ -169,9 +195,10 @@ class _Bounding:
                 self._truncated(pattern)
                 break
             frequencies.append((self.reader.doc_frequency(query.fieldname, word), word))
-        if len(frequencies) > self.limits.max_expansions:
+        most = len(frequencies) if self.excluding else self.limits.max_expansions
+        if len(frequencies) > most:
             self._truncated(pattern)
-        chosen = heapq.nlargest(self.limits.max_expansions, frequencies)
+        chosen = heapq.nlargest(most, frequencies)
         return ChosenTerms(
             query.fieldname,
             query.text,

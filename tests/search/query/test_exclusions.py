@@ -64,3 +64,27 @@ def test_the_bounds_on_a_query_hold_beside_an_exclusion(ferries, settings):
     assert any("at most 1 word" in note for note in excluding.notes)
     assert set(titles(alone)) == {"Sakhalin ferry to Wakkanai", "Ferry timetable"}
     assert titles(excluding) == ["Ferry timetable"]
+
+
+@pytest.fixture
+def crabs(empty_index, make_entry, committed):
+    with committed():
+        make_entry(title="Crab quotas", body="Crab quotas for fishermen.")
+        make_entry(title="Crab fair", body="A crab fair in Wakkanai.")
+        make_entry(title="Crab festival", body="A crab festival with ferries.")
+        make_entry(title="Crab prices", body="Crab prices rose.")
+
+
+def test_an_excluded_wildcard_excludes_every_word_it_stands_for(crabs, settings):
+    """The bounds that keep a wanted wildcard cheap (its most frequent words) would let
+    the entries of its other words back in when it is excluded: excluded, it stands for
+    every word it matches."""
+    settings.ARCHIVE_SEARCH_MAX_EXPANSIONS = 1
+    assert titles(run("crab -f*")) == ["Crab prices"]
+    assert titles(run("crab NOT f*")) == ["Crab prices"]
+
+
+def test_the_clause_limit_never_drops_an_exclusion(crabs, settings):
+    settings.ARCHIVE_SEARCH_MAX_CLAUSES = 1
+    assert "Crab fair" not in titles(run("crab -fair"))
+    assert "Crab fair" not in titles(run("crab NOT fair"))
