@@ -97,8 +97,8 @@ class _Bounding:
         self.dropped_clauses = 0
         self.shortened_phrases = False
         # Inside what the query excludes (``-word``, NOT): a bound that narrows what is
-        # searched would let excluded entries back in, so none applies but the scan of a
-        # wildcard's words and the repair of a leading wildcard.
+        # searched would let excluded entries back in, so none applies but the repair of
+        # a leading wildcard (and the time budget).
         self.excluding = False
 
     def bound(self, query):
@@ -163,8 +163,8 @@ class _Bounding:
             if not _is_wildcard(query):
                 return query
             pattern = _pattern(query)
-        if self.excluding:
-            return self._expand(query, pattern)
+        if self.excluding:  # every word it matches, found by each segment in its terms
+            return query
         if pattern not in self.patterns:
             if len(self.patterns) >= self.limits.max_wildcards:
                 if pattern not in self.dropped_patterns:
@@ -195,10 +195,9 @@ class _Bounding:
                 self._truncated(pattern)
                 break
             frequencies.append((self.reader.doc_frequency(query.fieldname, word), word))
-        most = len(frequencies) if self.excluding else self.limits.max_expansions
-        if len(frequencies) > most:
+        if len(frequencies) > self.limits.max_expansions:
             self._truncated(pattern)
-        chosen = heapq.nlargest(most, frequencies)
+        chosen = heapq.nlargest(self.limits.max_expansions, frequencies)
         return ChosenTerms(
             query.fieldname,
             query.text,
