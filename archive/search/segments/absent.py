@@ -4,15 +4,14 @@ A word expanded through the thesaurus becomes a phrase or a word for each of its
 in every field: "北方領土" is ~110 phrases and words, most of which (a Russian label in
 the author field) no entry holds. Each segment's evaluation would look each of them up
 again, and the snippets once more: ~22,000 look-ups for one search at 1,000,000 entries.
-Here each word is looked up once in the whole index (``IndexStatistics``, which the
-scores read anyway), and a term or phrase holding a word no entry has becomes a
-``NullQuery`` in place: it matched nothing, and still matches nothing, so every
+Here each word is looked up once in the whole index (``IndexStatistics.holds``: the
+first segment holding it answers), and a term or phrase holding a word no entry has
+becomes a ``NullQuery`` in place: it matched nothing, and still matches nothing, so every
 document's match and score stay the same (no child is removed, so a disjunction's
 coordination counts the same children).
 """
 
 from whoosh import query as whoosh_query
-from whoosh.reading import TermNotFound
 
 from archive.search.query.tree import children, rewrite
 
@@ -24,17 +23,10 @@ def without_absent(query, statistics):
     ``NOTHING``; ``statistics`` is the search's ``docsets.IndexStatistics``."""
     kind = type(query)
     if kind is whoosh_query.Term:
-        return query if _held(statistics, query.fieldname, query.text) else NOTHING
+        return query if statistics.holds(query.fieldname, query.text) else NOTHING
     if kind is whoosh_query.Phrase:
-        held = all(_held(statistics, query.fieldname, word) for word in query.words)
+        held = all(statistics.holds(query.fieldname, word) for word in query.words)
         return query if held else NOTHING
     if children(query):  # and, or, not, and not, …
         return rewrite(query, lambda child: without_absent(child, statistics))
     return query  # a word across fields, a prefix, everything: evaluated as they are
-
-
-def _held(statistics, fieldname: str, text) -> bool:
-    try:
-        return statistics.doc_frequency(fieldname, text) > 0
-    except TermNotFound:  # a field that is not indexed: its query is left to decide
-        return True

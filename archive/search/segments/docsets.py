@@ -280,6 +280,7 @@ class IndexStatistics:
         self.searcher = top_searcher
         self.documents = top_searcher.doc_count_all()
         self._frequencies: dict = {}
+        self._held: dict = {}
         self._averages: dict = {}
         self._idfs: dict = {}
 
@@ -288,6 +289,16 @@ class IndexStatistics:
         if key not in self._frequencies:
             self._frequencies[key] = self.searcher.doc_frequency(fieldname, text)
         return self._frequencies[key]
+
+    def holds(self, fieldname: str, text) -> bool:
+        """Whether some segment has the term: the first that has it answers, where its
+        frequency would be looked up in every segment."""
+        key = (fieldname, text)
+        if key in self._frequencies:
+            return self._frequencies[key] > 0
+        if key not in self._held:
+            self._held[key] = key in self.searcher.reader()
+        return self._held[key]
 
     def avg_field_length(self, fieldname: str) -> float:
         if fieldname not in self._averages:
