@@ -17,7 +17,7 @@ from whoosh import query as whoosh_query
 from archive.search.analysis import multilingual_analyzer, script_of
 from archive.search.fields import DEFAULT_FIELD_BOOSTS
 from archive.search.query.ranking import CombinedFields
-from archive.search.query.tree import children
+from archive.search.query.tree import children, rewrite
 
 # An other name counts half as much as the words typed, per word it stands for: a label's
 # clause is weighted by the number of words it replaces over its own number of terms, so
@@ -183,9 +183,7 @@ class _Expander:
         ):
             return self._compound(query)
         if isinstance(query, (whoosh_query.Require, whoosh_query.AndMaybe)):
-            rewritten = copy.copy(query)
-            rewritten.a, rewritten.b = self.node(query.a), self.node(query.b)
-            return rewritten
+            return rewrite(query, self.node)
         return query
 
     def _compound(self, query):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from whoosh import query as whoosh_query
 
 from archive.search.analysis import stem
-from archive.search.query.tree import children, one_word_across_fields, rewrite
+from archive.search.query.tree import children, one_word_across_fields, rewrite, with_parts
 
 WILDCARD_CHARACTERS = "*?"
 
@@ -108,10 +108,7 @@ class _Bounding:
 
     def _visit(self, query):
         if isinstance(query, whoosh_query.AndNot):
-            bounded = copy.copy(query)
-            bounded.a, bounded.b = self._visit(query.a), self._excluded(query.b)
-            bounded.subqueries = (bounded.a, bounded.b)
-            return bounded
+            return with_parts(query, self._visit(query.a), self._excluded(query.b))
         if isinstance(query, whoosh_query.Not):
             bounded = copy.copy(query)
             bounded.query = self._excluded(query.query)
@@ -131,12 +128,11 @@ class _Bounding:
     def _clause(self, query):
         if query is whoosh_query.NullQuery or isinstance(query, whoosh_query.Every):
             return query
-        if self.excluding:
-            return rewrite(query, self._leaf) if children(query) else self._leaf(query)
-        if self.clauses >= self.limits.max_clauses:
-            self.dropped_clauses += 1
-            return whoosh_query.NullQuery
-        self.clauses += 1
+        if not self.excluding:  # an exclusion dropped would let its entries back in
+            if self.clauses >= self.limits.max_clauses:
+                self.dropped_clauses += 1
+                return whoosh_query.NullQuery
+            self.clauses += 1
         return rewrite(query, self._leaf) if children(query) else self._leaf(query)
 
     def _leaf(self, query):

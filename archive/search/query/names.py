@@ -5,7 +5,6 @@ the name in every script. Words searched in one named field and prefixes are lef
 typed.
 """
 
-import copy
 import re
 from dataclasses import replace
 
@@ -94,14 +93,10 @@ def _rewritten(node, by_terms, used):
         if used is not None:
             used[alternatives.word] = alternatives
         return whoosh_query.Or([node, clause(alternatives)])
-    if isinstance(node, (whoosh_query.And, whoosh_query.Or)) and not isinstance(
-        node, whoosh_query.DisjunctionMax
-    ):
+    if isinstance(
+        node, (whoosh_query.And, whoosh_query.Or, whoosh_query.Require, whoosh_query.AndMaybe)
+    ) and not isinstance(node, whoosh_query.DisjunctionMax):
         return rewrite(node, lambda kid: _rewritten(kid, by_terms, used))
-    if isinstance(node, (whoosh_query.Require, whoosh_query.AndMaybe)):
-        rewritten = copy.copy(node)
-        rewritten.a, rewritten.b = (_rewritten(kid, by_terms, used) for kid in (node.a, node.b))
-        return rewritten
     return node
 
 

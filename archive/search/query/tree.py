@@ -17,15 +17,20 @@ def children(query) -> list:
 def rewrite(query, function):
     """The query with ``function`` applied to each child, every other attribute kept."""
     if isinstance(query, BinaryQuery):  # AndNot, AndMaybe, Require, Otherwise
-        rewritten = copy.copy(query)
-        rewritten.a, rewritten.b = function(query.a), function(query.b)
-        rewritten.subqueries = (rewritten.a, rewritten.b)
-        return rewritten
+        return with_parts(query, function(query.a), function(query.b))
     if isinstance(query, CompoundQuery):
         rewritten = copy.copy(query)
         rewritten.subqueries = [function(child) for child in query.subqueries]
         return rewritten
     return query.apply(function)
+
+
+def with_parts(query: BinaryQuery, a, b) -> BinaryQuery:
+    """A copy of a binary query with the parts ``a`` and ``b`` (its children too)."""
+    rewritten = copy.copy(query)
+    rewritten.a, rewritten.b = a, b
+    rewritten.subqueries = (a, b)
+    return rewritten
 
 
 def excluded_parts(query) -> list:
