@@ -31,6 +31,7 @@ from archive.search.segments.docsets import DOCNUM
 from archive.search.segments.format import SEGMENT_FILES, CompactPositions
 from archive.search.segments.held import STOPPED, TermPostings, TextOccurrences
 
+RUN_CHUNK = 1 << 20  # postings whose values' byte lengths ``run_sums`` adds at a time
 BYTES_PER_OCCURRENCE = 72  # at the peak, while sorting and encoding (docs/performance.md)
 
 
@@ -251,9 +252,12 @@ def text_postings(
     millions, and this is the peak of a rebuild's memory."""
     counts = occurrences.kept_counts()
     numbers = occurrences.kept_numbers()
-    # Each document's positions: its first, then one by one.
+    # Each word's position in its document (its document's first, then one by one):
+    # its place among the kept words less where its document's words begin, plus the
+    # document's first position.
     firsts = np.frombuffer(occurrences.firsts, dtype=np.int32).astype(np.int64)
-    shift = np.repeat((np.cumsum(counts) - counts - firsts).astype(np.int32), counts)
+    positions = np.repeat((np.cumsum(counts) - counts - firsts).astype(np.int32), counts)
+    np.subtract(np.arange(len(positions), dtype=np.int32), positions, out=positions)
     used = np.unique(numbers)
     used_texts = [texts[number] for number in used.tolist()]
     order = sorted(range(len(used)), key=used_texts.__getitem__)
@@ -262,17 +266,19 @@ def text_postings(
     ranked = rank[numbers]
     del numbers
     # Stable: within a term, occurrences stay in document order, positions ascending.
+    # Each array is reordered and the one before let go in turn: the largest moment of
+    # a rebuild's memory (~24 bytes a word).
     by_term = np.argsort(ranked, kind="stable")
     ranked = ranked[by_term]
+    positions = positions[by_term]
     docs = occurrences.word_docs()[by_term]
-    positions = (by_term.astype(np.int32) - shift[by_term]).astype(np.int32)
-    del by_term, shift
+    del by_term
 
     new_posting = np.ones(len(ranked), dtype=bool)
     new_posting[1:] = (ranked[1:] != ranked[:-1]) | (docs[1:] != docs[:-1])
     starts = np.flatnonzero(new_posting)
     del new_posting
-    frequencies = np.diff(np.append(starts, len(ranked)))
+    frequencies = np.diff(np.append(starts, len(ranked))).astype(np.int32)
     posting_terms = ranked[starts]
     del ranked
     new_term = np.ones(len(starts), dtype=bool)
@@ -298,6 +304,20 @@ def text_postings(
         docs=docs,
         weights=frequencies,
         value_bytes=value_bytes,
-        value_lengths=np.add.reduceat(byte_counts, count_at, dtype=np.int64),
+        value_lengths=run_sums(byte_counts, count_at),
     )
     return postings, [used_texts[i] for i in order]
+
+
+def run_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """``np.add.reduceat(values, starts)`` in 64 bits (each run from its start to the
+    next, non-empty), RUN_CHUNK runs at a time: reduceat casts its whole input to the
+    sum's type first, eight bytes a value of a segment's tens of millions."""
+    chunk = RUN_CHUNK
+    sums = np.empty(len(starts), dtype=np.int64)
+    for first in range(0, len(starts), chunk):
+        runs = starts[first : first + chunk]
+        end = starts[first + chunk] if first + chunk < len(starts) else len(values)
+        part = values[runs[0] : end].astype(np.int64)
+        sums[first : first + len(runs)] = np.add.reduceat(part, runs - runs[0])
+    return sums

@@ -117,26 +117,34 @@ def _cumulative(counts: np.ndarray) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
 
 
+def _spans(counts, starts, ends, block_end, term_start):
+    """Where each term's part of a stream (its values' byte ``counts``) begins and ends,
+    as lists, and where each block ends within its term's part."""
+    at = _cumulative(counts)
+    return at[starts].tolist(), at[ends].tolist(), at[block_end] - at[term_start]
+
+
 def encode_field(postings: FieldPostings, block_size: int = BLOCK_POSTINGS):
     """Each term's posting list bytes and statistics, in term order: yields (bytes,
-    total weight, document count, highest weight, first document, last document)."""
+    total weight, document count, highest weight, first document, last document).
+
+    A segment's field holds tens of millions of postings: arrays are kept in the
+    postings' own types, each stream's running offsets are read where terms and blocks
+    end and let go, and the bytes are sliced where they lie (memory views), so the peak
+    is a few bytes a posting (it was the peak of a rebuild's memory)."""
     starts = postings.term_starts[:-1].astype(np.int64)
     ends = postings.term_starts[1:].astype(np.int64)
-    docs = postings.docs.astype(np.int64)
-    weights = postings.weights.astype(np.int64)
+    docs, weights = postings.docs, postings.weights
     if not len(starts):
         return
     # Gaps restart in each term (its first gap counts from document 0) and in each block
     # (from the previous block's last document), which is the same thing in order.
-    gaps = np.diff(docs, prepend=0)
+    gaps = np.diff(docs, prepend=np.zeros(1, dtype=docs.dtype))
     gaps[starts] = docs[starts]
     id_bytes, id_counts = varints.encode_array(gaps)
+    del gaps
     weight_bytes, weight_counts = varints.encode_array(weights)
     length_bytes, length_counts = varints.encode_array(postings.value_lengths)
-    id_at = _cumulative(id_counts)
-    weight_at = _cumulative(weight_counts)
-    length_at = _cumulative(length_counts)
-    value_at = _cumulative(postings.value_lengths)
 
     # Every block of every term at once.
     sizes = ends - starts
@@ -145,27 +153,34 @@ def encode_field(postings: FieldPostings, block_size: int = BLOCK_POSTINGS):
     first_block = _cumulative(blocks)
     nth = np.arange(int(blocks.sum())) - first_block[block_term]
     block_start = starts[block_term] + nth * block_size
+    del nth
     block_end = np.minimum(block_start + block_size, ends[block_term])
     term_start = starts[block_term]
     table = np.empty(len(block_start), dtype=BLOCK_DTYPE)
     table["last_id"] = docs[block_end - 1]
     table["max_weight"] = np.maximum.reduceat(weights, block_start)
-    table["ids_end"] = id_at[block_end] - id_at[term_start]
-    table["weights_end"] = weight_at[block_end] - weight_at[term_start]
-    table["lengths_end"] = length_at[block_end] - length_at[term_start]
-    table["values_end"] = value_at[block_end] - value_at[term_start]
-    totals = np.add.reduceat(weights, starts)
+    del block_start
+
+    bounds = (starts, ends, block_end, term_start)
+    id_from, id_to, table["ids_end"] = _spans(id_counts, *bounds)
+    weight_from, weight_to, table["weights_end"] = _spans(weight_counts, *bounds)
+    length_from, length_to, table["lengths_end"] = _spans(length_counts, *bounds)
+    value_from, value_to, table["values_end"] = _spans(postings.value_lengths, *bounds)
+    del id_counts, weight_counts, length_counts, bounds, block_end, term_start
+    totals = np.add.reduceat(weights, starts, dtype=np.int64)
     highest = np.maximum.reduceat(weights, starts)
-    has_values = np.add.reduceat(postings.value_lengths, starts) > 0
+    has_values = np.add.reduceat(postings.value_lengths, starts, dtype=np.int64) > 0
     all_ones = (highest == 1) & (np.minimum.reduceat(weights, starts) == 1)
     # A term without weights or values writes no bytes of those streams.
     table["weights_end"][all_ones[block_term]] = 0
     table["lengths_end"][~has_values[block_term]] = 0
     table["values_end"][~has_values[block_term]] = 0
+    del block_term
 
-    id_bytes, weight_bytes = id_bytes.tobytes(), weight_bytes.tobytes()
-    length_bytes, value_bytes = length_bytes.tobytes(), postings.value_bytes.tobytes()
-    table_bytes = table.tobytes()
+    id_bytes, weight_bytes = memoryview(id_bytes), memoryview(weight_bytes)
+    length_bytes = memoryview(length_bytes)
+    value_bytes = memoryview(np.ascontiguousarray(postings.value_bytes, dtype=np.uint8))
+    table_bytes = memoryview(table.view(np.uint8).reshape(-1))
     row = BLOCK_DTYPE.itemsize
     for t, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
         weights_kind = NO_WEIGHTS if all_ones[t] else WHOLE_WEIGHTS
@@ -173,13 +188,13 @@ def encode_field(postings: FieldPostings, block_size: int = BLOCK_POSTINGS):
         parts = [
             HEADER.pack(b - a, int(blocks[t]), block_size, weights_kind, values_kind),
             table_bytes[first_block[t] * row : first_block[t + 1] * row],
-            id_bytes[id_at[a] : id_at[b]],
+            id_bytes[id_from[t] : id_to[t]],
         ]
         if weights_kind:
-            parts.append(weight_bytes[weight_at[a] : weight_at[b]])
+            parts.append(weight_bytes[weight_from[t] : weight_to[t]])
         if values_kind:
-            parts.append(length_bytes[length_at[a] : length_at[b]])
-            parts.append(value_bytes[value_at[a] : value_at[b]])
+            parts.append(length_bytes[length_from[t] : length_to[t]])
+            parts.append(value_bytes[value_from[t] : value_to[t]])
         yield (
             b"".join(parts),
             int(totals[t]),

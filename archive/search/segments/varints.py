@@ -34,21 +34,42 @@ def byte_counts(values: np.ndarray) -> np.ndarray:
     return counts
 
 
-def encode_array(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+# Values encoded a chunk at a time: the positions and masks an encoding needs (8 bytes
+# and more a value) stay this small however long the array (a rebuild's segment holds
+# tens of millions of values: encoding them whole was the peak of its memory).
+ENCODE_CHUNK = 1 << 20
+
+
+def encode_array(values: np.ndarray, chunk: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The bytes of every value, one after the other (uint8), and each value's byte count
-    (uint8)."""
+    (uint8); ``chunk`` values at a time (ENCODE_CHUNK)."""
+    chunk = chunk or ENCODE_CHUNK
     values = _unsigned(values)
     counts = byte_counts(values)
     if not len(values) or counts.max() == 1:
         return values.astype(np.uint8), counts
-    starts = np.cumsum(counts, dtype=np.int64) - counts
-    encoded = np.empty(int(starts[-1]) + int(counts[-1]), dtype=np.uint8)
+    encoded = np.empty(int(counts.sum(dtype=np.int64)), dtype=np.uint8)
+    offset = 0
+    for begin in range(0, len(values), chunk):
+        offset = _encode_into(
+            encoded, offset, values[begin : begin + chunk], counts[begin : begin + chunk]
+        )
+    return encoded, counts
+
+
+def _encode_into(encoded: np.ndarray, offset: int, values: np.ndarray, counts: np.ndarray) -> int:
+    """Write ``values`` (their byte ``counts`` known) into ``encoded`` from ``offset``;
+    the offset after them."""
+    starts = np.cumsum(counts, dtype=np.int64)
+    starts -= counts
+    starts += offset
+    end = offset + int(counts.sum(dtype=np.int64))
     for k in range(int(counts.max())):
-        present = np.flatnonzero(counts > k)
+        present = np.flatnonzero(counts > k) if k else slice(None)
         part = (values[present] >> (7 * k)) & 0x7F
         part |= (counts[present] > k + 1).astype(values.dtype) << 7
         encoded[starts[present] + k] = part
-    return encoded, counts
+    return end
 
 
 def decode_array(data, count: int | None = None) -> np.ndarray:

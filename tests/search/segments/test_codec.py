@@ -82,6 +82,17 @@ def test_variable_length_integers_round_trip():
         varints.decode_array(bytes(data), count=3)
 
 
+def test_variable_length_integers_encoded_a_chunk_at_a_time_are_the_same_bytes():
+    rng = np.random.default_rng(7)
+    values = rng.integers(0, 2**33, size=1000) >> rng.integers(0, 33, size=1000)
+    whole, counts = varints.encode_array(values, chunk=len(values))
+    for chunk in (1, 3, 64, 999):
+        data, chunk_counts = varints.encode_array(values, chunk=chunk)
+        assert bytes(data) == bytes(whole) == varints.encode(values.tolist())
+        assert chunk_counts.tolist() == counts.tolist()
+    assert varints.decode_array(bytes(whole)).tolist() == values.tolist()
+
+
 def test_a_posting_list_reads_back_what_was_written_in_every_block():
     positions_format = CompactPositions()
     ids = [3, 4, 9, 200, 201, 202, 5000, 70000, 70001, 123456]

@@ -14,7 +14,7 @@ from whoosh.fields import TEXT
 
 from archive.benchmark import corpus
 from archive.search.schema import build_schema
-from archive.search.segments import facts
+from archive.search.segments import batch_writer, facts, varints
 from archive.search.segments import format as segment_format
 from archive.search.segments.batch_writer import SegmentBuilder, index_locked, replace_content
 from archive.search.segments.docsets import term_positions, term_postings
@@ -86,10 +86,17 @@ def _everything(index) -> dict:
 
 
 @pytest.mark.parametrize(
-    "chunk", [segment_format.WRITE_CHUNK_BYTES, 1], ids=["in-chunks", "term-by-term"]
+    ("chunk", "arrays"),
+    [(segment_format.WRITE_CHUNK_BYTES, None), (1, None), (segment_format.WRITE_CHUNK_BYTES, 5)],
+    ids=["in-chunks", "term-by-term", "arrays-in-small-pieces"],
 )
-def test_the_batch_writer_writes_what_whoosh_writes(documents, tmp_path, monkeypatch, chunk):
+def test_the_batch_writer_writes_what_whoosh_writes(
+    documents, tmp_path, monkeypatch, chunk, arrays
+):
     monkeypatch.setattr(segment_format, "WRITE_CHUNK_BYTES", chunk)
+    if arrays:  # the encodings and sums a segment's arrays take a piece at a time
+        monkeypatch.setattr(varints, "ENCODE_CHUNK", arrays)
+        monkeypatch.setattr(batch_writer, "RUN_CHUNK", arrays)
     by_whoosh = _everything(_index(tmp_path / "whoosh", "a", documents, batch=False))
     by_batch = _everything(_index(tmp_path / "batch", "b", documents, batch=True))
     assert by_batch["postings"].keys() == by_whoosh["postings"].keys()
