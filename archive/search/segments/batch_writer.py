@@ -12,11 +12,17 @@ are sorted by term in one stable sort and encoded whole
 Stored fields, field lengths and columns go through Whoosh's own per-document writer. A
 test compares the segments with those Whoosh's own writer makes of the same documents.
 
-Memory is bounded: when the occurrences held reach ``limitmb``, the segment is written
-and a new one begun.
+Memory is bounded: the segment is written and a new one begun when the occurrences held
+reach ``limitmb`` (at BYTES_PER_OCCURRENCE each), or sooner when the process's resident
+memory and what writing them will add (WRITE_BYTES_PER_OCCURRENCE each) would pass it: a
+worker that has written many segments holds more than one that has written few (its
+allocator's free pieces). Writing sorts and encodes every occurrence, a piece at a time
+where an array would be eight bytes a value, so that a worker's resident memory at its
+peak stays under ``limitmb``.
 """
 
 import contextlib
+import os
 from collections import defaultdict
 
 import numpy as np
@@ -32,7 +38,23 @@ from archive.search.segments.format import SEGMENT_FILES, CompactPositions
 from archive.search.segments.held import STOPPED, TermPostings, TextOccurrences
 
 RUN_CHUNK = 1 << 20  # postings whose values' byte lengths ``run_sums`` adds at a time
-BYTES_PER_OCCURRENCE = 72  # at the peak, while sorting and encoding (docs/performance.md)
+# What a worker's memory grows by an occurrence at its peak, with room for the process
+# itself: ~21-28 bytes held, ~27 more while the segment is sorted and encoded (measured
+# on the 1,000,000-entry corpus, docs/performance.md step 16).
+BYTES_PER_OCCURRENCE = 72
+# What writing a segment adds to a worker's memory an occurrence held (measured 26.8-29.1).
+WRITE_BYTES_PER_OCCURRENCE = 32
+RESIDENT_EVERY = 256  # documents between two readings of the process's resident memory
+_PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def resident_bytes() -> int | None:
+    """The process's resident memory now (Linux's /proc), None where it cannot be read."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE_BYTES
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 @contextlib.contextmanager
@@ -73,7 +95,8 @@ class SegmentBuilder:
         self.schema = index.schema
         self.indexname = index.indexname
         self.codec = SEGMENT_FILES["codec"]
-        self.budget = max(1, limitmb) * 1_048_576 // BYTES_PER_OCCURRENCE
+        self.limit_bytes = max(1, limitmb) * 1_048_576
+        self.budget = self.limit_bytes // BYTES_PER_OCCURRENCE
         self.segments = []
         self.array_fields = {name for name, field in self.schema.items() if _is_array_field(field)}
         self.counting = {
@@ -124,8 +147,17 @@ class SegmentBuilder:
             self.perdoc.add_field("vocabulary", field, None, length)
         self.perdoc.finish_doc()
         self.docnum += 1
-        if self.held >= self.budget:
+        if self.held >= self.budget or (
+            self.docnum % RESIDENT_EVERY == 0 and self._writing_would_pass_the_limit()
+        ):
             self._write_segment()
+
+    def _writing_would_pass_the_limit(self) -> bool:
+        resident = resident_bytes()
+        return (
+            resident is not None
+            and resident + WRITE_BYTES_PER_OCCURRENCE * self.held >= self.limit_bytes
+        )
 
     def _first_in_segment(self, value: str) -> str:
         """The terms of a field listed once a segment (``fields.ONCE_PER_SEGMENT``) that no

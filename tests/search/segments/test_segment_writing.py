@@ -150,6 +150,32 @@ def test_a_small_memory_budget_writes_several_segments_with_the_same_content(doc
         assert [hit["entry_id"] for hit in searcher.search(phrase)] == ["900004"]
 
 
+def test_a_worker_near_its_memory_setting_writes_its_segment_before_the_budget(
+    documents, tmp_path, monkeypatch
+):
+    """The occurrences' budget would hold every document in one segment; the process's
+    memory, with what writing would add, reaches the setting after the second check."""
+    index = whoosh_index.create_in(str(tmp_path), build_schema())
+    monkeypatch.setattr(batch_writer, "RESIDENT_EVERY", 2)
+    readings = iter([100 * 1_048_576, 512 * 1_048_576])
+    monkeypatch.setattr(batch_writer, "resident_bytes", lambda: next(readings, 0))
+    with index_locked(index):
+        builder = SegmentBuilder(index, limitmb=512)
+        segments = []
+        for document in documents[:4]:
+            builder.add(document)
+            segments.append(len(builder.segments))
+        replace_content(index, builder.finish())
+    assert segments == [0, 0, 0, 1]  # checked after the 2nd (under) and 4th (over)
+    index = whoosh_index.open_dir(str(tmp_path), schema=build_schema())
+    with index.searcher() as searcher:
+        assert searcher.doc_count() == 4
+
+
+def test_a_worker_reads_its_resident_memory():
+    assert batch_writer.resident_bytes() > 10 * 1_048_576  # Python, Django, numpy loaded
+
+
 def test_whoosh_matchers_step_and_skip_through_compact_lists(documents, tmp_path, monkeypatch):
     monkeypatch.setitem(SEGMENT_FILES, "codec", CompactCodec(blocklimit=8))
     index = _index(tmp_path / "small-blocks", "c", documents, batch=True)
