@@ -416,7 +416,7 @@ ARCHIVE_SEARCH_MAX_SCANNED_WORDS = int(os.environ.get("ARCHIVE_SEARCH_MAX_SCANNE
 ARCHIVE_SEARCH_TIME_BUDGET = float(os.environ.get("ARCHIVE_SEARCH_TIME_BUDGET", "2"))
 # Megabytes of postings a rebuild sorts in memory per process before spilling to disk:
 # more is faster (fewer runs to merge); a process's RSS runs to about 1.5× this.
-ARCHIVE_REBUILD_MEMORY_MB = int(os.environ.get("ARCHIVE_REBUILD_MEMORY_MB", "1024"))
+ARCHIVE_REBUILD_MEMORY_MB = int(os.environ.get("ARCHIVE_REBUILD_MEMORY_MB", "1280"))
 # Megabytes per process for decoded posting lists of frequent words (0: no cache).
 ARCHIVE_POSTINGS_CACHE_MB = float(os.environ.get("ARCHIVE_POSTINGS_CACHE_MB", "128"))
 # Bytes from which a serving process's allocations get mappings of their own, given back

@@ -38,10 +38,11 @@ from archive.search.segments.format import SEGMENT_FILES, CompactPositions
 from archive.search.segments.held import STOPPED, TermPostings, TextOccurrences
 
 RUN_CHUNK = 1 << 20  # postings whose values' byte lengths ``run_sums`` adds at a time
-# What a worker's memory grows by an occurrence at its peak, with room for the process
-# itself: ~21-28 bytes held, ~27 more while the segment is sorted and encoded (measured
-# on the 1,000,000-entry corpus, docs/performance.md step 16).
-BYTES_PER_OCCURRENCE = 72
+# An occurrence's share of the setting: ~21-28 bytes held, ~27 more while the segment is
+# sorted and encoded, and the process itself (Python, its caches, the allocator's free
+# pieces: 200-450 MiB). At the default 1,280 MiB a segment holds ~14.9 million (docs/
+# performance.md step 16); the resident-memory check below cuts one short when needed.
+BYTES_PER_OCCURRENCE = 90
 # What writing a segment adds to a worker's memory an occurrence held (measured 26.8-29.1).
 WRITE_BYTES_PER_OCCURRENCE = 32
 RESIDENT_EVERY = 256  # documents between two readings of the process's resident memory
