@@ -40,10 +40,10 @@ def byte_counts(values: np.ndarray) -> np.ndarray:
 ENCODE_CHUNK = 1 << 20
 
 
-def encode_array(values: np.ndarray, chunk: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def encode_array(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The bytes of every value, one after the other (uint8), and each value's byte count
-    (uint8); ``chunk`` values at a time (ENCODE_CHUNK)."""
-    chunk = chunk or ENCODE_CHUNK
+    (uint8); ENCODE_CHUNK values at a time."""
+    chunk = ENCODE_CHUNK
     values = _unsigned(values)
     counts = byte_counts(values)
     if not len(values) or counts.max() == 1:
@@ -61,9 +61,9 @@ def _encode_into(encoded: np.ndarray, offset: int, values: np.ndarray, counts: n
     """Write ``values`` (their byte ``counts`` known) into ``encoded`` from ``offset``;
     the offset after them."""
     starts = np.cumsum(counts, dtype=np.int64)
+    end = offset + int(starts[-1])
     starts -= counts
     starts += offset
-    end = offset + int(counts.sum(dtype=np.int64))
     for k in range(int(counts.max())):
         present = np.flatnonzero(counts > k) if k else slice(None)
         part = (values[present] >> (7 * k)) & 0x7F
