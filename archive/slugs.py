@@ -8,7 +8,8 @@ from functools import cache
 
 from anyascii import anyascii
 from django.utils.text import slugify
-from pykakasi import kakasi
+
+from archive.search import kakasi
 
 MAX_LENGTH = 100
 # Runs of Japanese: kanji, hiragana, katakana (full and half width), the prolonged mark.

@@ -34,6 +34,7 @@ from archive.search.fields import date_number, period
 from archive.search.names import (
     NameForm,
     japanese_words,
+    kakasi,
     kana_in_latin,
     names_in,
     romanized,
@@ -124,6 +125,7 @@ __all__ = [
     "expansion_steps",
     "names_in",
     "japanese_words",
+    "kakasi",
     "kana_in_latin",
     "romanized",
     "skeleton",

@@ -13,6 +13,7 @@ in katakana.
 """
 
 from archive.search.names.finding import NameForm, japanese_words, kana_in_latin, names_in
+from archive.search.names.kanji_dictionary import kakasi
 from archive.search.names.keys import romanized, skeleton, spelling_key
 from archive.search.names.matching import (
     NAME_FIELDS,
@@ -24,6 +25,7 @@ from archive.search.names.matching import (
 
 __all__ = [
     "japanese_words",
+    "kakasi",
     "kana_in_latin",
     "romanized",
     "skeleton",

@@ -14,10 +14,10 @@ from functools import lru_cache
 from itertools import islice
 
 import fugashi
-import pykakasi
 from pykakasi.scripts import IConv
 
 from archive.search.analysis import STOP_WORDS
+from archive.search.names.kanji_dictionary import kakasi
 from archive.search.names.keys import skeleton, spelling_key
 
 # A word in Latin or Cyrillic letters (with inner hyphens and apostrophes), a run of
@@ -85,8 +85,8 @@ _ONE_KANA_SCRIPT = re.compile(r"^(?:[\u30a1-\u30f6\u30fc]+|[\u3041-\u3096\u30fc]
 
 @lru_cache(maxsize=1)
 def _kakasi():
-    """pykakasi whole: its kanji dictionary is 91 MiB of Python objects a process."""
-    return pykakasi.kakasi()
+    """pykakasi whole, its kanji dictionary held compactly (kanji_dictionary.py)."""
+    return kakasi()
 
 
 @lru_cache(maxsize=1)
