@@ -93,3 +93,23 @@ def test_saved_segments_get_theirs_from_the_first_search_and_lose_them_when_merg
     assert not first_saved & _side_files()  # merged away, its side file with it
     assert rebuilt <= _side_files()
     assert _answer("Shikotan")[0] == 12
+
+
+def test_facet_arrays_are_held_in_the_narrowest_integers_that_fit(indexed_seed):
+    reader, leaves = _segment_readers()
+    try:
+        for leaf in leaves:
+            stored = facts.read_side_file(leaf)
+            for fieldname, facet in stored.facets.items():
+                values = len(facet.vocabulary.values)
+                assert facet.ordinals.itemsize == (1 if values < 127 else 2), fieldname
+                if hasattr(facet, "owners"):
+                    assert facet.owners.itemsize <= 2  # a seed segment's few documents
+                    assert facet.starts.itemsize <= 2
+    finally:
+        reader.close()
+    assert facts.smallest_integers(255) is np.uint8
+    assert facts.smallest_integers(256) is np.uint16
+    assert facts.smallest_integers(127, signed=True) is np.int8
+    assert facts.smallest_integers(40_000, signed=True) is np.int32
+    assert facts.smallest_integers(2**40) is np.int64
