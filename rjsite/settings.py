@@ -418,7 +418,7 @@ ARCHIVE_SEARCH_TIME_BUDGET = float(os.environ.get("ARCHIVE_SEARCH_TIME_BUDGET", 
 # more is faster (fewer runs to merge); a process's RSS runs to about 1.5× this.
 ARCHIVE_REBUILD_MEMORY_MB = int(os.environ.get("ARCHIVE_REBUILD_MEMORY_MB", "1280"))
 # Megabytes per process for decoded posting lists of frequent words (0: no cache).
-ARCHIVE_POSTINGS_CACHE_MB = float(os.environ.get("ARCHIVE_POSTINGS_CACHE_MB", "128"))
+ARCHIVE_POSTINGS_CACHE_MB = float(os.environ.get("ARCHIVE_POSTINGS_CACHE_MB", "64"))
 # Bytes from which a serving process's allocations get mappings of their own, given back
 # when freed (archive/processes.py): less memory, slower searches (docs/operations.md).
 # 0, the default: the C library's own policy.
