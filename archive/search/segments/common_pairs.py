@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from archive.search.segments.pieces import write_in_pieces
+
 COMMON_WORDS = 256  # frequent words per field and segment
 EXTENSION = ".pairs"
 _LENGTH = struct.Struct("<Q")
@@ -88,15 +90,15 @@ def write(storage, segment, fields: dict[str, tuple]):
         entry = {"words": words}
         for name, array in (("keys", keys), ("starts", starts), ("docs", docs)):
             entry[name] = [at, str(array.dtype), len(array)]
-            arrays.append(array.tobytes())
+            arrays.append(np.ascontiguousarray(array))
             at += array.nbytes
         header[fieldname] = entry
     encoded = json.dumps(header, ensure_ascii=False).encode("utf-8")
     file = storage.create_file(segment.make_filename(EXTENSION))
     try:
         file.write(_LENGTH.pack(len(encoded)) + encoded)
-        for data in arrays:
-            file.write(data)
+        for array in arrays:
+            write_in_pieces(file, array)
     finally:
         file.close()
 

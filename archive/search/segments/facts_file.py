@@ -24,6 +24,7 @@ import uuid
 import numpy as np
 
 from archive.search.segments.docsets import segment_key
+from archive.search.segments.pieces import write_in_pieces
 
 EXTENSION = ".facts"
 VERSION = 1
@@ -80,7 +81,7 @@ def write(path: str, facts) -> None:
     temporary = f"{path}.{uuid.uuid4().hex}.tmp"
     try:
         with open(temporary, "wb") as file:
-            file.write(encode(facts))
+            write_in_pieces(file, encode(facts))
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
