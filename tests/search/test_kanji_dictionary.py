@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from pykakasi.properties import Configurations
 
 from archive.search.names import kanji_dictionary
@@ -59,8 +60,11 @@ def test_reading_kanji_does_not_load_the_whole_dictionary_into_a_process():
     assert grown_mib < 40  # pykakasi's own loading: ~100 MiB (its dictionary's objects)
 
 
-def test_where_the_child_cannot_run_pykakasi_loads_its_own_dictionary(monkeypatch, caplog):
-    monkeypatch.setattr(kanji_dictionary.sys, "executable", "/nonexistent/python")
+@pytest.mark.parametrize("interpreter", ["/nonexistent/python3", "/usr/bin/uwsgi", ""])
+def test_where_the_child_cannot_run_pykakasi_loads_its_own_dictionary(
+    monkeypatch, caplog, interpreter
+):
+    monkeypatch.setattr(kanji_dictionary.sys, "executable", interpreter)
     monkeypatch.setitem(kanji_dictionary.Kanwa._shared_state, "_jisyo_table", None)
     reader = kanji_dictionary.kakasi()
     assert [part["hepburn"] for part in reader.convert("岸田")] == ["kishida"]

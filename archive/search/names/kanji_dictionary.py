@@ -12,6 +12,7 @@ code: only where they are held changes.
 """
 
 import logging
+import os
 import pickle
 import subprocess
 import sys
@@ -58,6 +59,9 @@ class CompactTables:
 
 def split_tables() -> CompactTables:
     """The dictionary read by a child process, whose memory goes when it ends."""
+    if not os.path.basename(sys.executable or "").startswith("python"):
+        # Embedded in another program (uWSGI's sys.executable is uWSGI itself).
+        raise OSError(f"no Python interpreter to run: {sys.executable!r}")
     done = subprocess.run(
         [sys.executable, "-c", _SPLIT_TABLES], capture_output=True, check=True, timeout=120
     )
