@@ -414,8 +414,9 @@ ARCHIVE_SEARCH_MAX_CLAUSES = int(os.environ.get("ARCHIVE_SEARCH_MAX_CLAUSES", "6
 ARCHIVE_SEARCH_MAX_PHRASE_WORDS = int(os.environ.get("ARCHIVE_SEARCH_MAX_PHRASE_WORDS", "12"))
 ARCHIVE_SEARCH_MAX_SCANNED_WORDS = int(os.environ.get("ARCHIVE_SEARCH_MAX_SCANNED_WORDS", "100000"))
 ARCHIVE_SEARCH_TIME_BUDGET = float(os.environ.get("ARCHIVE_SEARCH_TIME_BUDGET", "2"))
-# Megabytes of postings a rebuild sorts in memory per process before spilling to disk:
-# more is faster (fewer runs to merge); a process's RSS runs to about 1.5× this.
+# Megabytes a rebuild's worker process stays under: it writes its segment before its
+# resident memory, with what writing adds, would pass this (batch_writer.py). More is
+# faster (fewer, larger segments); the process itself takes 200-450 MiB of it.
 ARCHIVE_REBUILD_MEMORY_MB = int(os.environ.get("ARCHIVE_REBUILD_MEMORY_MB", "1280"))
 # Megabytes per process for decoded posting lists of frequent words (0: no cache).
 ARCHIVE_POSTINGS_CACHE_MB = float(os.environ.get("ARCHIVE_POSTINGS_CACHE_MB", "64"))
